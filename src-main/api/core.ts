@@ -1,0 +1,84 @@
+import { ApiError, type ProjectSummary } from '../../src-shared/api/contract';
+import { ALL_JOB_KINDS, JobRunner } from '../jobs';
+import { SettingsStore, configDir } from '../settings/app-settings';
+import { Project } from '../store';
+import { EventBus } from './events';
+
+/** Native dialogs exist only in Electron; web mode leaves them out and the UI uses its file browser. */
+export interface Dialogs {
+  pickMedia(): Promise<string[]>;
+  pickProject(): Promise<string | null>;
+  pickFolder(): Promise<string | null>;
+}
+
+export interface CoreOptions {
+  mode: 'electron' | 'web';
+  configDir?: string;
+  dialogs?: Dialogs;
+  jobConcurrency?: number;
+}
+
+/**
+ * The application core behind every adapter (Electron IPC, web server, CLI): the open project, its job
+ * runner, per-user settings and the event bus. One core serves one window.
+ */
+export class AppCore {
+  readonly bus = new EventBus();
+  readonly settings: SettingsStore;
+  private current: { project: Project; runner: JobRunner } | null = null;
+
+  constructor(readonly options: CoreOptions) {
+    this.settings = new SettingsStore(options.configDir ?? configDir());
+  }
+
+  get project(): Project | null {
+    return this.current?.project ?? null;
+  }
+
+  /** The open project and its runner, or a 'no-project' error for the UI. */
+  require(): { project: Project; runner: JobRunner } {
+    if (!this.current) throw new ApiError('no-project', 'No project is open. Create or open a project first.');
+    return this.current;
+  }
+
+  async createProject(parentDir: string, name: string): Promise<ProjectSummary> {
+    await this.closeProject();
+    return this.attach(Project.create(parentDir, name));
+  }
+
+  async openProject(path: string): Promise<ProjectSummary> {
+    if (this.current && this.current.project.dir === path) return this.summary();
+    const project = Project.open(path); // Throws before we let go of the project already open.
+    await this.closeProject();
+    return this.attach(project);
+  }
+
+  async closeProject(): Promise<void> {
+    if (!this.current) return;
+    const { project, runner } = this.current;
+    this.current = null;
+    await runner.dispose();
+    project.close();
+    this.bus.emit({ type: 'project-changed', project: null });
+  }
+
+  summary(): ProjectSummary {
+    const { project } = this.require();
+    return {
+      path: project.dir,
+      name: project.name,
+      schemaVersion: project.schemaVersion,
+      createdAt: project.setting('created_at') ?? '',
+      shotCount: project.shots.count(),
+    };
+  }
+
+  private attach(project: Project): ProjectSummary {
+    const runner = new JobRunner(project, this.bus, ALL_JOB_KINDS, this.options.jobConcurrency ?? 2);
+    this.current = { project, runner };
+    this.settings.addRecent(project.dir, project.name);
+    const s = this.summary();
+    this.bus.emit({ type: 'project-changed', project: s });
+    return s;
+  }
+}

@@ -1,0 +1,214 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { homedir, platform } from 'node:os';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import {
+  ApiError,
+  type FileEntry,
+  type MethodName,
+  type MethodOutput,
+  type ParsedInput,
+} from '../../src-shared/api/contract';
+import { locateTools, probeMedia, fingerprintMedia } from '../media';
+import { PROJECT_EXTENSION } from '../store';
+import type { AppCore } from './core';
+import { importShots, requireDirectory } from './import-shots';
+import { commitEdit, editState, redo, undo, updateShot } from './shot-edits';
+import { relativeMediaPath, toApiShot } from './shot-media';
+
+export type Handlers = {
+  [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>>;
+};
+
+const VERSION = '0.1.0';
+const MEDIA_EXTENSIONS = new Set([
+  '.mp4', '.mov', '.m4v', '.mkv', '.mxf', '.avi', '.webm', '.mts', '.m2ts', '.mpg', '.mpeg', '.ts', '.y4m',
+]);
+const FRAME_EXTENSIONS = new Set(['.png', '.exr', '.jpg', '.jpeg', '.tif', '.tiff', '.dpx']);
+
+export function createHandlers(core: AppCore): Handlers {
+  const shotOr404 = (shotId: number) => {
+    const { project } = core.require();
+    const shot = project.shots.get(shotId);
+    if (!shot) throw new ApiError('not-found', `There is no shot ${shotId} in this project.`);
+    return { project, shot };
+  };
+  const shotsChanged = () => {
+    core.bus.emit({ type: 'shots-changed' });
+    core.bus.emit({ type: 'edit-state', state: editState(core.project) });
+  };
+  const noDialogs = (): never => {
+    throw new ApiError('not-available', 'Native dialogs exist only in the desktop app; use the file browser.');
+  };
+
+  return {
+    async 'app.info'() {
+      let ffmpeg = { available: false, detail: '' };
+      try {
+        const t = await locateTools();
+        ffmpeg = { available: true, detail: `${t.ffmpeg} (${t.source})` };
+      } catch (e) {
+        ffmpeg = { available: false, detail: (e as Error).message };
+      }
+      return {
+        mode: core.options.mode,
+        version: VERSION,
+        platform: platform(),
+        nativeDialogs: !!core.options.dialogs,
+        ffmpeg,
+        homeDir: homedir(),
+      };
+    },
+
+    async 'project.current'() {
+      return core.project ? core.summary() : null;
+    },
+    async 'project.recent'() {
+      return core.settings.get().recentProjects.map((r) => ({ ...r, exists: existsSync(join(r.path, 'project.db')) }));
+    },
+    async 'project.create'({ parentDir, name }) {
+      return core.createProject(requireDirectory(parentDir, 'the folder for the new project'), name);
+    },
+    async 'project.open'({ path }) {
+      if (!isAbsolute(path)) throw new ApiError('invalid-argument', `${path}: the project path must be absolute.`);
+      return core.openProject(resolve(path));
+    },
+    async 'project.close'() {
+      await core.closeProject();
+      return { ok: true as const };
+    },
+
+    async 'shots.list'() {
+      const { project } = core.require();
+      return project.shots.list().map((s) => toApiShot(project, s));
+    },
+    async 'shots.import'({ paths, skipBad, sequenceFps }) {
+      const { project, runner } = core.require();
+      const result = await importShots(project, paths, { skipBad, ...(sequenceFps ? { sequenceFps } : {}) });
+      for (const s of result.imported) runner.start('thumbnails', s.id);
+      if (result.imported.length) shotsChanged();
+      return result;
+    },
+    async 'shots.rename'({ shotId, name }) {
+      const { project, shot } = shotOr404(shotId);
+      updateShot(project, shot, { name }, `Rename ${shot.name} to ${name}`);
+      shotsChanged();
+      return toApiShot(project, project.shots.get(shotId)!);
+    },
+    async 'shots.setColourTag'({ shotId, tag }) {
+      const { project, shot } = shotOr404(shotId);
+      updateShot(project, shot, { colourTag: tag }, `Tag ${shot.name} ${tag}`);
+      shotsChanged();
+      return toApiShot(project, project.shots.get(shotId)!);
+    },
+    async 'shots.setReel'({ shotId, reelName }) {
+      const { project, shot } = shotOr404(shotId);
+      updateShot(project, shot, { reelName: reelName || null }, `Set reel of ${shot.name}`);
+      shotsChanged();
+      return toApiShot(project, project.shots.get(shotId)!);
+    },
+    async 'shots.remove'({ shotId }) {
+      const { project, shot } = shotOr404(shotId);
+      commitEdit(project, `Remove ${shot.name}`, { op: 'delete', shots: [shot] }, { op: 'insert', shots: [shot] });
+      shotsChanged();
+      return { ok: true as const };
+    },
+    async 'shots.relink'({ shotId, path }) {
+      const { project, shot } = shotOr404(shotId);
+      if (!isAbsolute(path)) throw new ApiError('invalid-argument', `${path}: not an absolute path.`);
+      const facts = await probeMedia(resolve(path), { sequenceFps: { num: shot.fpsNum, den: shot.fpsDen } });
+      const fingerprint = await fingerprintMedia(facts);
+      const mismatch: string[] = [];
+      if (facts.width !== shot.width || facts.height !== shot.height) {
+        mismatch.push(`size ${facts.width}×${facts.height} instead of ${shot.width}×${shot.height}`);
+      }
+      if (facts.frameCount !== shot.frameCount) mismatch.push(`${facts.frameCount} frames instead of ${shot.frameCount}`);
+      if (facts.fps.num * shot.fpsDen !== shot.fpsNum * facts.fps.den) {
+        mismatch.push(`${facts.fps.num}/${facts.fps.den} fps instead of ${shot.fpsNum}/${shot.fpsDen}`);
+      }
+      if (fingerprint !== shot.fingerprint && mismatch.length) {
+        throw new ApiError('media', `${facts.path}: not the media of shot '${shot.name}': ${mismatch.join(', ')}.`);
+      }
+      project.transaction(() => {
+        updateShot(project, shot, { mediaPath: facts.path, mediaRelativePath: relativeMediaPath(project.dir, facts.path) }, `Relink ${shot.name}`);
+        project.db.prepare('UPDATE shots SET facts_json = ?, fingerprint = ? WHERE id = ?').run(JSON.stringify(facts), fingerprint, shotId);
+      });
+      shotsChanged();
+      return toApiShot(project, project.shots.get(shotId)!);
+    },
+
+    async 'edit.state'() {
+      return editState(core.project);
+    },
+    async 'edit.undo'() {
+      const { project } = core.require();
+      if (undo(project)) shotsChanged();
+      return editState(project);
+    },
+    async 'edit.redo'() {
+      const { project } = core.require();
+      if (redo(project)) shotsChanged();
+      return editState(project);
+    },
+
+    async 'jobs.list'() {
+      const { project, runner } = core.require();
+      return project.jobs.list().map((j) => runner.toApi(j));
+    },
+    async 'jobs.start'({ type, shotId }) {
+      const { runner } = core.require();
+      return runner.toApi(runner.start(type, shotId));
+    },
+    async 'jobs.cancel'({ jobId }) {
+      const { runner } = core.require();
+      return runner.toApi(runner.cancel(jobId));
+    },
+    async 'jobs.resume'({ jobId }) {
+      const { runner } = core.require();
+      return runner.toApi(runner.resume(jobId));
+    },
+
+    async 'files.list'({ dir }) {
+      const target = requireDirectory(dir ?? core.project?.dir ?? homedir(), 'the folder to list');
+      let names: string[];
+      try {
+        names = readdirSync(target);
+      } catch (e) {
+        throw new ApiError('not-found', `${target}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+      }
+      const entries: FileEntry[] = [];
+      for (const name of names) {
+        if (name.startsWith('.')) continue;
+        const path = join(target, name);
+        let st;
+        try {
+          st = statSync(path);
+        } catch {
+          continue; // Broken link or vanished file: not worth listing.
+        }
+        const ext = extname(name).toLowerCase();
+        const kind: FileEntry['kind'] = st.isDirectory()
+          ? name.endsWith(PROJECT_EXTENSION)
+            ? 'project'
+            : 'dir'
+          : MEDIA_EXTENSIONS.has(ext)
+            ? 'media'
+            : FRAME_EXTENSIONS.has(ext)
+              ? 'sequence-frame'
+              : 'other';
+        entries.push({ name, path, kind, size: st.isDirectory() ? null : st.size });
+      }
+      entries.sort((a, b) => Number(b.kind === 'dir' || b.kind === 'project') - Number(a.kind === 'dir' || a.kind === 'project') || a.name.localeCompare(b.name, undefined, { numeric: true }));
+      const parent = dirname(target);
+      return { dir: target, parent: parent === target ? null : parent, entries };
+    },
+    async 'dialog.pickMedia'() {
+      return core.options.dialogs ? core.options.dialogs.pickMedia() : noDialogs();
+    },
+    async 'dialog.pickProject'() {
+      return core.options.dialogs ? core.options.dialogs.pickProject() : noDialogs();
+    },
+    async 'dialog.pickFolder'() {
+      return core.options.dialogs ? core.options.dialogs.pickFolder() : noDialogs();
+    },
+  };
+}

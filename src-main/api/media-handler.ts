@@ -1,0 +1,140 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { encodeFrameBatch, parseMediaRoute } from '../../src-shared/api/media-routes';
+import { decodeFrameBatch, decodeFrameImage } from '../media';
+import type { AppCore } from './core';
+import { toApiError } from './dispatch';
+import { shotMedia } from './shot-media';
+
+/** Small LRU of encoded frames so scrubbing back and forth doesn't decode the same frame twice. */
+class FrameCache {
+  private readonly map = new Map<string, Uint8Array>();
+  private bytes = 0;
+  constructor(private readonly maxBytes: number) {}
+  get(key: string): Uint8Array | undefined {
+    const v = this.map.get(key);
+    if (v) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, v: Uint8Array): void {
+    if (this.map.has(key)) return;
+    this.map.set(key, v);
+    this.bytes += v.length;
+    for (const [k, old] of this.map) {
+      if (this.bytes <= this.maxBytes) break;
+      this.map.delete(k);
+      this.bytes -= old.length;
+    }
+  }
+  clear(): void {
+    this.map.clear();
+    this.bytes = 0;
+  }
+}
+
+export type MediaHandler = (request: Request, pathname: string) => Promise<Response>;
+
+const CACHE_HEADERS = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
+
+function fileResponse(path: string, type: string, request: Request): Response {
+  if (!existsSync(path)) return new Response('not made yet', { status: 404 });
+  const size = statSync(path).size;
+  const range = request.headers.get('range');
+  const m = range ? /^bytes=(\d*)-(\d*)$/.exec(range) : null;
+  if (m && (m[1] || m[2])) {
+    let start = m[1] ? Number(m[1]) : size - Number(m[2]);
+    let end = m[1] && m[2] ? Number(m[2]) : size - 1;
+    start = Math.max(0, start);
+    end = Math.min(size - 1, end);
+    if (start > end) return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${size}` } });
+    const stream = Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream;
+    return new Response(stream, {
+      status: 206,
+      headers: {
+        ...CACHE_HEADERS,
+        'Content-Type': type,
+        'Content-Length': String(end - start + 1),
+        'Content-Range': `bytes ${start}-${end}/${size}`,
+        'Accept-Ranges': 'bytes',
+      },
+    });
+  }
+  const stream = Readable.toWeb(createReadStream(path)) as ReadableStream;
+  return new Response(stream, {
+    headers: { ...CACHE_HEADERS, 'Content-Type': type, 'Content-Length': String(size), 'Accept-Ranges': 'bytes' },
+  });
+}
+
+/**
+ * The one handler for bulk data, shared by Electron's `protocol.handle('reshoot-media', …)` and web
+ * mode's `/media/`. `pathname` is the part after the base. Routes name shots by id only, so no path
+ * from the UI ever reaches the file system; files served are the shot's own media or the project cache.
+ */
+export function createMediaHandler(core: AppCore): MediaHandler {
+  const cache = new FrameCache(96 * 1024 * 1024);
+  let cacheProject: string | null = null;
+  return async (request, pathname) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('method not allowed', { status: 405 });
+    const url = new URL(request.url);
+    const route = parseMediaRoute(pathname, url.searchParams);
+    if (!route) return new Response('no such media route', { status: 404 });
+    const project = core.project;
+    if (!project) return new Response('no project open', { status: 409 });
+    if (cacheProject !== project.dir) {
+      cache.clear();
+      cacheProject = project.dir;
+    }
+    const shot = project.shots.get(route.shotId);
+    if (!shot) return new Response('no such shot', { status: 404 });
+    try {
+      switch (route.kind) {
+        case 'thumbnail':
+          return fileResponse(project.paths.thumbnail(shot.id), 'image/jpeg', request);
+        case 'filmstrip':
+          return fileResponse(project.paths.filmstrip(shot.id), 'image/jpeg', request);
+        case 'proxy':
+          return fileResponse(project.paths.proxy(shot.id), 'video/mp4', request);
+        case 'frame': {
+          if (route.frame >= shot.frameCount) return new Response('frame out of range', { status: 404 });
+          const key = `${shot.id}:${shot.fingerprint}:${route.frame}:${route.width ?? 0}`;
+          let jpeg = cache.get(key);
+          if (!jpeg) {
+            jpeg = await decodeFrameImage(shotMedia(project, shot), route.frame, {
+              format: 'jpeg',
+              ...(route.width ? { width: route.width } : {}),
+            });
+            cache.set(key, jpeg);
+          }
+          return new Response(jpeg as Uint8Array<ArrayBuffer>, { headers: { ...CACHE_HEADERS, 'Content-Type': 'image/jpeg' } });
+        }
+        case 'frames': {
+          const start = route.start;
+          if (start >= shot.frameCount) return new Response('frame out of range', { status: 404 });
+          const count = Math.min(route.count, shot.frameCount - start);
+          const keyOf = (i: number) => `${shot.id}:${shot.fingerprint}:${i}:${route.width ?? 0}`;
+          let frames: { index: number; data: Uint8Array }[] = [];
+          const all = Array.from({ length: count }, (_, k) => cache.get(keyOf(start + k)));
+          if (all.every((f) => f)) {
+            frames = all.map((data, k) => ({ index: start + k, data: data! }));
+          } else {
+            const decoded = await decodeFrameBatch(shotMedia(project, shot), start, count, {
+              format: 'jpeg',
+              ...(route.width ? { width: route.width } : {}),
+            });
+            frames = decoded.map((data, k) => ({ index: start + k, data }));
+            for (const f of frames) cache.set(keyOf(f.index), f.data);
+          }
+          return new Response(encodeFrameBatch(start, frames) as Uint8Array<ArrayBuffer>, {
+            headers: { ...CACHE_HEADERS, 'Content-Type': 'application/octet-stream' },
+          });
+        }
+      }
+    } catch (e) {
+      const err = toApiError(e);
+      return new Response(err.message, { status: err.code === 'media' ? 410 : 500 });
+    }
+  };
+}

@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { parseCommandArgs } from '../args';
+import { CliError, EXIT, type CliCommand } from '../command';
+import { openCore, projectFailure } from './common';
+
+export const importCommand: CliCommand = {
+  path: ['import'],
+  summary: 'Import video files or image sequences into a project as shots',
+  help: `Usage: reshoot import <project> <media…> [--fps <num/den>] [--skip-bad] [--no-thumbnails]
+
+Imports each media file as a shot (referenced in place, never copied). An image sequence
+(name.####.png|exr|jpg|tif|dpx) is imported by naming any one of its frames, or its folder.
+
+By default the import is all-or-nothing: if any file is bad, nothing is imported and each bad
+file is listed with the reason (exit 1). --skip-bad imports the good files and reports the bad.
+
+Options:
+  --fps <num/den>     frame rate for image sequences (default 24/1), e.g. 24000/1001
+  --skip-bad          import what can be imported, report the rest
+  --no-thumbnails     don't make thumbnails now (the app makes them when it next opens the shot bin)`,
+  async run(argv, io) {
+    const { positionals, values } = parseCommandArgs(
+      argv,
+      { fps: { type: 'string' }, 'skip-bad': { type: 'boolean' }, 'no-thumbnails': { type: 'boolean' } },
+      'import',
+    );
+    if (positionals.length < 2) throw new CliError('reshoot import: expected <project> and at least one media path. See --help.', EXIT.usage);
+    let sequenceFps: { num: number; den: number } | undefined;
+    if (values.fps) {
+      const m = /^(\d+)(?:\/(\d+))?$/.exec(values.fps);
+      if (!m || Number(m[1]) <= 0 || (m[2] && Number(m[2]) <= 0)) {
+        throw new CliError(`reshoot import: --fps must look like 24 or 24000/1001, not '${values.fps}'.`, EXIT.usage);
+      }
+      sequenceFps = { num: Number(m[1]), den: Number(m[2] ?? 1) };
+    }
+    const { core, handlers } = await openCore(io, positionals[0]!);
+    try {
+      const result = await handlers['shots.import']({
+        paths: positionals.slice(1).map((p) => resolve(io.cwd, p)),
+        skipBad: !!values['skip-bad'],
+        ...(sequenceFps ? { sequenceFps } : {}),
+      });
+      for (const s of result.imported) {
+        io.out(`Imported ${s.name}: ${s.width}x${s.height}, ${s.fps.num}/${s.fps.den} fps, ${s.frameCount} frames\n`);
+      }
+      for (const f of result.failed) io.err(`Not imported: ${f.message}\n`);
+      if (!values['no-thumbnails'] && result.imported.length) await core.require().runner.whenIdle();
+      return result.failed.length ? EXIT.failure : EXIT.ok;
+    } catch (e) {
+      throw projectFailure(e);
+    } finally {
+      await core.closeProject();
+    }
+  },
+};

@@ -1,0 +1,17 @@
+import type { CliCommand } from './command';
+import { importCommand } from './commands/project-import';
+import { infoCommand } from './commands/project-info';
+import { jobsCommand, jobsResumeCommand, proxyCommand } from './commands/jobs';
+import { newCommand } from './commands/project-new';
+import { webCommand } from './commands/web';
+
+/** Every `reshoot` sub-command, in the order `reshoot --help` lists them. */
+export const commands: CliCommand[] = [
+  newCommand,
+  importCommand,
+  infoCommand,
+  webCommand,
+  proxyCommand,
+  jobsCommand,
+  jobsResumeCommand,
+];

@@ -1,0 +1,44 @@
+import type { JobType } from '../../src-shared/api/contract';
+import type { Project, ShotRecord } from '../store';
+
+/** A slice of a job's work whose result is committed on its own, so a crash loses at most one chunk. */
+export interface ChunkPlan {
+  index: number;
+  /** First frame of the shot this chunk covers, and how many frames (the unit progress is counted in). */
+  start: number;
+  count: number;
+}
+
+export interface ChunkContext {
+  project: Project;
+  shot: ShotRecord;
+  chunk: ChunkPlan;
+  signal: AbortSignal;
+  /** Frames of this chunk done so far (for live progress between commits). */
+  onFrames(done: number): void;
+}
+
+export interface FinishContext {
+  project: Project;
+  shot: ShotRecord;
+  chunks: { plan: ChunkPlan; output: string | null }[];
+  signal: AbortSignal;
+}
+
+/** One type of job: how its work is cut into chunks, how a chunk is done, and how it is finished. */
+export interface JobKind {
+  type: JobType;
+  /** Must give the same chunks for the same shot every time: resume skips those already committed. */
+  plan(shot: ShotRecord): ChunkPlan[];
+  /** Does one chunk; returns the path of what it wrote (or null). Must honour `signal`. */
+  runChunk(ctx: ChunkContext): Promise<string | null>;
+  /** Runs once every chunk is committed (e.g. joins segments). Must be safe to run again. */
+  finish(ctx: FinishContext): Promise<void>;
+}
+
+export class JobCancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'JobCancelled';
+  }
+}

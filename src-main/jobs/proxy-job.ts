@@ -1,0 +1,52 @@
+import { mkdirSync, renameSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { concatProxySegments, encodeProxySegment } from '../media';
+import { shotMedia } from '../api/shot-media';
+import type { ChunkPlan, JobKind } from './kinds';
+
+/** Frames per committed segment: small enough that a crash loses little, big enough to encode well. */
+export const PROXY_CHUNK_FRAMES = 48;
+export const PROXY_MAX_WIDTH = 960;
+
+/**
+ * Proxy: an H.264 review copy at up to 960 px wide, encoded in segments of PROXY_CHUNK_FRAMES frames.
+ * Each finished segment is committed; a resumed job encodes only the missing ones, then joins them.
+ */
+export const proxyJob: JobKind = {
+  type: 'proxy',
+  plan(shot) {
+    const chunks: ChunkPlan[] = [];
+    for (let start = 0, i = 0; start < shot.frameCount; start += PROXY_CHUNK_FRAMES, i++) {
+      chunks.push({ index: i, start, count: Math.min(PROXY_CHUNK_FRAMES, shot.frameCount - start) });
+    }
+    return chunks;
+  },
+  async runChunk({ project, shot, chunk, signal, onFrames }) {
+    const dir = project.paths.proxySegments(shot.id);
+    mkdirSync(dir, { recursive: true });
+    const out = join(dir, `segment_${String(chunk.index).padStart(5, '0')}.mp4`);
+    const partial = join(dir, `segment_${String(chunk.index).padStart(5, '0')}.partial.mp4`);
+    rmSync(partial, { force: true });
+    await encodeProxySegment(shotMedia(project, shot), {
+      start: chunk.start,
+      count: chunk.count,
+      outPath: partial,
+      maxWidth: PROXY_MAX_WIDTH,
+      signal,
+      onProgress: (p) => onFrames(p.frame),
+    });
+    renameSync(partial, out);
+    return out;
+  },
+  async finish({ project, shot, chunks }) {
+    const segments = chunks.map((c) => c.output);
+    const missing = segments.findIndex((s) => !s || !existsSync(s));
+    if (missing >= 0) {
+      throw new Error(`proxy segment ${missing} is missing from the cache; resume the job to encode it again`);
+    }
+    const out = project.paths.proxy(shot.id);
+    mkdirSync(join(out, '..'), { recursive: true });
+    await concatProxySegments(segments as string[], out);
+    rmSync(project.paths.proxySegments(shot.id), { recursive: true, force: true });
+  },
+};

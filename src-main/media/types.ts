@@ -1,0 +1,57 @@
+/** What Reshoot knows about a piece of source media after probing it. Shared by store, jobs and API. */
+export interface Rational {
+  num: number;
+  den: number;
+}
+
+export type MediaKind = 'video' | 'sequence';
+
+/** How an image sequence on disk is named: `dir/prefix` + zero-padded number + `suffix`. */
+export interface SequencePattern {
+  dir: string;
+  prefix: string;
+  suffix: string;
+  /** Digits in the frame number; 0 when the numbers are not padded (name.1.png … name.120.png). */
+  padding: number;
+  startNumber: number;
+  count: number;
+  /** printf-style pattern ffmpeg's image2 demuxer accepts, e.g. `/abs/plate.%04d.exr`. */
+  ffmpegPattern: string;
+}
+
+export interface MediaFacts {
+  kind: MediaKind;
+  /** Absolute path: the file, or for a sequence its first frame's file. */
+  path: string;
+  sequence: SequencePattern | null;
+  container: string;
+  codec: string;
+  /** Displayed size, after rotation metadata is applied (what decoded frames have). */
+  width: number;
+  height: number;
+  /** Coded size, before rotation. */
+  codedWidth: number;
+  codedHeight: number;
+  pixelAspect: Rational;
+  /** Clockwise degrees the player must rotate the coded picture: 0, 90, 180 or 270. */
+  rotation: number;
+  fps: Rational;
+  /** True when frame durations vary (variable frame rate): frame index ↔ time is then by timestamps. */
+  vfr: boolean;
+  frameCount: number;
+  durationSeconds: number;
+  /** Timestamp of the first video frame in seconds (streams may not start at 0). */
+  startTime: number;
+  /** SMPTE start timecode, `HH:MM:SS:FF` or `HH:MM:SS;FF` for drop-frame; null when the media has none. */
+  startTimecode: string | null;
+  reelName: string | null;
+  hasAudio: boolean;
+  pixelFormat: string;
+  /** e.g. 'tv' | 'pc' | 'unknown'. */
+  colorRange: string;
+  colorSpace: string | null;
+  colorPrimaries: string | null;
+  colorTransfer: string | null;
+  bitDepth: number;
+  fileSize: number;
+}

@@ -1,0 +1,155 @@
+import type Database from 'better-sqlite3';
+import type { JobStatus, JobType } from '../../src-shared/api/contract';
+
+export interface JobRecord {
+  id: number;
+  type: JobType;
+  shotId: number | null;
+  status: JobStatus;
+  params: Record<string, unknown>;
+  framesDone: number;
+  framesTotal: number;
+  message: string | null;
+  error: string | null;
+  ownerPid: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+export interface JobChunk {
+  chunk: number;
+  frames: number;
+  output: string | null;
+}
+
+interface JobRow {
+  id: number;
+  type: JobType;
+  shot_id: number | null;
+  status: JobStatus;
+  params_json: string;
+  frames_done: number;
+  frames_total: number;
+  message: string | null;
+  error: string | null;
+  owner_pid: number | null;
+  created_at: string;
+  started_at: string | null;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+function fromRow(r: JobRow): JobRecord {
+  return {
+    id: r.id,
+    type: r.type,
+    shotId: r.shot_id,
+    status: r.status,
+    params: JSON.parse(r.params_json) as Record<string, unknown>,
+    framesDone: r.frames_done,
+    framesTotal: r.frames_total,
+    message: r.message,
+    error: r.error,
+    ownerPid: r.owner_pid,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    updatedAt: r.updated_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+export class JobRepository {
+  constructor(private readonly db: Database.Database) {}
+
+  create(type: JobType, shotId: number | null, params: Record<string, unknown>, now: string): JobRecord {
+    const info = this.db
+      .prepare(
+        `INSERT INTO jobs (type, shot_id, status, params_json, created_at, updated_at)
+         VALUES (?, ?, 'queued', ?, ?, ?)`,
+      )
+      .run(type, shotId, JSON.stringify(params), now, now);
+    return this.get(Number(info.lastInsertRowid))!;
+  }
+
+  get(id: number): JobRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  list(limit = 200): JobRecord[] {
+    return (this.db.prepare('SELECT * FROM jobs ORDER BY id DESC LIMIT ?').all(limit) as JobRow[]).map(fromRow);
+  }
+
+  /** Oldest first: the order the runner takes queued work in. */
+  withStatus(status: JobStatus): JobRecord[] {
+    return (this.db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY id').all(status) as JobRow[]).map(fromRow);
+  }
+
+  /** A job of this type for this shot that is still to do or under way, if any. */
+  active(type: JobType, shotId: number): JobRecord | undefined {
+    const r = this.db
+      .prepare(`SELECT * FROM jobs WHERE type = ? AND shot_id = ? AND status IN ('queued','running') LIMIT 1`)
+      .get(type, shotId) as JobRow | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  update(
+    id: number,
+    fields: Partial<
+      Pick<JobRecord, 'status' | 'framesDone' | 'framesTotal' | 'message' | 'error' | 'ownerPid' | 'startedAt' | 'finishedAt'>
+    >,
+    now: string,
+  ): JobRecord {
+    const map: Record<string, string> = {
+      status: 'status',
+      framesDone: 'frames_done',
+      framesTotal: 'frames_total',
+      message: 'message',
+      error: 'error',
+      ownerPid: 'owner_pid',
+      startedAt: 'started_at',
+      finishedAt: 'finished_at',
+    };
+    const keys = Object.keys(fields).filter((k) => k in map);
+    const sets = [...keys.map((k) => `${map[k]} = @${k}`), 'updated_at = @now'].join(', ');
+    this.db.prepare(`UPDATE jobs SET ${sets} WHERE id = @id`).run({ ...fields, now, id });
+    return this.get(id)!;
+  }
+
+  /**
+   * Jobs that were running when their process died. Called right after the project lock is taken, so no
+   * other live process can own them.
+   */
+  markInterrupted(now: string): number {
+    return this.db
+      .prepare(
+        `UPDATE jobs SET status = 'interrupted', owner_pid = NULL, updated_at = ?,
+           message = 'Interrupted: Reshoot stopped while this job was running. Resume continues from the work already saved.'
+         WHERE status = 'running'`,
+      )
+      .run(now).changes;
+  }
+
+  chunks(jobId: number): JobChunk[] {
+    return this.db
+      .prepare('SELECT chunk, frames, output FROM job_chunks WHERE job_id = ? ORDER BY chunk')
+      .all(jobId) as JobChunk[];
+  }
+
+  /** Records a finished chunk and the job's new progress in one transaction. */
+  commitChunk(jobId: number, chunk: JobChunk, now: string): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT OR REPLACE INTO job_chunks (job_id, chunk, frames, output, finished_at) VALUES (?, ?, ?, ?, ?)')
+        .run(jobId, chunk.chunk, chunk.frames, chunk.output, now);
+      this.db
+        .prepare(
+          `UPDATE jobs SET frames_done = (SELECT coalesce(sum(frames), 0) FROM job_chunks WHERE job_id = ?),
+             updated_at = ? WHERE id = ?`,
+        )
+        .run(jobId, now, jobId);
+    })();
+  }
+}

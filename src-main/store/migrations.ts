@@ -1,0 +1,112 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema history. Each step runs in its own transaction together with the `user_version` bump, so a
+ * crash mid-upgrade leaves the previous version intact. Never edit a released step: add a new one.
+ * tests/integration/store/migrations.test.ts builds a database at every earlier version and upgrades it.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'project settings, shots, jobs',
+    up(db) {
+      db.exec(`
+        CREATE TABLE project_settings (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        ) STRICT;
+
+        -- AUTOINCREMENT: a removed shot's id is never reused, so its cached files can't be mistaken
+        -- for another shot's (and undoing the removal brings them back).
+        CREATE TABLE shots (
+          id              INTEGER PRIMARY KEY AUTOINCREMENT,
+          name            TEXT NOT NULL,
+          kind            TEXT NOT NULL CHECK (kind IN ('video', 'sequence')),
+          media_path      TEXT NOT NULL,
+          media_relpath   TEXT,
+          fingerprint     TEXT NOT NULL,
+          width           INTEGER NOT NULL CHECK (width > 0),
+          height          INTEGER NOT NULL CHECK (height > 0),
+          par_num         INTEGER NOT NULL DEFAULT 1,
+          par_den         INTEGER NOT NULL DEFAULT 1,
+          rotation        INTEGER NOT NULL DEFAULT 0,
+          fps_num         INTEGER NOT NULL CHECK (fps_num > 0),
+          fps_den         INTEGER NOT NULL CHECK (fps_den > 0),
+          frame_count     INTEGER NOT NULL CHECK (frame_count > 0),
+          start_timecode  TEXT,
+          reel_name       TEXT,
+          facts_json      TEXT NOT NULL,
+          imported_at     TEXT NOT NULL,
+          sort_order      INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE jobs (
+          id            INTEGER PRIMARY KEY,
+          type          TEXT NOT NULL,
+          shot_id       INTEGER REFERENCES shots(id) ON DELETE CASCADE,
+          status        TEXT NOT NULL,
+          params_json   TEXT NOT NULL DEFAULT '{}',
+          frames_done   INTEGER NOT NULL DEFAULT 0,
+          frames_total  INTEGER NOT NULL DEFAULT 0,
+          message       TEXT,
+          error         TEXT,
+          owner_pid     INTEGER,
+          created_at    TEXT NOT NULL,
+          started_at    TEXT,
+          updated_at    TEXT NOT NULL,
+          finished_at   TEXT
+        ) STRICT;
+        CREATE INDEX jobs_by_status ON jobs(status);
+      `);
+    },
+  },
+  {
+    version: 2,
+    description: 'colour tags, per-chunk job progress, undo journal',
+    up(db) {
+      db.exec(`
+        ALTER TABLE shots ADD COLUMN colour_tag TEXT NOT NULL DEFAULT 'none';
+
+        -- Work a job has committed: a chunk listed here is finished and its output is on disk.
+        CREATE TABLE job_chunks (
+          job_id       INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+          chunk        INTEGER NOT NULL,
+          frames       INTEGER NOT NULL,
+          output       TEXT,
+          finished_at  TEXT NOT NULL,
+          PRIMARY KEY (job_id, chunk)
+        ) STRICT;
+
+        -- Undoable edits: 'forward' re-applies, 'inverse' undoes; both are JSON edit records.
+        CREATE TABLE undo_journal (
+          id          INTEGER PRIMARY KEY,
+          label       TEXT NOT NULL,
+          forward     TEXT NOT NULL,
+          inverse     TEXT NOT NULL,
+          undone      INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
+          created_at  TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Runs the steps above `from` up to `to` (default: current), one transaction each. */
+export function migrate(db: Database.Database, to: number = SCHEMA_VERSION): void {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  for (const m of MIGRATIONS) {
+    if (m.version <= from || m.version > to) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+}

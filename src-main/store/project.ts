@@ -1,0 +1,217 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { ProjectError } from './errors';
+import { JobRepository } from './jobs';
+import { UndoJournal } from './journal';
+import { acquireProjectLock, type ProjectLock } from './lock';
+import { migrate, SCHEMA_VERSION } from './migrations';
+import { ShotRepository } from './shots';
+
+export const PROJECT_EXTENSION = '.reshoot';
+const DB_FILE = 'project.db';
+
+/** Where a project keeps things. `cache/` is derived and may be deleted at any time. */
+export interface ProjectPaths {
+  dir: string;
+  db: string;
+  cache: string;
+  renders: string;
+  /** Files that web mode received by drag-and-drop (browsers do not reveal source paths). */
+  media: string;
+  thumbnail(shotId: number): string;
+  filmstrip(shotId: number): string;
+  proxy(shotId: number): string;
+  proxySegments(shotId: number): string;
+}
+
+export function projectPaths(dir: string): ProjectPaths {
+  const cache = join(dir, 'cache');
+  return {
+    dir,
+    db: join(dir, DB_FILE),
+    cache,
+    renders: join(dir, 'renders'),
+    media: join(dir, 'media'),
+    thumbnail: (id) => join(cache, 'thumbnails', `${id}.jpg`),
+    filmstrip: (id) => join(cache, 'filmstrips', `${id}.jpg`),
+    proxy: (id) => join(cache, 'proxies', `${id}.mp4`),
+    proxySegments: (id) => join(cache, 'proxies', `${id}.segments`),
+  };
+}
+
+function applyPragmas(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  // FULL: a committed edit survives power loss too, not only a crash of the app.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+}
+
+/** Reads the schema version without changing a byte of the file. */
+function readSchemaVersion(dbPath: string): number {
+  const ro = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return ro.pragma('user_version', { simple: true }) as number;
+  } finally {
+    ro.close();
+  }
+}
+
+export interface OpenOptions {
+  /** For tools that only read (e.g. `reshoot info`): no lock, no migration, no writes. */
+  readonly?: boolean;
+}
+
+export class Project {
+  readonly shots: ShotRepository;
+  readonly jobs: JobRepository;
+  readonly journal: UndoJournal<unknown>;
+  readonly paths: ProjectPaths;
+  private closed = false;
+
+  private constructor(
+    readonly db: Database.Database,
+    dir: string,
+    private readonly lock: ProjectLock | null,
+    readonly readonly: boolean,
+  ) {
+    this.paths = projectPaths(dir);
+    this.shots = new ShotRepository(db);
+    this.jobs = new JobRepository(db);
+    this.journal = new UndoJournal(db);
+  }
+
+  get dir(): string {
+    return this.paths.dir;
+  }
+
+  /** Creates `<parentDir>/<name>.reshoot/` and opens it. The folder is built aside and renamed in. */
+  static create(parentDir: string, name: string): Project {
+    const parent = resolve(parentDir);
+    if (!existsSync(parent) || !statSync(parent).isDirectory()) {
+      throw new ProjectError('not-found', `${parent}: no such folder to create the project in.`);
+    }
+    const folderName = name.endsWith(PROJECT_EXTENSION) ? name : name + PROJECT_EXTENSION;
+    const dir = join(parent, folderName);
+    if (existsSync(dir)) throw new ProjectError('conflict', `${dir}: a file or folder with that name already exists.`);
+    const staging = join(parent, `.${folderName}.creating-${process.pid}`);
+    rmSync(staging, { recursive: true, force: true });
+    try {
+      mkdirSync(join(staging, 'cache'), { recursive: true });
+      mkdirSync(join(staging, 'renders'));
+      const db = new Database(join(staging, DB_FILE));
+      try {
+        applyPragmas(db);
+        migrate(db);
+        const now = new Date().toISOString();
+        const put = db.prepare('INSERT INTO project_settings (key, value) VALUES (?, ?)');
+        db.transaction(() => {
+          put.run('name', folderName.slice(0, -PROJECT_EXTENSION.length));
+          put.run('created_at', now);
+          put.run('created_by', 'Reshoot 0.1.0');
+        })();
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.close();
+      }
+      renameSync(staging, dir);
+    } catch (e) {
+      rmSync(staging, { recursive: true, force: true });
+      throw e;
+    }
+    return Project.open(dir);
+  }
+
+  static open(dirArg: string, options: OpenOptions = {}): Project {
+    const dir = resolve(dirArg);
+    if (!existsSync(dir)) throw new ProjectError('not-found', `${dir}: no such project folder.`);
+    if (!statSync(dir).isDirectory()) {
+      throw new ProjectError('not-found', `${dir}: not a Reshoot project (a project is a folder ending in .reshoot).`);
+    }
+    const dbPath = join(dir, DB_FILE);
+    if (!existsSync(dbPath)) {
+      throw new ProjectError('not-found', `${dir}: not a Reshoot project (it has no ${DB_FILE}).`);
+    }
+    let version: number;
+    try {
+      version = readSchemaVersion(dbPath);
+    } catch (e) {
+      throw new ProjectError('not-found', `${dbPath}: not a readable project database (${(e as Error).message}).`);
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new ProjectError(
+        'newer-schema',
+        `${dir}: this project was saved by a newer version of Reshoot (project format ${version}; this version reads up to ${SCHEMA_VERSION}). Update Reshoot to open it.`,
+      );
+    }
+    if (options.readonly) {
+      if (version < SCHEMA_VERSION) {
+        throw new ProjectError(
+          'conflict',
+          `${dir}: the project uses an older format (${version}); open it once for writing to upgrade it.`,
+        );
+      }
+      const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+      return new Project(db, dir, null, true);
+    }
+    const lock = acquireProjectLock(dir);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(dbPath, { fileMustExist: true });
+      applyPragmas(db);
+      if (version < SCHEMA_VERSION && version > 0) {
+        // Keep the file as it was before upgrading it; the backup is the user's way back.
+        db.exec(`VACUUM INTO '${join(dir, `project.v${version}.backup.db`).replace(/'/g, "''")}'`);
+      }
+      migrate(db);
+      mkdirSync(join(dir, 'cache'), { recursive: true });
+      mkdirSync(join(dir, 'renders'), { recursive: true });
+      const project = new Project(db, dir, lock, false);
+      project.jobs.markInterrupted(new Date().toISOString());
+      return project;
+    } catch (e) {
+      db?.close();
+      lock.release();
+      throw e;
+    }
+  }
+
+  setting(key: string): string | undefined {
+    const r = this.db.prepare('SELECT value FROM project_settings WHERE key = ?').get(key) as
+      | { value: string }
+      | undefined;
+    return r?.value;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.db.prepare('INSERT INTO project_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  get name(): string {
+    return this.setting('name') ?? basename(this.dir, PROJECT_EXTENSION);
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction: all of it lands, or none of it. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.readonly) {
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // A checkpoint is an optimisation; the WAL is replayed on next open either way.
+      }
+    }
+    this.db.close();
+    this.lock?.release();
+  }
+}

@@ -1,0 +1,164 @@
+import type Database from 'better-sqlite3';
+import type { MediaFacts } from '../media/types';
+
+/** A shot as stored. The API's `Shot` adds what only the file system can tell (offline, cache files). */
+export interface ShotRecord {
+  id: number;
+  name: string;
+  kind: 'video' | 'sequence';
+  mediaPath: string;
+  mediaRelativePath: string | null;
+  fingerprint: string;
+  width: number;
+  height: number;
+  parNum: number;
+  parDen: number;
+  rotation: number;
+  fpsNum: number;
+  fpsDen: number;
+  frameCount: number;
+  startTimecode: string | null;
+  reelName: string | null;
+  colourTag: string;
+  facts: MediaFacts;
+  importedAt: string;
+  sortOrder: number;
+}
+
+interface ShotRow {
+  id: number;
+  name: string;
+  kind: 'video' | 'sequence';
+  media_path: string;
+  media_relpath: string | null;
+  fingerprint: string;
+  width: number;
+  height: number;
+  par_num: number;
+  par_den: number;
+  rotation: number;
+  fps_num: number;
+  fps_den: number;
+  frame_count: number;
+  start_timecode: string | null;
+  reel_name: string | null;
+  colour_tag: string;
+  facts_json: string;
+  imported_at: string;
+  sort_order: number;
+}
+
+const COLUMNS = `id, name, kind, media_path, media_relpath, fingerprint, width, height, par_num, par_den, rotation,
+  fps_num, fps_den, frame_count, start_timecode, reel_name, colour_tag, facts_json, imported_at, sort_order`;
+
+function fromRow(r: ShotRow): ShotRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    mediaPath: r.media_path,
+    mediaRelativePath: r.media_relpath,
+    fingerprint: r.fingerprint,
+    width: r.width,
+    height: r.height,
+    parNum: r.par_num,
+    parDen: r.par_den,
+    rotation: r.rotation,
+    fpsNum: r.fps_num,
+    fpsDen: r.fps_den,
+    frameCount: r.frame_count,
+    startTimecode: r.start_timecode,
+    reelName: r.reel_name,
+    colourTag: r.colour_tag,
+    facts: JSON.parse(r.facts_json) as MediaFacts,
+    importedAt: r.imported_at,
+    sortOrder: r.sort_order,
+  };
+}
+
+function toRow(s: ShotRecord): ShotRow {
+  return {
+    id: s.id,
+    name: s.name,
+    kind: s.kind,
+    media_path: s.mediaPath,
+    media_relpath: s.mediaRelativePath,
+    fingerprint: s.fingerprint,
+    width: s.width,
+    height: s.height,
+    par_num: s.parNum,
+    par_den: s.parDen,
+    rotation: s.rotation,
+    fps_num: s.fpsNum,
+    fps_den: s.fpsDen,
+    frame_count: s.frameCount,
+    start_timecode: s.startTimecode,
+    reel_name: s.reelName,
+    colour_tag: s.colourTag,
+    facts_json: JSON.stringify(s.facts),
+    imported_at: s.importedAt,
+    sort_order: s.sortOrder,
+  };
+}
+
+export type NewShot = Omit<ShotRecord, 'id' | 'sortOrder' | 'importedAt' | 'colourTag'> & { colourTag?: string };
+
+/** Fields a user may edit on a shot (each edit goes through the undo journal). */
+export type ShotEdit = Partial<Pick<ShotRecord, 'name' | 'colourTag' | 'reelName' | 'mediaPath' | 'mediaRelativePath'>>;
+
+const EDIT_COLUMNS: Record<keyof ShotEdit, string> = {
+  name: 'name',
+  colourTag: 'colour_tag',
+  reelName: 'reel_name',
+  mediaPath: 'media_path',
+  mediaRelativePath: 'media_relpath',
+};
+
+export class ShotRepository {
+  constructor(private readonly db: Database.Database) {}
+
+  list(): ShotRecord[] {
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM shots ORDER BY sort_order, id`).all() as ShotRow[]).map(fromRow);
+  }
+
+  get(id: number): ShotRecord | undefined {
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM shots WHERE id = ?`).get(id) as ShotRow | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM shots').get() as { n: number }).n;
+  }
+
+  insert(shot: NewShot, now: string): ShotRecord {
+    const sortOrder =
+      ((this.db.prepare('SELECT max(sort_order) AS m FROM shots').get() as { m: number | null }).m ?? 0) + 1;
+    const row = toRow({ ...shot, id: 0, sortOrder, importedAt: now, colourTag: shot.colourTag ?? 'none' });
+    const { id: _id, ...values } = row;
+    const names = Object.keys(values);
+    const info = this.db
+      .prepare(`INSERT INTO shots (${names.join(', ')}) VALUES (${names.map((n) => '@' + n).join(', ')})`)
+      .run(values);
+    return this.get(Number(info.lastInsertRowid))!;
+  }
+
+  /** Puts back a shot exactly as it was (same id): used by undo of a removal and redo of an import. */
+  restore(shot: ShotRecord): void {
+    const row = toRow(shot);
+    const names = Object.keys(row);
+    this.db
+      .prepare(`INSERT INTO shots (${names.join(', ')}) VALUES (${names.map((n) => '@' + n).join(', ')})`)
+      .run(row);
+  }
+
+  update(id: number, edit: ShotEdit): void {
+    const keys = Object.keys(edit) as (keyof ShotEdit)[];
+    if (keys.length === 0) return;
+    const sets = keys.map((k) => `${EDIT_COLUMNS[k]} = @${k}`).join(', ');
+    this.db.prepare(`UPDATE shots SET ${sets} WHERE id = @id`).run({ ...edit, id });
+  }
+
+  remove(id: number): void {
+    this.db.prepare('DELETE FROM shots WHERE id = ?').run(id);
+  }
+}

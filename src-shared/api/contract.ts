@@ -1,0 +1,279 @@
+/**
+ * The one API between the UI (untrusted renderer) and the core. Both adapters — Electron IPC (preload
+ * allow-list + ipcMain handlers) and web mode (HTTP RPC + server-sent events) — are generated from this
+ * object, and every argument is validated against it at the boundary before any handler runs.
+ *
+ * Bulk data (frames, thumbnails, proxies, depth, tracks) never goes through RPC: see `media-routes.ts`.
+ */
+import { z } from 'zod';
+
+// ---- Shared shapes -------------------------------------------------------------------------------
+
+/** A path coming from the UI. Checked again on the main side (absolute, exists, right kind). */
+const UiPath = z
+  .string()
+  .min(1, 'path is empty')
+  .max(4096, 'path is longer than 4096 characters')
+  .refine((p) => !p.includes('\0'), 'path contains a NUL character');
+
+const Id = z.number().int().positive();
+
+export const RationalSchema = z.strictObject({ num: z.number().int().positive(), den: z.number().int().positive() });
+
+export const COLOUR_TAGS = ['none', 'red', 'orange', 'yellow', 'green', 'cyan', 'blue', 'purple', 'pink'] as const;
+export const ColourTagSchema = z.enum(COLOUR_TAGS);
+
+export const ShotSchema = z.strictObject({
+  id: Id,
+  name: z.string(),
+  kind: z.enum(['video', 'sequence']),
+  /** Absolute path of the media (first frame file for a sequence). */
+  mediaPath: z.string(),
+  /** Path relative to the project folder, used to find media again when a project moves with its media. */
+  mediaRelativePath: z.string().nullable(),
+  fingerprint: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  pixelAspect: RationalSchema,
+  rotation: z.number().int(),
+  fps: RationalSchema,
+  vfr: z.boolean(),
+  frameCount: z.number().int(),
+  startTimecode: z.string().nullable(),
+  reelName: z.string().nullable(),
+  colourTag: ColourTagSchema,
+  codec: z.string(),
+  hasAudio: z.boolean(),
+  /** The media file is not where the project expects it: relink it. */
+  offline: z.boolean(),
+  hasThumbnail: z.boolean(),
+  hasFilmstrip: z.boolean(),
+  hasProxy: z.boolean(),
+  importedAt: z.string(),
+});
+export type Shot = z.infer<typeof ShotSchema>;
+
+export const ProjectSummarySchema = z.strictObject({
+  path: z.string(),
+  name: z.string(),
+  schemaVersion: z.number().int(),
+  createdAt: z.string(),
+  shotCount: z.number().int(),
+});
+export type ProjectSummary = z.infer<typeof ProjectSummarySchema>;
+
+export const RecentProjectSchema = z.strictObject({
+  path: z.string(),
+  name: z.string(),
+  openedAt: z.string(),
+  exists: z.boolean(),
+});
+export type RecentProject = z.infer<typeof RecentProjectSchema>;
+
+export const JOB_TYPES = ['thumbnails', 'proxy'] as const;
+export const JobTypeSchema = z.enum(JOB_TYPES);
+export type JobType = z.infer<typeof JobTypeSchema>;
+
+export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+export const JobStatusSchema = z.enum(JOB_STATUSES);
+export type JobStatus = z.infer<typeof JobStatusSchema>;
+
+export const JobSchema = z.strictObject({
+  id: Id,
+  type: JobTypeSchema,
+  shotId: Id.nullable(),
+  shotName: z.string().nullable(),
+  status: JobStatusSchema,
+  fraction: z.number().min(0).max(1),
+  framesDone: z.number().int(),
+  framesTotal: z.number().int(),
+  /** Estimated seconds left, from the rate of the work done in this run; null until it can be told. */
+  etaSeconds: z.number().nullable(),
+  message: z.string().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type Job = z.infer<typeof JobSchema>;
+
+export const ImportFailureSchema = z.strictObject({ path: z.string(), message: z.string() });
+
+export const EditStateSchema = z.strictObject({
+  canUndo: z.boolean(),
+  undoLabel: z.string().nullable(),
+  canRedo: z.boolean(),
+  redoLabel: z.string().nullable(),
+});
+export type EditState = z.infer<typeof EditStateSchema>;
+
+export const FileEntrySchema = z.strictObject({
+  name: z.string(),
+  path: z.string(),
+  kind: z.enum(['dir', 'project', 'media', 'sequence-frame', 'other']),
+  size: z.number().nullable(),
+});
+export type FileEntry = z.infer<typeof FileEntrySchema>;
+
+export const AppInfoSchema = z.strictObject({
+  mode: z.enum(['electron', 'web']),
+  version: z.string(),
+  platform: z.string(),
+  /** Whether native file dialogs exist (Electron). Web mode uses the in-app file browser instead. */
+  nativeDialogs: z.boolean(),
+  ffmpeg: z.strictObject({ available: z.boolean(), detail: z.string() }),
+  homeDir: z.string(),
+});
+
+// ---- Methods -------------------------------------------------------------------------------------
+
+const none = z.strictObject({}).optional();
+const ok = z.strictObject({ ok: z.literal(true) });
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, summary: string) {
+  return { input, output, summary };
+}
+
+export const contract = {
+  'app.info': method(none, AppInfoSchema, 'What is running: mode, version, ffmpeg availability.'),
+
+  'project.current': method(none, ProjectSummarySchema.nullable(), 'The open project, if any.'),
+  'project.recent': method(none, z.array(RecentProjectSchema), 'Recently opened projects, newest first.'),
+  'project.create': method(
+    z.strictObject({
+      parentDir: UiPath,
+      name: z
+        .string()
+        .trim()
+        .min(1, 'the project needs a name')
+        .max(120)
+        .refine((n) => !/[/\\:*?"<>|\0]/.test(n), 'a project name cannot contain / \\ : * ? " < > |'),
+    }),
+    ProjectSummarySchema,
+    'Create <parentDir>/<name>.reshoot and open it.',
+  ),
+  'project.open': method(z.strictObject({ path: UiPath }), ProjectSummarySchema, 'Open a .reshoot project folder.'),
+  'project.close': method(none, ok, 'Close the open project.'),
+
+  'shots.list': method(none, z.array(ShotSchema), 'Shots of the open project in bin order.'),
+  'shots.import': method(
+    z.strictObject({
+      paths: z.array(UiPath).min(1, 'nothing to import').max(500),
+      /** Import the good files and report the bad ones (UI); otherwise all-or-nothing (CLI). */
+      skipBad: z.boolean().default(true),
+      /** Frame rate for image sequences, which carry none. */
+      sequenceFps: RationalSchema.optional(),
+    }),
+    z.strictObject({ imported: z.array(ShotSchema), failed: z.array(ImportFailureSchema) }),
+    'Import video files or image sequences as shots (media are referenced, never copied).',
+  ),
+  'shots.rename': method(
+    z.strictObject({ shotId: Id, name: z.string().trim().min(1, 'a shot needs a name').max(200) }),
+    ShotSchema,
+    'Rename a shot.',
+  ),
+  'shots.setColourTag': method(z.strictObject({ shotId: Id, tag: ColourTagSchema }), ShotSchema, 'Set a colour tag.'),
+  'shots.setReel': method(
+    z.strictObject({ shotId: Id, reelName: z.string().trim().max(64).nullable() }),
+    ShotSchema,
+    'Override the reel name.',
+  ),
+  'shots.remove': method(z.strictObject({ shotId: Id }), ok, 'Remove a shot from the project (media untouched).'),
+  'shots.relink': method(
+    z.strictObject({ shotId: Id, path: UiPath }),
+    ShotSchema,
+    'Point an offline shot at its moved media file.',
+  ),
+
+  'edit.state': method(none, EditStateSchema, 'What Undo and Redo would do.'),
+  'edit.undo': method(none, EditStateSchema, 'Undo the last edit.'),
+  'edit.redo': method(none, EditStateSchema, 'Redo the last undone edit.'),
+
+  'jobs.list': method(none, z.array(JobSchema), 'Jobs of the open project, newest first.'),
+  'jobs.start': method(z.strictObject({ type: JobTypeSchema, shotId: Id }), JobSchema, 'Queue a job for a shot.'),
+  'jobs.cancel': method(z.strictObject({ jobId: Id }), JobSchema, 'Cancel a queued or running job.'),
+  'jobs.resume': method(
+    z.strictObject({ jobId: Id }),
+    JobSchema,
+    'Resume an interrupted, cancelled or failed job from its committed work.',
+  ),
+
+  'files.list': method(
+    z.strictObject({ dir: UiPath.optional() }),
+    z.strictObject({ dir: z.string(), parent: z.string().nullable(), entries: z.array(FileEntrySchema) }),
+    'List a folder for the in-app file browser (web mode).',
+  ),
+  'dialog.pickMedia': method(none, z.array(z.string()), 'Native file dialog for shots (Electron only).'),
+  'dialog.pickProject': method(none, z.string().nullable(), 'Native dialog to open a project (Electron only).'),
+  'dialog.pickFolder': method(none, z.string().nullable(), 'Native dialog to choose a folder (Electron only).'),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
+
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+// ---- Events (main → UI) --------------------------------------------------------------------------
+
+export const MENU_COMMANDS = [
+  'new-project',
+  'open-project',
+  'close-project',
+  'import-shots',
+  'undo',
+  'redo',
+  'toggle-jobs',
+] as const;
+
+export const EventSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('job'), job: JobSchema }),
+  z.strictObject({ type: z.literal('shots-changed') }),
+  z.strictObject({ type: z.literal('project-changed'), project: ProjectSummarySchema.nullable() }),
+  z.strictObject({ type: z.literal('edit-state'), state: EditStateSchema }),
+  z.strictObject({ type: z.literal('menu'), command: z.enum(MENU_COMMANDS) }),
+]);
+export type AppEvent = z.infer<typeof EventSchema>;
+
+// ---- Errors --------------------------------------------------------------------------------------
+
+export const ERROR_CODES = [
+  'invalid-argument',
+  'unknown-method',
+  'no-project',
+  'not-found',
+  'project-locked',
+  'newer-schema',
+  'media',
+  'missing-tool',
+  'not-available',
+  'conflict',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The error every adapter carries to the UI: a code to branch on and a message for people. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Turns a zod failure into one readable sentence naming the argument. */
+export function describeValidation(method: string, error: z.ZodError): string {
+  const parts = error.issues.map((i) => {
+    const where = i.path.length ? i.path.join('.') : 'arguments';
+    return `${where}: ${i.message}`;
+  });
+  return `${method}: invalid arguments — ${parts.join('; ')}`;
+}

@@ -1,0 +1,125 @@
+/**
+ * Bulk data is served by one media handler `(Request) => Promise<Response>`: Electron registers it for
+ * the `reshoot-media:` scheme, web mode mounts it under `/media/`. The UI builds URLs only through these
+ * functions and the handler parses them only through `parseMediaRoute`, so both sides agree.
+ *
+ * Routes never carry file paths: shots are named by id and the handler looks their files up itself.
+ */
+
+export type MediaRoute =
+  | { kind: 'thumbnail'; shotId: number }
+  | { kind: 'filmstrip'; shotId: number }
+  | { kind: 'frame'; shotId: number; frame: number; width: number | null }
+  | { kind: 'frames'; shotId: number; start: number; count: number; width: number | null }
+  | { kind: 'proxy'; shotId: number };
+
+export const MAX_BATCH_FRAMES = 48;
+export const MAX_FRAME_WIDTH = 8192;
+
+/** `base` is `reshoot-media://app` in Electron and `<origin>/media` in web mode. */
+export function mediaUrl(base: string, route: MediaRoute, cacheKey?: string): string {
+  const q = new URLSearchParams();
+  let path: string;
+  switch (route.kind) {
+    case 'thumbnail':
+      path = `thumbnail/${route.shotId}.jpg`;
+      break;
+    case 'filmstrip':
+      path = `filmstrip/${route.shotId}.jpg`;
+      break;
+    case 'frame':
+      path = `frame/${route.shotId}/${route.frame}.jpg`;
+      if (route.width) q.set('w', String(route.width));
+      break;
+    case 'frames':
+      path = `frames/${route.shotId}`;
+      q.set('start', String(route.start));
+      q.set('count', String(route.count));
+      if (route.width) q.set('w', String(route.width));
+      break;
+    case 'proxy':
+      path = `proxy/${route.shotId}.mp4`;
+      break;
+  }
+  if (cacheKey) q.set('v', cacheKey);
+  const qs = q.toString();
+  return `${base.replace(/\/$/, '')}/${path}${qs ? `?${qs}` : ''}`;
+}
+
+function intParam(v: string | null | undefined, min: number, max: number): number | null {
+  if (v == null || !/^\d{1,9}$/.test(v)) return null;
+  const n = Number(v);
+  return n >= min && n <= max ? n : null;
+}
+
+/**
+ * Parses the part of a media URL after the base (e.g. `frame/3/100.jpg`) and its query.
+ * Returns null for anything that is not exactly one of the routes: the handler answers 404.
+ */
+export function parseMediaRoute(pathname: string, search: URLSearchParams): MediaRoute | null {
+  const parts = pathname.replace(/^\/+/, '').split('/');
+  const [kind, a, b] = parts;
+  const width = search.has('w') ? intParam(search.get('w'), 16, MAX_FRAME_WIDTH) : null;
+  if (search.has('w') && width === null) return null;
+  if (parts.length === 2 && (kind === 'thumbnail' || kind === 'filmstrip')) {
+    const m = /^(\d{1,9})\.jpg$/.exec(a ?? '');
+    const shotId = m ? intParam(m[1], 1, 1e9) : null;
+    return shotId ? { kind, shotId } : null;
+  }
+  if (parts.length === 2 && kind === 'proxy') {
+    const m = /^(\d{1,9})\.mp4$/.exec(a ?? '');
+    const shotId = m ? intParam(m[1], 1, 1e9) : null;
+    return shotId ? { kind, shotId } : null;
+  }
+  if (parts.length === 3 && kind === 'frame') {
+    const shotId = intParam(a, 1, 1e9);
+    const m = /^(\d{1,9})\.jpg$/.exec(b ?? '');
+    const frame = m ? intParam(m[1], 0, 1e9) : null;
+    return shotId && frame !== null ? { kind, shotId, frame, width } : null;
+  }
+  if (parts.length === 2 && kind === 'frames') {
+    const shotId = intParam(a, 1, 1e9);
+    const start = intParam(search.get('start'), 0, 1e9);
+    const count = intParam(search.get('count'), 1, MAX_BATCH_FRAMES);
+    return shotId && start !== null && count !== null ? { kind, shotId, start, count, width } : null;
+  }
+  return null;
+}
+
+/**
+ * A frame batch response body: a 4-byte little-endian header length, a JSON header
+ * `{ start, frames: [{ index, offset, length }] }`, then the JPEG bytes.
+ */
+export interface FrameBatchHeader {
+  start: number;
+  frames: { index: number; offset: number; length: number }[];
+}
+
+export function decodeFrameBatch(buf: ArrayBuffer): { header: FrameBatchHeader; body: Uint8Array } {
+  const view = new DataView(buf);
+  const headerLength = view.getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, headerLength))) as FrameBatchHeader;
+  return { header, body: new Uint8Array(buf, 4 + headerLength) };
+}
+
+export function encodeFrameBatch(start: number, frames: { index: number; data: Uint8Array }[]): Uint8Array {
+  let offset = 0;
+  const header: FrameBatchHeader = {
+    start,
+    frames: frames.map((f) => {
+      const e = { index: f.index, offset, length: f.data.length };
+      offset += f.data.length;
+      return e;
+    }),
+  };
+  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(4 + headerBytes.length + offset);
+  new DataView(out.buffer).setUint32(0, headerBytes.length, true);
+  out.set(headerBytes, 4);
+  let p = 4 + headerBytes.length;
+  for (const f of frames) {
+    out.set(f.data, p);
+    p += f.data.length;
+  }
+  return out;
+}
