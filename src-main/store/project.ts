@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ProjectError } from './errors';
 import { JobRepository } from './jobs';
@@ -48,8 +48,25 @@ function applyPragmas(db: Database.Database): void {
   db.pragma('busy_timeout = 5000');
 }
 
-/** Reads the schema version without changing a byte of the file. */
+/**
+ * Reads the schema version without changing a byte of the folder. A read-only SQLite connection to a
+ * WAL database still creates -shm/-wal files, so when no WAL is present the version is read straight
+ * from the header (user_version: 4 bytes big-endian at offset 60). With a WAL, newer pages may hold it.
+ */
 function readSchemaVersion(dbPath: string): number {
+  const wal = `${dbPath}-wal`;
+  if (!existsSync(wal) || statSync(wal).size === 0) {
+    const header = Buffer.alloc(100);
+    const fd = openSync(dbPath, 'r');
+    try {
+      if (readSync(fd, header, 0, 100, 0) < 100 || header.toString('latin1', 0, 15) !== 'SQLite format 3') {
+        throw new Error('not an SQLite database');
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return header.readUInt32BE(60);
+  }
   const ro = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
     return ro.pragma('user_version', { simple: true }) as number;
