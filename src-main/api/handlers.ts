@@ -8,7 +8,7 @@ import {
   type MethodOutput,
   type ParsedInput,
 } from '../../src-shared/api/contract';
-import { locateTools, probeMedia, fingerprintMedia } from '../media';
+import { findMediaTools, probeMedia, fingerprintMedia } from '../media';
 import { PROJECT_EXTENSION } from '../store';
 import type { AppCore } from './core';
 import { importShots, requireDirectory } from './import-shots';
@@ -16,7 +16,9 @@ import { commitEdit, editState, redo, undo, updateShot } from './shot-edits';
 import { relativeMediaPath, toApiShot } from './shot-media';
 
 export type Handlers = {
-  [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>>;
+  [M in MethodName]: (
+    ...args: undefined extends ParsedInput<M> ? [input?: ParsedInput<M>] : [input: ParsedInput<M>]
+  ) => Promise<MethodOutput<M>>;
 };
 
 const VERSION = '0.1.0';
@@ -44,8 +46,8 @@ export function createHandlers(core: AppCore): Handlers {
     async 'app.info'() {
       let ffmpeg = { available: false, detail: '' };
       try {
-        const t = await locateTools();
-        ffmpeg = { available: true, detail: `${t.ffmpeg} (${t.source})` };
+        const t = await findMediaTools();
+        ffmpeg = { available: true, detail: `${t.ffmpeg} (${t.source.ffmpeg})` };
       } catch (e) {
         ffmpeg = { available: false, detail: (e as Error).message };
       }

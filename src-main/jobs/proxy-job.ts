@@ -33,7 +33,7 @@ export const proxyJob: JobKind = {
       outPath: partial,
       maxWidth: PROXY_MAX_WIDTH,
       signal,
-      onProgress: (p) => onFrames(p.frame),
+      onProgress: (p) => onFrames(p.framesDone),
     });
     renameSync(partial, out);
     return out;

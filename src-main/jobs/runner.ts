@@ -44,7 +44,7 @@ export class JobRunner {
     const kind = this.kind(type);
     const total = kind.plan(shot).reduce((n, c) => n + c.count, 0);
     const job = this.project.jobs.create(type, shotId, {}, now());
-    const updated = this.project.jobs.update(job.id, { framesTotal: total }, now());
+    const updated = this.project.jobs.update(job.id, { framesTotal: total }, now())!;
     this.emit(updated);
     queueMicrotask(() => this.pump());
     return updated;
@@ -53,7 +53,7 @@ export class JobRunner {
   cancel(jobId: number): JobRecord {
     const job = this.mustGet(jobId);
     if (job.status === 'queued') {
-      const j = this.project.jobs.update(jobId, { status: 'cancelled', finishedAt: now(), message: 'Cancelled' }, now());
+      const j = this.project.jobs.update(jobId, { status: 'cancelled', finishedAt: now(), message: 'Cancelled' }, now())!;
       this.emit(j);
       return j;
     }
@@ -74,7 +74,7 @@ export class JobRunner {
       jobId,
       { status: 'queued', error: null, message: 'Queued to resume', finishedAt: null },
       now(),
-    );
+    )!;
     this.emit(j);
     queueMicrotask(() => this.pump());
     return j;
@@ -174,6 +174,10 @@ export class JobRunner {
       { status: 'running', ownerPid: process.pid, startedAt: job.startedAt ?? now(), message: null, error: null },
       now(),
     );
+    if (!started) {
+      this.running.delete(job.id);
+      return;
+    }
     this.emit(started);
     run.done = this.execute(started, run).finally(() => {
       this.running.delete(job.id);
@@ -185,7 +189,7 @@ export class JobRunner {
     const signal = run.controller.signal;
     const final = (fields: Parameters<Project['jobs']['update']>[1]) => {
       const j = this.project.jobs.update(job.id, { ownerPid: null, ...fields }, now());
-      this.emit(j);
+      if (j) this.emit(j);
     };
     try {
       const kind = this.kind(job.type);
@@ -196,7 +200,7 @@ export class JobRunner {
       for (const chunk of plan) {
         if (committed.has(chunk.index)) continue;
         if (signal.aborted) throw signal.reason ?? new Error('aborted');
-        const committedFrames = () => this.project.jobs.get(job.id)!.framesDone;
+        const committedFrames = () => this.project.jobs.get(job.id)?.framesDone ?? 0;
         const base = committedFrames();
         const output = await kind.runChunk({
           project: this.project,

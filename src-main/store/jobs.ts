@@ -101,7 +101,7 @@ export class JobRepository {
       Pick<JobRecord, 'status' | 'framesDone' | 'framesTotal' | 'message' | 'error' | 'ownerPid' | 'startedAt' | 'finishedAt'>
     >,
     now: string,
-  ): JobRecord {
+  ): JobRecord | undefined {
     const map: Record<string, string> = {
       status: 'status',
       framesDone: 'frames_done',
@@ -115,7 +115,8 @@ export class JobRepository {
     const keys = Object.keys(fields).filter((k) => k in map);
     const sets = [...keys.map((k) => `${map[k]} = @${k}`), 'updated_at = @now'].join(', ');
     this.db.prepare(`UPDATE jobs SET ${sets} WHERE id = @id`).run({ ...fields, now, id });
-    return this.get(id)!;
+    // Undefined when the job is gone: removing a shot removes its jobs, even one that is running.
+    return this.get(id);
   }
 
   /**
