@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const entry = fileURLToPath(new URL('../dist/main/cli.js', import.meta.url));
 if (!existsSync(entry)) {
-  process.stderr.write("reshoot: the app is not built yet. Run 'npm run build' in the Reshoot folder first.\n");
+  process.stderr.write(
+    "reshoot: the app is not built yet. Run 'npm run build' in the Reshoot folder first.\n",
+  );
   process.exit(1);
 }
 await import(entry);

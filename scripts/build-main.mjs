@@ -3,25 +3,63 @@ import { build } from 'esbuild';
 import { readdirSync, existsSync } from 'node:fs';
 
 const external = ['better-sqlite3', 'onnxruntime-node', 'electron', 'ffmpeg-static'];
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, external, logLevel: 'warning' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  external,
+  logLevel: 'warning',
+};
 
 const workerDir = 'src-main/workers';
 const workers = existsSync(workerDir)
-  ? readdirSync(workerDir).filter((f) => f.endsWith('.worker.ts')).map((f) => `${workerDir}/${f}`)
+  ? readdirSync(workerDir)
+      .filter((f) => f.endsWith('.worker.ts'))
+      .map((f) => `${workerDir}/${f}`)
   : [];
 
 await Promise.all([
-  build({ ...common, entryPoints: { cli: 'src-main/app/cli/entry.ts' }, outdir: 'dist/main', format: 'esm', outExtension: { '.js': '.js' },
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } }),
+  build({
+    ...common,
+    entryPoints: { cli: 'src-main/app/cli/entry.ts' },
+    outdir: 'dist/main',
+    format: 'esm',
+    outExtension: { '.js': '.js' },
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  }),
   ...(workers.length
-    ? [build({ ...common, entryPoints: workers, outdir: 'dist/main/workers', format: 'esm',
-        banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } })]
+    ? [
+        build({
+          ...common,
+          entryPoints: workers,
+          outdir: 'dist/main/workers',
+          format: 'esm',
+          banner: {
+            js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+          },
+        }),
+      ]
     : []),
   ...(existsSync('src-main/app/electron/main.ts')
     ? [
-        build({ ...common, entryPoints: { 'electron-main': 'src-main/app/electron/main.ts' }, outdir: 'dist/main', format: 'cjs', outExtension: { '.js': '.cjs' } }),
+        build({
+          ...common,
+          entryPoints: { 'electron-main': 'src-main/app/electron/main.ts' },
+          outdir: 'dist/main',
+          format: 'cjs',
+          outExtension: { '.js': '.cjs' },
+        }),
         // A sandboxed preload may only require('electron'): everything else is bundled in.
-        build({ ...common, entryPoints: { preload: 'src-main/app/electron/preload.ts' }, outdir: 'dist/main', format: 'cjs', outExtension: { '.js': '.cjs' } }),
+        build({
+          ...common,
+          entryPoints: { preload: 'src-main/app/electron/preload.ts' },
+          outdir: 'dist/main',
+          format: 'cjs',
+          outExtension: { '.js': '.cjs' },
+        }),
       ]
     : []),
 ]);

@@ -37,7 +37,8 @@ export class AppCore {
 
   /** The open project and its runner, or a 'no-project' error for the UI. */
   require(): { project: Project; runner: JobRunner } {
-    if (!this.current) throw new ApiError('no-project', 'No project is open. Create or open a project first.');
+    if (!this.current)
+      throw new ApiError('no-project', 'No project is open. Create or open a project first.');
     return this.current;
   }
 

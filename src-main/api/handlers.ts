@@ -23,7 +23,19 @@ export type Handlers = {
 
 const VERSION = '0.1.0';
 const MEDIA_EXTENSIONS = new Set([
-  '.mp4', '.mov', '.m4v', '.mkv', '.mxf', '.avi', '.webm', '.mts', '.m2ts', '.mpg', '.mpeg', '.ts', '.y4m',
+  '.mp4',
+  '.mov',
+  '.m4v',
+  '.mkv',
+  '.mxf',
+  '.avi',
+  '.webm',
+  '.mts',
+  '.m2ts',
+  '.mpg',
+  '.mpeg',
+  '.ts',
+  '.y4m',
 ]);
 const FRAME_EXTENSIONS = new Set(['.png', '.exr', '.jpg', '.jpeg', '.tif', '.tiff', '.dpx']);
 
@@ -39,12 +51,15 @@ export function createHandlers(core: AppCore): Handlers {
     core.bus.emit({ type: 'edit-state', state: editState(core.project) });
   };
   const noDialogs = (): never => {
-    throw new ApiError('not-available', 'Native dialogs exist only in the desktop app; use the file browser.');
+    throw new ApiError(
+      'not-available',
+      'Native dialogs exist only in the desktop app; use the file browser.',
+    );
   };
 
   return {
     async 'app.info'() {
-      let ffmpeg = { available: false, detail: '' };
+      let ffmpeg: { available: boolean; detail: string };
       try {
         const t = await findMediaTools();
         ffmpeg = { available: true, detail: `${t.ffmpeg} (${t.source.ffmpeg})` };
@@ -65,13 +80,16 @@ export function createHandlers(core: AppCore): Handlers {
       return core.project ? core.summary() : null;
     },
     async 'project.recent'() {
-      return core.settings.get().recentProjects.map((r) => ({ ...r, exists: existsSync(join(r.path, 'project.db')) }));
+      return core.settings
+        .get()
+        .recentProjects.map((r) => ({ ...r, exists: existsSync(join(r.path, 'project.db')) }));
     },
     async 'project.create'({ parentDir, name }) {
       return core.createProject(requireDirectory(parentDir, 'the folder for the new project'), name);
     },
     async 'project.open'({ path }) {
-      if (!isAbsolute(path)) throw new ApiError('invalid-argument', `${path}: the project path must be absolute.`);
+      if (!isAbsolute(path))
+        throw new ApiError('invalid-argument', `${path}: the project path must be absolute.`);
       return core.openProject(resolve(path));
     },
     async 'project.close'() {
@@ -110,7 +128,12 @@ export function createHandlers(core: AppCore): Handlers {
     },
     async 'shots.remove'({ shotId }) {
       const { project, shot } = shotOr404(shotId);
-      commitEdit(project, `Remove ${shot.name}`, { op: 'delete', shots: [shot] }, { op: 'insert', shots: [shot] });
+      commitEdit(
+        project,
+        `Remove ${shot.name}`,
+        { op: 'delete', shots: [shot] },
+        { op: 'insert', shots: [shot] },
+      );
       shotsChanged();
       return { ok: true as const };
     },
@@ -123,16 +146,27 @@ export function createHandlers(core: AppCore): Handlers {
       if (facts.width !== shot.width || facts.height !== shot.height) {
         mismatch.push(`size ${facts.width}×${facts.height} instead of ${shot.width}×${shot.height}`);
       }
-      if (facts.frameCount !== shot.frameCount) mismatch.push(`${facts.frameCount} frames instead of ${shot.frameCount}`);
+      if (facts.frameCount !== shot.frameCount)
+        mismatch.push(`${facts.frameCount} frames instead of ${shot.frameCount}`);
       if (facts.fps.num * shot.fpsDen !== shot.fpsNum * facts.fps.den) {
         mismatch.push(`${facts.fps.num}/${facts.fps.den} fps instead of ${shot.fpsNum}/${shot.fpsDen}`);
       }
       if (fingerprint !== shot.fingerprint && mismatch.length) {
-        throw new ApiError('media', `${facts.path}: not the media of shot '${shot.name}': ${mismatch.join(', ')}.`);
+        throw new ApiError(
+          'media',
+          `${facts.path}: not the media of shot '${shot.name}': ${mismatch.join(', ')}.`,
+        );
       }
       project.transaction(() => {
-        updateShot(project, shot, { mediaPath: facts.path, mediaRelativePath: relativeMediaPath(project.dir, facts.path) }, `Relink ${shot.name}`);
-        project.db.prepare('UPDATE shots SET facts_json = ?, fingerprint = ? WHERE id = ?').run(JSON.stringify(facts), fingerprint, shotId);
+        updateShot(
+          project,
+          shot,
+          { mediaPath: facts.path, mediaRelativePath: relativeMediaPath(project.dir, facts.path) },
+          `Relink ${shot.name}`,
+        );
+        project.db
+          .prepare('UPDATE shots SET facts_json = ?, fingerprint = ? WHERE id = ?')
+          .run(JSON.stringify(facts), fingerprint, shotId);
       });
       shotsChanged();
       return toApiShot(project, project.shots.get(shotId)!);
@@ -175,7 +209,10 @@ export function createHandlers(core: AppCore): Handlers {
       try {
         names = readdirSync(target);
       } catch (e) {
-        throw new ApiError('not-found', `${target}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+        throw new ApiError(
+          'not-found',
+          `${target}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
+        );
       }
       const entries: FileEntry[] = [];
       for (const name of names) {
@@ -199,7 +236,12 @@ export function createHandlers(core: AppCore): Handlers {
               : 'other';
         entries.push({ name, path, kind, size: st.isDirectory() ? null : st.size });
       }
-      entries.sort((a, b) => Number(b.kind === 'dir' || b.kind === 'project') - Number(a.kind === 'dir' || a.kind === 'project') || a.name.localeCompare(b.name, undefined, { numeric: true }));
+      entries.sort(
+        (a, b) =>
+          Number(b.kind === 'dir' || b.kind === 'project') -
+            Number(a.kind === 'dir' || a.kind === 'project') ||
+          a.name.localeCompare(b.name, undefined, { numeric: true }),
+      );
       const parent = dirname(target);
       return { dir: target, parent: parent === target ? null : parent, entries };
     },

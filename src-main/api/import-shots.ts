@@ -31,7 +31,11 @@ export function shotName(facts: MediaFacts): string {
  * done, and then all good shots land in one transaction with one undo entry. A bad file is reported by
  * path and reason; with `skipBad: false` (the CLI) one bad file means nothing is imported at all.
  */
-export async function importShots(project: Project, paths: string[], opts: ImportOptions): Promise<ImportResult> {
+export async function importShots(
+  project: Project,
+  paths: string[],
+  opts: ImportOptions,
+): Promise<ImportResult> {
   const probed: { facts: MediaFacts; fingerprint: string }[] = [];
   const failed: ImportResult['failed'] = [];
   const seen = new Set<string>();

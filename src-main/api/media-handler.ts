@@ -49,7 +49,8 @@ function fileResponse(path: string, type: string, request: Request): Response {
     let end = m[1] && m[2] ? Number(m[2]) : size - 1;
     start = Math.max(0, start);
     end = Math.min(size - 1, end);
-    if (start > end) return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${size}` } });
+    if (start > end)
+      return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${size}` } });
     const stream = Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream;
     return new Response(stream, {
       status: 206,
@@ -64,7 +65,12 @@ function fileResponse(path: string, type: string, request: Request): Response {
   }
   const stream = Readable.toWeb(createReadStream(path)) as ReadableStream;
   return new Response(stream, {
-    headers: { ...CACHE_HEADERS, 'Content-Type': type, 'Content-Length': String(size), 'Accept-Ranges': 'bytes' },
+    headers: {
+      ...CACHE_HEADERS,
+      'Content-Type': type,
+      'Content-Length': String(size),
+      'Accept-Ranges': 'bytes',
+    },
   });
 }
 
@@ -77,7 +83,8 @@ export function createMediaHandler(core: AppCore): MediaHandler {
   const cache = new FrameCache(96 * 1024 * 1024);
   let cacheProject: string | null = null;
   return async (request, pathname) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('method not allowed', { status: 405 });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return new Response('method not allowed', { status: 405 });
     const url = new URL(request.url);
     const route = parseMediaRoute(pathname, url.searchParams);
     if (!route) return new Response('no such media route', { status: 404 });
@@ -108,7 +115,9 @@ export function createMediaHandler(core: AppCore): MediaHandler {
             });
             cache.set(key, jpeg);
           }
-          return new Response(jpeg as Uint8Array<ArrayBuffer>, { headers: { ...CACHE_HEADERS, 'Content-Type': 'image/jpeg' } });
+          return new Response(jpeg as Uint8Array<ArrayBuffer>, {
+            headers: { ...CACHE_HEADERS, 'Content-Type': 'image/jpeg' },
+          });
         }
         case 'frames': {
           const start = route.start;

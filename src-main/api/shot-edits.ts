@@ -22,7 +22,12 @@ function apply(project: Project, e: ShotEditRecord): void {
 }
 
 /** Applies an edit and journals it in one transaction. */
-export function commitEdit(project: Project, label: string, forward: ShotEditRecord, inverse: ShotEditRecord): void {
+export function commitEdit(
+  project: Project,
+  label: string,
+  forward: ShotEditRecord,
+  inverse: ShotEditRecord,
+): void {
   project.transaction(() => {
     apply(project, forward);
     project.journal.record(label, forward, inverse, new Date().toISOString());
@@ -30,7 +35,12 @@ export function commitEdit(project: Project, label: string, forward: ShotEditRec
 }
 
 /** Journals an edit already applied inside the caller's transaction (e.g. an import's inserts). */
-export function journalEdit(project: Project, label: string, forward: ShotEditRecord, inverse: ShotEditRecord): void {
+export function journalEdit(
+  project: Project,
+  label: string,
+  forward: ShotEditRecord,
+  inverse: ShotEditRecord,
+): void {
   project.journal.record(label, forward, inverse, new Date().toISOString());
 }
 
@@ -40,7 +50,12 @@ export function updateShot(project: Project, shot: ShotRecord, fields: ShotEdit,
   for (const k of Object.keys(fields) as (keyof ShotEdit)[]) {
     (before as Record<string, unknown>)[k] = shot[k];
   }
-  commitEdit(project, label, { op: 'update', shotId: shot.id, fields }, { op: 'update', shotId: shot.id, fields: before });
+  commitEdit(
+    project,
+    label,
+    { op: 'update', shotId: shot.id, fields },
+    { op: 'update', shotId: shot.id, fields: before },
+  );
 }
 
 export function undo(project: Project): boolean {

@@ -21,13 +21,20 @@ export function resolveShotMediaPath(project: Project, shot: ShotRecord): string
 export function shotMedia(project: Project, shot: ShotRecord): MediaFacts {
   const path = resolveShotMediaPath(project, shot);
   if (!path) {
-    throw new ApiError('media', `${shot.mediaPath}: the media of shot '${shot.name}' is offline (moved or deleted). Relink it.`);
+    throw new ApiError(
+      'media',
+      `${shot.mediaPath}: the media of shot '${shot.name}' is offline (moved or deleted). Relink it.`,
+    );
   }
   if (path === shot.facts.path) return shot.facts;
   const facts: MediaFacts = { ...shot.facts, path };
   if (facts.sequence) {
     const dir = dirname(path);
-    facts.sequence = { ...facts.sequence, dir, ffmpegPattern: join(dir, basename(facts.sequence.ffmpegPattern)) };
+    facts.sequence = {
+      ...facts.sequence,
+      dir,
+      ffmpegPattern: join(dir, basename(facts.sequence.ffmpegPattern)),
+    };
   }
   return facts;
 }

@@ -1,5 +1,13 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, extname, join, normalize, resolve, sep } from 'node:path';
@@ -79,8 +87,17 @@ function readCookie(req: IncomingMessage, name: string): string | null {
   return null;
 }
 
-function send(res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8'): void {
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'X-Content-Type-Options': 'nosniff' });
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  type = 'text/plain; charset=utf-8',
+): void {
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+    'X-Content-Type-Options': 'nosniff',
+  });
   res.end(body);
 }
 
@@ -121,7 +138,10 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopback(host) && !opts.allowRemote) {
-    throw new ApiError('invalid-argument', `Refusing to listen on ${host}: not a loopback address. Pass --allow-remote to do it anyway.`);
+    throw new ApiError(
+      'invalid-argument',
+      `Refusing to listen on ${host}: not a loopback address. Pass --allow-remote to do it anyway.`,
+    );
   }
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const rendererDir = resolve(opts.rendererDir);
@@ -160,7 +180,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const { project } = opts.core.require();
     const raw = url.searchParams.get('name') ?? '';
     const name = basename(raw).replace(/[^\w.\- ]/g, '_');
-    if (!name || name.startsWith('.')) throw new ApiError('invalid-argument', `upload: '${raw}' is not a usable file name`);
+    if (!name || name.startsWith('.'))
+      throw new ApiError('invalid-argument', `upload: '${raw}' is not a usable file name`);
     mkdirSync(project.paths.media, { recursive: true });
     let target = join(project.paths.media, name);
     for (let i = 2; existsSync(target); i++) {
@@ -191,12 +212,17 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         return res.end();
       }
       if (!authorised(req)) {
-        return send(res, 401, 'Reshoot web mode: open the link printed by `reshoot web` (it carries the access token).');
+        return send(
+          res,
+          401,
+          'Reshoot web mode: open the link printed by `reshoot web` (it carries the access token).',
+        );
       }
       try {
         if (url.pathname.startsWith('/rpc/')) {
           if (req.method !== 'POST') return send(res, 405, 'POST only');
-          if (!req.headers[WEB.csrfHeader.toLowerCase()]) return send(res, 403, `missing ${WEB.csrfHeader} header`);
+          if (!req.headers[WEB.csrfHeader.toLowerCase()])
+            return send(res, 403, `missing ${WEB.csrfHeader} header`);
           const body = await readBody(req, MAX_RPC_BODY);
           let input: unknown;
           try {
@@ -208,7 +234,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
           return sendJson(res, 200, { result: result ?? null });
         }
         if (url.pathname === WEB.eventsPath) {
-          res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+          res.writeHead(200, {
+            'Content-Type': 'text/event-stream',
+            'Cache-Control': 'no-cache',
+            Connection: 'keep-alive',
+          });
           res.write(': connected\n\n');
           sse.add(res);
           const unsubscribe = opts.core.bus.subscribe((e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
@@ -221,7 +251,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
           return;
         }
         if (url.pathname.startsWith(WEB.mediaBase + '/')) {
-          const request = new Request(url, { method: req.method ?? 'GET', headers: req.headers as Record<string, string> });
+          const request = new Request(url, {
+            method: req.method ?? 'GET',
+            headers: req.headers as Record<string, string>,
+          });
           const response = await opts.media(request, url.pathname.slice(WEB.mediaBase.length));
           res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
           if (!response.body || req.method === 'HEAD') return res.end();
@@ -230,14 +263,16 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         }
         if (url.pathname === WEB.uploadPath) {
           if (req.method !== 'POST') return send(res, 405, 'POST only');
-          if (!req.headers[WEB.csrfHeader.toLowerCase()]) return send(res, 403, `missing ${WEB.csrfHeader} header`);
+          if (!req.headers[WEB.csrfHeader.toLowerCase()])
+            return send(res, 403, `missing ${WEB.csrfHeader} header`);
           return await handleUpload(req, res, url);
         }
         if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
         return serveStatic(res, url.pathname);
       } catch (e) {
         const err = toApiError(e);
-        if (!res.headersSent) sendJson(res, ERROR_STATUS[err.code] ?? 500, { error: { code: err.code, message: err.message } });
+        if (!res.headersSent)
+          sendJson(res, ERROR_STATUS[err.code] ?? 500, { error: { code: err.code, message: err.message } });
         else res.destroy();
       }
     })();

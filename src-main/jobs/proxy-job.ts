@@ -42,7 +42,9 @@ export const proxyJob: JobKind = {
     const segments = chunks.map((c) => c.output);
     const missing = segments.findIndex((s) => !s || !existsSync(s));
     if (missing >= 0) {
-      throw new Error(`proxy segment ${missing} is missing from the cache; resume the job to encode it again`);
+      throw new Error(
+        `proxy segment ${missing} is missing from the cache; resume the job to encode it again`,
+      );
     }
     const out = project.paths.proxy(shot.id);
     mkdirSync(join(out, '..'), { recursive: true });

@@ -53,7 +53,11 @@ export class JobRunner {
   cancel(jobId: number): JobRecord {
     const job = this.mustGet(jobId);
     if (job.status === 'queued') {
-      const j = this.project.jobs.update(jobId, { status: 'cancelled', finishedAt: now(), message: 'Cancelled' }, now())!;
+      const j = this.project.jobs.update(
+        jobId,
+        { status: 'cancelled', finishedAt: now(), message: 'Cancelled' },
+        now(),
+      )!;
       this.emit(j);
       return j;
     }
@@ -62,13 +66,19 @@ export class JobRunner {
       run.controller.abort();
       return job;
     }
-    throw new ApiError('conflict', `Job ${jobId} is ${job.status}; only queued or running jobs can be cancelled.`);
+    throw new ApiError(
+      'conflict',
+      `Job ${jobId} is ${job.status}; only queued or running jobs can be cancelled.`,
+    );
   }
 
   resume(jobId: number): JobRecord {
     const job = this.mustGet(jobId);
     if (!['interrupted', 'cancelled', 'failed'].includes(job.status)) {
-      throw new ApiError('conflict', `Job ${jobId} is ${job.status}; only interrupted, cancelled or failed jobs can be resumed.`);
+      throw new ApiError(
+        'conflict',
+        `Job ${jobId} is ${job.status}; only interrupted, cancelled or failed jobs can be resumed.`,
+      );
     }
     const j = this.project.jobs.update(
       jobId,
@@ -103,7 +113,8 @@ export class JobRunner {
     if (run) {
       const doneHere = framesDone - run.framesAtStart;
       const elapsed = (Date.now() - run.startedAt) / 1000;
-      if (doneHere > 0 && elapsed > 0.3) eta = (elapsed / doneHere) * Math.max(0, job.framesTotal - framesDone);
+      if (doneHere > 0 && elapsed > 0.3)
+        eta = (elapsed / doneHere) * Math.max(0, job.framesTotal - framesDone);
     }
     const shot = job.shotId != null ? this.project.shots.get(job.shotId) : undefined;
     return {
@@ -112,7 +123,8 @@ export class JobRunner {
       shotId: job.shotId,
       shotName: shot?.name ?? null,
       status: job.status,
-      fraction: job.framesTotal > 0 ? Math.min(1, framesDone / job.framesTotal) : job.status === 'done' ? 1 : 0,
+      fraction:
+        job.framesTotal > 0 ? Math.min(1, framesDone / job.framesTotal) : job.status === 'done' ? 1 : 0,
       framesDone,
       framesTotal: job.framesTotal,
       etaSeconds: eta,
@@ -171,7 +183,13 @@ export class JobRunner {
     this.running.set(job.id, run);
     const started = this.project.jobs.update(
       job.id,
-      { status: 'running', ownerPid: process.pid, startedAt: job.startedAt ?? now(), message: null, error: null },
+      {
+        status: 'running',
+        ownerPid: process.pid,
+        startedAt: job.startedAt ?? now(),
+        message: null,
+        error: null,
+      },
       now(),
     );
     if (!started) {
@@ -225,9 +243,16 @@ export class JobRunner {
     } catch (e) {
       if (signal.aborted) {
         if (this.disposed) {
-          final({ status: 'interrupted', message: 'Interrupted when the project closed; resume to continue.' });
+          final({
+            status: 'interrupted',
+            message: 'Interrupted when the project closed; resume to continue.',
+          });
         } else {
-          final({ status: 'cancelled', finishedAt: now(), message: 'Cancelled; resume continues from the work saved.' });
+          final({
+            status: 'cancelled',
+            finishedAt: now(),
+            message: 'Cancelled; resume continues from the work saved.',
+          });
         }
       } else {
         final({ status: 'failed', finishedAt: now(), error: (e as Error).message, message: 'Failed' });

@@ -27,7 +27,10 @@ export const thumbnailsJob: JobKind = {
     }
     const out = project.paths.filmstrip(shot.id);
     mkdirSync(dirname(out), { recursive: true });
-    await writeFilmstrip(media, out, { frames: Math.min(FILMSTRIP_FRAMES, shot.frameCount), height: FILMSTRIP_HEIGHT });
+    await writeFilmstrip(media, out, {
+      frames: Math.min(FILMSTRIP_FRAMES, shot.frameCount),
+      height: FILMSTRIP_HEIGHT,
+    });
     return out;
   },
   async finish() {

@@ -14,7 +14,8 @@ const MAX_RECENT = 12;
 /** `RESHOOT_CONFIG_DIR` overrides the platform's place (tests and portable installs use it). */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.RESHOOT_CONFIG_DIR) return env.RESHOOT_CONFIG_DIR;
-  if (process.platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Reshoot');
+  if (process.platform === 'win32')
+    return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Reshoot');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Reshoot');
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Reshoot');
 }
@@ -29,7 +30,11 @@ export class SettingsStore {
     if (existsSync(this.file)) {
       try {
         const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<AppSettings>;
-        this.data = { ...this.data, ...parsed, recentProjects: Array.isArray(parsed.recentProjects) ? parsed.recentProjects : [] };
+        this.data = {
+          ...this.data,
+          ...parsed,
+          recentProjects: Array.isArray(parsed.recentProjects) ? parsed.recentProjects : [],
+        };
       } catch {
         // A damaged settings file only loses the recent list; the projects themselves are untouched.
         this.data = { recentProjects: [] };

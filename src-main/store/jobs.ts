@@ -79,12 +79,16 @@ export class JobRepository {
   }
 
   list(limit = 200): JobRecord[] {
-    return (this.db.prepare('SELECT * FROM jobs ORDER BY id DESC LIMIT ?').all(limit) as JobRow[]).map(fromRow);
+    return (this.db.prepare('SELECT * FROM jobs ORDER BY id DESC LIMIT ?').all(limit) as JobRow[]).map(
+      fromRow,
+    );
   }
 
   /** Oldest first: the order the runner takes queued work in. */
   withStatus(status: JobStatus): JobRecord[] {
-    return (this.db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY id').all(status) as JobRow[]).map(fromRow);
+    return (this.db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY id').all(status) as JobRow[]).map(
+      fromRow,
+    );
   }
 
   /** A job of this type for this shot that is still to do or under way, if any. */
@@ -98,7 +102,17 @@ export class JobRepository {
   update(
     id: number,
     fields: Partial<
-      Pick<JobRecord, 'status' | 'framesDone' | 'framesTotal' | 'message' | 'error' | 'ownerPid' | 'startedAt' | 'finishedAt'>
+      Pick<
+        JobRecord,
+        | 'status'
+        | 'framesDone'
+        | 'framesTotal'
+        | 'message'
+        | 'error'
+        | 'ownerPid'
+        | 'startedAt'
+        | 'finishedAt'
+      >
     >,
     now: string,
   ): JobRecord | undefined {
@@ -143,7 +157,9 @@ export class JobRepository {
   commitChunk(jobId: number, chunk: JobChunk, now: string): void {
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT OR REPLACE INTO job_chunks (job_id, chunk, frames, output, finished_at) VALUES (?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT OR REPLACE INTO job_chunks (job_id, chunk, frames, output, finished_at) VALUES (?, ?, ?, ?, ?)',
+        )
         .run(jobId, chunk.chunk, chunk.frames, chunk.output, now);
       this.db
         .prepare(

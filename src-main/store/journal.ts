@@ -36,14 +36,16 @@ export class UndoJournal<E> {
   /** The edit Undo would revert. */
   nextUndo(): JournalEntry<E> | undefined {
     return this.parse(
-      this.db.prepare('SELECT * FROM undo_journal WHERE undone = 0 ORDER BY id DESC LIMIT 1').get() as Row | undefined,
+      this.db.prepare('SELECT * FROM undo_journal WHERE undone = 0 ORDER BY id DESC LIMIT 1').get() as
+        Row | undefined,
     );
   }
 
   /** The edit Redo would re-apply. */
   nextRedo(): JournalEntry<E> | undefined {
     return this.parse(
-      this.db.prepare('SELECT * FROM undo_journal WHERE undone = 1 ORDER BY id ASC LIMIT 1').get() as Row | undefined,
+      this.db.prepare('SELECT * FROM undo_journal WHERE undone = 1 ORDER BY id ASC LIMIT 1').get() as
+        Row | undefined,
     );
   }
 
@@ -53,6 +55,11 @@ export class UndoJournal<E> {
 
   private parse(r: Row | undefined): JournalEntry<E> | undefined {
     if (!r) return undefined;
-    return { id: r.id, label: r.label, forward: JSON.parse(r.forward) as E, inverse: JSON.parse(r.inverse) as E };
+    return {
+      id: r.id,
+      label: r.label,
+      forward: JSON.parse(r.forward) as E,
+      inverse: JSON.parse(r.inverse) as E,
+    };
   }
 }

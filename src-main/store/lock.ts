@@ -57,7 +57,7 @@ export function acquireProjectLock(projectDir: string): ProjectLock {
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      let owner: LockInfo | null = null;
+      let owner: LockInfo | null;
       try {
         owner = JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
       } catch {

@@ -111,7 +111,8 @@ export class Project {
     }
     const folderName = name.endsWith(PROJECT_EXTENSION) ? name : name + PROJECT_EXTENSION;
     const dir = join(parent, folderName);
-    if (existsSync(dir)) throw new ProjectError('conflict', `${dir}: a file or folder with that name already exists.`);
+    if (existsSync(dir))
+      throw new ProjectError('conflict', `${dir}: a file or folder with that name already exists.`);
     const staging = join(parent, `.${folderName}.creating-${process.pid}`);
     rmSync(staging, { recursive: true, force: true });
     try {
@@ -144,7 +145,10 @@ export class Project {
     const dir = resolve(dirArg);
     if (!existsSync(dir)) throw new ProjectError('not-found', `${dir}: no such project folder.`);
     if (!statSync(dir).isDirectory()) {
-      throw new ProjectError('not-found', `${dir}: not a Reshoot project (a project is a folder ending in .reshoot).`);
+      throw new ProjectError(
+        'not-found',
+        `${dir}: not a Reshoot project (a project is a folder ending in .reshoot).`,
+      );
     }
     const dbPath = join(dir, DB_FILE);
     if (!existsSync(dbPath)) {
@@ -154,7 +158,10 @@ export class Project {
     try {
       version = readSchemaVersion(dbPath);
     } catch (e) {
-      throw new ProjectError('not-found', `${dbPath}: not a readable project database (${(e as Error).message}).`);
+      throw new ProjectError(
+        'not-found',
+        `${dbPath}: not a readable project database (${(e as Error).message}).`,
+      );
     }
     if (version > SCHEMA_VERSION) {
       throw new ProjectError(
@@ -196,13 +203,16 @@ export class Project {
 
   setting(key: string): string | undefined {
     const r = this.db.prepare('SELECT value FROM project_settings WHERE key = ?').get(key) as
-      | { value: string }
-      | undefined;
+      { value: string } | undefined;
     return r?.value;
   }
 
   setSetting(key: string, value: string): void {
-    this.db.prepare('INSERT INTO project_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.db
+      .prepare(
+        'INSERT INTO project_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
   }
 
   get name(): string {

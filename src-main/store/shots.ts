@@ -101,10 +101,14 @@ function toRow(s: ShotRecord): ShotRow {
   };
 }
 
-export type NewShot = Omit<ShotRecord, 'id' | 'sortOrder' | 'importedAt' | 'colourTag'> & { colourTag?: string };
+export type NewShot = Omit<ShotRecord, 'id' | 'sortOrder' | 'importedAt' | 'colourTag'> & {
+  colourTag?: string;
+};
 
 /** Fields a user may edit on a shot (each edit goes through the undo journal). */
-export type ShotEdit = Partial<Pick<ShotRecord, 'name' | 'colourTag' | 'reelName' | 'mediaPath' | 'mediaRelativePath'>>;
+export type ShotEdit = Partial<
+  Pick<ShotRecord, 'name' | 'colourTag' | 'reelName' | 'mediaPath' | 'mediaRelativePath'>
+>;
 
 const EDIT_COLUMNS: Record<keyof ShotEdit, string> = {
   name: 'name',
@@ -118,7 +122,9 @@ export class ShotRepository {
   constructor(private readonly db: Database.Database) {}
 
   list(): ShotRecord[] {
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM shots ORDER BY sort_order, id`).all() as ShotRow[]).map(fromRow);
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM shots ORDER BY sort_order, id`).all() as ShotRow[]).map(
+      fromRow,
+    );
   }
 
   get(id: number): ShotRecord | undefined {

@@ -10,7 +10,8 @@ export type BridgeMethods = {
 };
 
 /** Errors cross IPC as values so their code survives (Electron flattens thrown errors to a string). */
-export type BridgeResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+export type BridgeResult<T> =
+  { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 
 export interface ReshootBridge {
   methods: BridgeMethods;

@@ -18,9 +18,22 @@ const UiPath = z
 
 const Id = z.number().int().positive();
 
-export const RationalSchema = z.strictObject({ num: z.number().int().positive(), den: z.number().int().positive() });
+export const RationalSchema = z.strictObject({
+  num: z.number().int().positive(),
+  den: z.number().int().positive(),
+});
 
-export const COLOUR_TAGS = ['none', 'red', 'orange', 'yellow', 'green', 'cyan', 'blue', 'purple', 'pink'] as const;
+export const COLOUR_TAGS = [
+  'none',
+  'red',
+  'orange',
+  'yellow',
+  'green',
+  'cyan',
+  'blue',
+  'purple',
+  'pink',
+] as const;
 export const ColourTagSchema = z.enum(COLOUR_TAGS);
 
 export const ShotSchema = z.strictObject({
@@ -152,7 +165,11 @@ export const contract = {
     ProjectSummarySchema,
     'Create <parentDir>/<name>.reshoot and open it.',
   ),
-  'project.open': method(z.strictObject({ path: UiPath }), ProjectSummarySchema, 'Open a .reshoot project folder.'),
+  'project.open': method(
+    z.strictObject({ path: UiPath }),
+    ProjectSummarySchema,
+    'Open a .reshoot project folder.',
+  ),
   'project.close': method(none, ok, 'Close the open project.'),
 
   'shots.list': method(none, z.array(ShotSchema), 'Shots of the open project in bin order.'),
@@ -172,13 +189,21 @@ export const contract = {
     ShotSchema,
     'Rename a shot.',
   ),
-  'shots.setColourTag': method(z.strictObject({ shotId: Id, tag: ColourTagSchema }), ShotSchema, 'Set a colour tag.'),
+  'shots.setColourTag': method(
+    z.strictObject({ shotId: Id, tag: ColourTagSchema }),
+    ShotSchema,
+    'Set a colour tag.',
+  ),
   'shots.setReel': method(
     z.strictObject({ shotId: Id, reelName: z.string().trim().max(64).nullable() }),
     ShotSchema,
     'Override the reel name.',
   ),
-  'shots.remove': method(z.strictObject({ shotId: Id }), ok, 'Remove a shot from the project (media untouched).'),
+  'shots.remove': method(
+    z.strictObject({ shotId: Id }),
+    ok,
+    'Remove a shot from the project (media untouched).',
+  ),
   'shots.relink': method(
     z.strictObject({ shotId: Id, path: UiPath }),
     ShotSchema,
@@ -190,7 +215,11 @@ export const contract = {
   'edit.redo': method(none, EditStateSchema, 'Redo the last undone edit.'),
 
   'jobs.list': method(none, z.array(JobSchema), 'Jobs of the open project, newest first.'),
-  'jobs.start': method(z.strictObject({ type: JobTypeSchema, shotId: Id }), JobSchema, 'Queue a job for a shot.'),
+  'jobs.start': method(
+    z.strictObject({ type: JobTypeSchema, shotId: Id }),
+    JobSchema,
+    'Queue a job for a shot.',
+  ),
   'jobs.cancel': method(z.strictObject({ jobId: Id }), JobSchema, 'Cancel a queued or running job.'),
   'jobs.resume': method(
     z.strictObject({ jobId: Id }),
@@ -204,8 +233,16 @@ export const contract = {
     'List a folder for the in-app file browser (web mode).',
   ),
   'dialog.pickMedia': method(none, z.array(z.string()), 'Native file dialog for shots (Electron only).'),
-  'dialog.pickProject': method(none, z.string().nullable(), 'Native dialog to open a project (Electron only).'),
-  'dialog.pickFolder': method(none, z.string().nullable(), 'Native dialog to choose a folder (Electron only).'),
+  'dialog.pickProject': method(
+    none,
+    z.string().nullable(),
+    'Native dialog to open a project (Electron only).',
+  ),
+  'dialog.pickFolder': method(
+    none,
+    z.string().nullable(),
+    'Native dialog to choose a folder (Electron only).',
+  ),
 } as const;
 
 export type Contract = typeof contract;

@@ -98,7 +98,9 @@ export interface FrameBatchHeader {
 export function decodeFrameBatch(buf: ArrayBuffer): { header: FrameBatchHeader; body: Uint8Array } {
   const view = new DataView(buf);
   const headerLength = view.getUint32(0, true);
-  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, headerLength))) as FrameBatchHeader;
+  const header = JSON.parse(
+    new TextDecoder().decode(new Uint8Array(buf, 4, headerLength)),
+  ) as FrameBatchHeader;
   return { header, body: new Uint8Array(buf, 4 + headerLength) };
 }
 

@@ -9,8 +9,16 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  */
 export function parseCommandArgs<O extends Options>(argv: string[], options: O, commandName: string) {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
-    throw new CliError(`${commandName}: ${(e as Error).message}. See 'reshoot ${commandName} --help'.`, EXIT.usage);
+    throw new CliError(
+      `${commandName}: ${(e as Error).message}. See 'reshoot ${commandName} --help'.`,
+      EXIT.usage,
+    );
   }
 }

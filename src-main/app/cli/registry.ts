@@ -1,4 +1,7 @@
 import type { CliCommand } from './command';
+import { cameraConvertCommand } from './commands/camera-convert';
+import { parascaleTransferCommand } from './commands/parascale-transfer';
+import { metricsCommand } from './commands/metrics';
 import { importCommand } from './commands/project-import';
 import { infoCommand } from './commands/project-info';
 import { jobsCommand, jobsResumeCommand, proxyCommand } from './commands/jobs';
@@ -7,6 +10,9 @@ import { webCommand } from './commands/web';
 
 /** Every `reshoot` sub-command, in the order `reshoot --help` lists them. */
 export const commands: CliCommand[] = [
+  cameraConvertCommand,
+  parascaleTransferCommand,
+  metricsCommand,
   newCommand,
   importCommand,
   infoCommand,

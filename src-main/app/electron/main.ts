@@ -2,7 +2,17 @@
  * Electron entry: one instance, one window per process, the UI served from `reshoot-app://app` with a
  * strict CSP, the API over IPC (validated against the contract), bulk data over `reshoot-media:`.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, shell, type MenuItemConstructorOptions } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  protocol,
+  shell,
+  type MenuItemConstructorOptions,
+} from 'electron';
 import { existsSync, statSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,7 +39,26 @@ let win: BrowserWindow | null = null;
 let core: AppCore;
 
 const MEDIA_FILTERS = [
-  { name: 'Video and image sequences', extensions: ['mp4', 'mov', 'm4v', 'mkv', 'mxf', 'avi', 'webm', 'mts', 'png', 'exr', 'jpg', 'jpeg', 'tif', 'tiff', 'dpx'] },
+  {
+    name: 'Video and image sequences',
+    extensions: [
+      'mp4',
+      'mov',
+      'm4v',
+      'mkv',
+      'mxf',
+      'avi',
+      'webm',
+      'mts',
+      'png',
+      'exr',
+      'jpg',
+      'jpeg',
+      'tif',
+      'tiff',
+      'dpx',
+    ],
+  },
   { name: 'All files', extensions: ['*'] },
 ];
 
@@ -39,7 +68,8 @@ function send(event: AppEvent): void {
 
 function buildMenu(): void {
   const recent = core.settings.get().recentProjects;
-  const menuCommand = (command: Extract<AppEvent, { type: 'menu' }>['command']) => () => send({ type: 'menu', command });
+  const menuCommand = (command: Extract<AppEvent, { type: 'menu' }>['command']) => () =>
+    send({ type: 'menu', command });
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     {
@@ -54,7 +84,9 @@ function buildMenu(): void {
                 label: `${r.name} — ${r.path}`,
                 enabled: existsSync(r.path),
                 click: () => {
-                  core.openProject(r.path).catch((e: unknown) => dialog.showErrorBox('Cannot open project', toApiError(e).message));
+                  core
+                    .openProject(r.path)
+                    .catch((e: unknown) => dialog.showErrorBox('Cannot open project', toApiError(e).message));
                 },
               }))
             : [{ label: 'No recent projects', enabled: false }],
@@ -102,7 +134,14 @@ function buildMenu(): void {
             if (existsSync(guide)) void shell.openPath(guide);
           },
         },
-        { label: `About Reshoot ${app.getVersion()}`, click: () => dialog.showMessageBox({ message: `Reshoot ${app.getVersion()}`, detail: 'Re-film a shot along a camera path it was never shot with.' }) },
+        {
+          label: `About Reshoot ${app.getVersion()}`,
+          click: () =>
+            dialog.showMessageBox({
+              message: `Reshoot ${app.getVersion()}`,
+              detail: 'Re-film a shot along a camera path it was never shot with.',
+            }),
+        },
       ],
     },
   ];
@@ -160,7 +199,10 @@ function registerIpc(): void {
   for (const name of METHOD_NAMES) {
     ipcMain.handle(ipcChannel(name), async (event, input: unknown) => {
       if (!isTrustedSender(event.senderFrame?.url)) {
-        return { ok: false, error: { code: 'not-available', message: 'calls are only accepted from the Reshoot UI' } };
+        return {
+          ok: false,
+          error: { code: 'not-available', message: 'calls are only accepted from the Reshoot UI' },
+        };
       }
       try {
         return { ok: true, value: await dispatch(handlers, name, input) };
@@ -195,7 +237,11 @@ if (!app.requestSingleInstanceLock()) {
       mode: 'electron',
       dialogs: {
         async pickMedia() {
-          const r = await dialog.showOpenDialog(win!, { title: 'Import Shots', properties: ['openFile', 'multiSelections'], filters: MEDIA_FILTERS });
+          const r = await dialog.showOpenDialog(win!, {
+            title: 'Import Shots',
+            properties: ['openFile', 'multiSelections'],
+            filters: MEDIA_FILTERS,
+          });
           return r.canceled ? [] : r.filePaths;
         },
         async pickProject() {
@@ -207,7 +253,10 @@ if (!app.requestSingleInstanceLock()) {
           return r.canceled ? null : (r.filePaths[0] ?? null);
         },
         async pickFolder() {
-          const r = await dialog.showOpenDialog(win!, { title: 'Choose Folder', properties: ['openDirectory', 'createDirectory'] });
+          const r = await dialog.showOpenDialog(win!, {
+            title: 'Choose Folder',
+            properties: ['openDirectory', 'createDirectory'],
+          });
           return r.canceled ? null : (r.filePaths[0] ?? null);
         },
       },
@@ -221,7 +270,10 @@ if (!app.requestSingleInstanceLock()) {
     buildMenu();
     createWindow();
     const projectArg = process.argv.slice(app.isPackaged ? 1 : 2).find((a) => a.endsWith('.reshoot'));
-    if (projectArg) void core.openProject(projectArg).catch((e: unknown) => dialog.showErrorBox('Cannot open project', toApiError(e).message));
+    if (projectArg)
+      void core
+        .openProject(projectArg)
+        .catch((e: unknown) => dialog.showErrorBox('Cannot open project', toApiError(e).message));
   });
 
   app.on('window-all-closed', () => {

@@ -4,7 +4,12 @@
  * No generic invoke, no ipcRenderer, nothing else reaches the page.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { IPC_EVENT_CHANNEL, ipcChannel, type BridgeMethods, type ReshootBridge } from '../../../src-shared/api/bridge';
+import {
+  IPC_EVENT_CHANNEL,
+  ipcChannel,
+  type BridgeMethods,
+  type ReshootBridge,
+} from '../../../src-shared/api/bridge';
 import { METHOD_NAMES, type AppEvent } from '../../../src-shared/api/contract';
 
 const methods = {} as Record<string, (input?: unknown) => Promise<unknown>>;

@@ -1,7 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppCore, createHandlers, createMediaHandler, startWebServer, type WebServer } from '../../../src-main/api';
+import {
+  AppCore,
+  createHandlers,
+  createMediaHandler,
+  startWebServer,
+  type WebServer,
+} from '../../../src-main/api';
 import { tempDir } from '../../helpers/temp';
 
 const tmp = tempDir();
@@ -14,7 +20,12 @@ beforeAll(async () => {
   writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Reshoot</title>');
   writeFileSync(join(tmp.dir, 'secret.txt'), 'do not serve');
   core = new AppCore({ mode: 'web', configDir: join(tmp.dir, 'config') });
-  server = await startWebServer({ core, handlers: createHandlers(core), media: createMediaHandler(core), rendererDir: ui });
+  server = await startWebServer({
+    core,
+    handlers: createHandlers(core),
+    media: createMediaHandler(core),
+    rendererDir: ui,
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -23,14 +34,28 @@ afterAll(async () => {
 });
 
 const auth = () => ({ Authorization: `Bearer ${server.token}` });
-const rpc = (method: string, body: unknown, headers: Record<string, string> = { ...auth(), 'X-Reshoot': '1' }) =>
-  fetch(`${server.url}rpc/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+const rpc = (
+  method: string,
+  body: unknown,
+  headers: Record<string, string> = { ...auth(), 'X-Reshoot': '1' },
+) =>
+  fetch(`${server.url}rpc/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('web mode server', () => {
   it('listens on 127.0.0.1 only, and refuses a non-loopback address without the explicit flag', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     await expect(
-      startWebServer({ core, handlers: createHandlers(core), media: createMediaHandler(core), rendererDir: tmp.dir, host: '0.0.0.0' }),
+      startWebServer({
+        core,
+        handlers: createHandlers(core),
+        media: createMediaHandler(core),
+        rendererDir: tmp.dir,
+        host: '0.0.0.0',
+      }),
     ).rejects.toThrow(/--allow-remote/);
   });
 
@@ -51,7 +76,9 @@ describe('web mode server', () => {
   it('rejects a foreign Host header (DNS rebinding)', async () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve) => {
-      const req = request(server.url, { headers: { Host: 'evil.example:80', ...auth() } }, (res) => resolve(res.statusCode!));
+      const req = request(server.url, { headers: { Host: 'evil.example:80', ...auth() } }, (res) =>
+        resolve(res.statusCode!),
+      );
       req.end();
     });
     expect(status).toBe(421);
@@ -68,7 +95,9 @@ describe('web mode server', () => {
   it('validates arguments and reports errors as {error:{code,message}}', async () => {
     let r = await rpc('project.open', { path: 'relative/path' });
     expect(r.status).toBe(400);
-    expect(await r.json()).toEqual({ error: { code: 'invalid-argument', message: expect.stringMatching(/must be absolute/) } });
+    expect(await r.json()).toEqual({
+      error: { code: 'invalid-argument', message: expect.stringMatching(/must be absolute/) },
+    });
     r = await rpc('shots.list', {});
     expect(r.status).toBe(409);
     expect(((await r.json()) as { error: { code: string } }).error.code).toBe('no-project');

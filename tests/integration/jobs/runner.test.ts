@@ -34,8 +34,21 @@ function setup(name: string) {
   const project = Project.create(tmp.dir, name);
   const shot = project.shots.insert(
     {
-      name: 'A', kind: 'video', mediaPath: '/m/a.mov', mediaRelativePath: null, fingerprint: 'f', width: 64, height: 36,
-      parNum: 1, parDen: 1, rotation: 0, fpsNum: 24, fpsDen: 1, frameCount: 50, startTimecode: null, reelName: null,
+      name: 'A',
+      kind: 'video',
+      mediaPath: '/m/a.mov',
+      mediaRelativePath: null,
+      fingerprint: 'f',
+      width: 64,
+      height: 36,
+      parNum: 1,
+      parDen: 1,
+      rotation: 0,
+      fpsNum: 24,
+      fpsDen: 1,
+      frameCount: 50,
+      startTimecode: null,
+      reelName: null,
       facts: {} as never,
     },
     new Date().toISOString(),
@@ -58,7 +71,13 @@ describe('job runner', () => {
     const done = project.jobs.get(job.id)!;
     expect(done.status).toBe('done');
     expect(done.framesDone).toBe(50);
-    expect(project.jobs.chunks(job.id).map((c) => c.output)).toEqual(['out-0', 'out-1', 'out-2', 'out-3', 'out-4']);
+    expect(project.jobs.chunks(job.id).map((c) => c.output)).toEqual([
+      'out-0',
+      'out-1',
+      'out-2',
+      'out-3',
+      'out-4',
+    ]);
     const progress = events.flatMap((e) => (e.type === 'job' ? [e.job] : []));
     expect(progress.some((j) => j.status === 'running' && j.fraction > 0 && j.fraction < 1)).toBe(true);
     expect(progress.some((j) => j.etaSeconds !== null && j.etaSeconds > 0)).toBe(true);

@@ -17,7 +17,8 @@ function committedChunks(dbPath: string): { chunk: number; output: string; finis
     return db
       .prepare(
         `SELECT c.chunk, c.output, c.finished_at FROM job_chunks c JOIN jobs j ON j.id = c.job_id WHERE j.type = 'proxy' ORDER BY c.chunk`,
-      ).all() as { chunk: number; output: string; finished_at: string }[];
+      )
+      .all() as { chunk: number; output: string; finished_at: string }[];
   } finally {
     db.close();
   }
@@ -29,14 +30,23 @@ describe('a process killed during a proxy job', () => {
     const core = new AppCore({ mode: 'web', configDir: config });
     const api = createHandlers(core);
     const { path: projectDir } = await api['project.create']({ parentDir: tmp.dir, name: 'Crash' });
-    const [shot] = (await api['shots.import']({ paths: [resolve('../shared/media/02_dashcam_highway.mp4')], skipBad: false })).imported;
+    const [shot] = (
+      await api['shots.import']({
+        paths: [resolve('../shared/media/02_dashcam_highway.mp4')],
+        skipBad: false,
+      })
+    ).imported;
     await core.require().runner.whenIdle();
     await core.closeProject();
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/app/cli/entry.ts', 'proxy', projectDir], {
-      env: { ...process.env, RESHOOT_CONFIG_DIR: config },
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src-main/app/cli/entry.ts', 'proxy', projectDir],
+      {
+        env: { ...process.env, RESHOOT_CONFIG_DIR: config },
+        stdio: 'ignore',
+      },
+    );
     const dbPath = join(projectDir, 'project.db');
     const deadline = Date.now() + 90_000;
     while (committedChunks(dbPath).length < 2) {

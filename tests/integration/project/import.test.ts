@@ -17,7 +17,12 @@ beforeAll(async () => {
   api = createHandlers(core);
   projectDir = (await api['project.create']({ parentDir: tmp.dir, name: 'Imports' })).path;
   mkdirSync(join(tmp.dir, 'media'));
-  clip = await makeClip(join(tmp.dir, 'media'), { name: 'A001_C002.mov', frames: 30, timecode: '01:00:00:00', reel: 'A001' });
+  clip = await makeClip(join(tmp.dir, 'media'), {
+    name: 'A001_C002.mov',
+    frames: 30,
+    timecode: '01:00:00:00',
+    reel: 'A001',
+  });
 });
 afterAll(async () => {
   await core.closeProject();
@@ -46,7 +51,9 @@ async function badCorpus(): Promise<{ path: string; reason: RegExp }[]> {
     { path: join(d, 'missing.mp4'), reason: /no such file|does not exist|missing|not found/i },
     { path: folder, reason: /folder|directory/i },
     // Root can read anything, so the permission case only means something for ordinary users.
-    ...(process.getuid?.() === 0 ? [] : [{ path: unreadable, reason: /permission|unreadable|cannot be read/i }]),
+    ...(process.getuid?.() === 0
+      ? []
+      : [{ path: unreadable, reason: /permission|unreadable|cannot be read/i }]),
   ];
 }
 
@@ -71,7 +78,12 @@ describe('importing shots into a project', () => {
 
   it('keeps start timecode and reel name', async () => {
     const r = await api['shots.import']({ paths: [clip], skipBad: false });
-    expect(r.imported[0]).toMatchObject({ name: 'A001_C002', startTimecode: '01:00:00:00', reelName: 'A001', frameCount: 30 });
+    expect(r.imported[0]).toMatchObject({
+      name: 'A001_C002',
+      startTimecode: '01:00:00:00',
+      reelName: 'A001',
+      frameCount: 30,
+    });
     await core.require().runner.whenIdle();
   });
 
@@ -91,7 +103,9 @@ describe('importing shots into a project', () => {
       expect(r.failed[0]!.message).toMatch(reason);
     }
     // All-or-nothing: one good and one bad file imports nothing.
-    await expect(api['shots.import']({ paths: [clip, corpus[0]!.path], skipBad: false })).rejects.toMatchObject({ code: 'media' });
+    await expect(
+      api['shots.import']({ paths: [clip, corpus[0]!.path], skipBad: false }),
+    ).rejects.toMatchObject({ code: 'media' });
     expect(snapshotTree(projectDir)).toEqual(before);
   });
 

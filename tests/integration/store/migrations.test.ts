@@ -10,27 +10,47 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 function schemaOf(db: Database.Database): string[] {
-  return (db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all() as {
-    type: string;
-    name: string;
-    sql: string;
-  }[]).map((r) => `${r.type} ${r.name}: ${r.sql.replace(/\s+/g, ' ')}`);
+  return (
+    db
+      .prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as {
+      type: string;
+      name: string;
+      sql: string;
+    }[]
+  ).map((r) => `${r.type} ${r.name}: ${r.sql.replace(/\s+/g, ' ')}`);
 }
 
 /** Columns as SQLite sees them (ALTER TABLE appends columns, so compare by table_info, not DDL text). */
 function columnsOf(db: Database.Database): Record<string, string[]> {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[];
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
+    .all() as { name: string }[];
   return Object.fromEntries(
     tables.map(({ name }) => [
       name,
-      (db.prepare(`PRAGMA table_info(${name})`).all() as { name: string; type: string; notnull: number; dflt_value: unknown; pk: number }[])
+      (
+        db.prepare(`PRAGMA table_info(${name})`).all() as {
+          name: string;
+          type: string;
+          notnull: number;
+          dflt_value: unknown;
+          pk: number;
+        }[]
+      )
         .map((c) => `${c.name} ${c.type} ${c.notnull} ${String(c.dflt_value)} ${c.pk}`)
         .sort(),
     ]),
   );
 }
 
-const SAMPLE_FACTS = JSON.stringify({ kind: 'video', path: '/media/a.mov', codec: 'prores', vfr: false, hasAudio: false });
+const SAMPLE_FACTS = JSON.stringify({
+  kind: 'video',
+  path: '/media/a.mov',
+  codec: 'prores',
+  vfr: false,
+  hasAudio: false,
+});
 
 describe('schema migrations', () => {
   it('are numbered 1, 2, … without gaps', () => {
@@ -44,7 +64,11 @@ describe('schema migrations', () => {
       const old = new Database(join(dir, 'project.db'));
       old.pragma('journal_mode = WAL');
       migrate(old, from);
-      old.prepare("INSERT INTO project_settings VALUES ('name', 'Old One'), ('created_at', '2026-01-01T00:00:00Z')").run();
+      old
+        .prepare(
+          "INSERT INTO project_settings VALUES ('name', 'Old One'), ('created_at', '2026-01-01T00:00:00Z')",
+        )
+        .run();
       old
         .prepare(
           `INSERT INTO shots (name, kind, media_path, media_relpath, fingerprint, width, height, fps_num, fps_den, frame_count,
@@ -52,7 +76,11 @@ describe('schema migrations', () => {
            VALUES ('A001_C003', 'video', '/media/a.mov', NULL, 'abc', 1920, 1080, 24000, 1001, 240, '01:00:00:00', 'A001', ?, '2026-01-01', 1)`,
         )
         .run(SAMPLE_FACTS);
-      old.prepare("INSERT INTO jobs (type, shot_id, status, created_at, updated_at) VALUES ('proxy', 1, 'done', 'x', 'x')").run();
+      old
+        .prepare(
+          "INSERT INTO jobs (type, shot_id, status, created_at, updated_at) VALUES ('proxy', 1, 'done', 'x', 'x')",
+        )
+        .run();
       old.close();
 
       const p = Project.open(dir);
@@ -60,12 +88,21 @@ describe('schema migrations', () => {
         expect(p.schemaVersion).toBe(SCHEMA_VERSION);
         expect(p.name).toBe('Old One');
         const [shot] = p.shots.list();
-        expect(shot).toMatchObject({ name: 'A001_C003', fpsNum: 24000, fpsDen: 1001, startTimecode: '01:00:00:00', reelName: 'A001', colourTag: 'none' });
+        expect(shot).toMatchObject({
+          name: 'A001_C003',
+          fpsNum: 24000,
+          fpsDen: 1001,
+          startTimecode: '01:00:00:00',
+          reelName: 'A001',
+          colourTag: 'none',
+        });
         expect(p.jobs.list()[0]).toMatchObject({ type: 'proxy', status: 'done', shotId: 1 });
         const fresh = new Database(':memory:');
         migrate(fresh);
         expect(columnsOf(p.db)).toEqual(columnsOf(fresh));
-        expect(schemaOf(p.db).filter((s) => s.startsWith('index'))).toEqual(schemaOf(fresh).filter((s) => s.startsWith('index')));
+        expect(schemaOf(p.db).filter((s) => s.startsWith('index'))).toEqual(
+          schemaOf(fresh).filter((s) => s.startsWith('index')),
+        );
         fresh.close();
         expect(p.db.pragma('integrity_check', { simple: true })).toBe('ok');
         expect(p.db.pragma('foreign_key_check')).toEqual([]);

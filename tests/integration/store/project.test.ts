@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Project, ProjectError, SCHEMA_VERSION } from '../../../src-main/store';
 import { snapshotTree, tempDir } from '../../helpers/temp';
@@ -45,7 +46,11 @@ describe('shot project folders', () => {
 
   it('gives a clear error for a folder that is not a project', () => {
     expectProjectError(() => Project.open(tmp.dir), 'not-found', /not a Reshoot project/);
-    expectProjectError(() => Project.open(join(tmp.dir, 'missing.reshoot')), 'not-found', /no such project folder/);
+    expectProjectError(
+      () => Project.open(join(tmp.dir, 'missing.reshoot')),
+      'not-found',
+      /no such project folder/,
+    );
   });
 
   it('a second opener in the same process is told the project is open in another window', () => {
@@ -63,7 +68,9 @@ describe('shot project folders', () => {
     try {
       const script = `import { Project } from './src-main/store';
         try { Project.open(${JSON.stringify(p.dir)}); console.log('opened'); } catch (e) { console.log(e.code + ': ' + e.message); }`;
-      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        encoding: 'utf8',
+      });
       expect(r.stdout).toMatch(/^project-locked: .*open in another window or process \(process \d+/);
     } finally {
       p.close();
@@ -74,7 +81,10 @@ describe('shot project folders', () => {
     const dir = join(tmp.dir, 'Spot 030.reshoot');
     const r = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
     const deadPid = Number(r.stdout.trim());
-    writeFileSync(join(dir, 'project.lock'), JSON.stringify({ pid: deadPid, host: require('node:os').hostname(), since: 'then' }));
+    writeFileSync(
+      join(dir, 'project.lock'),
+      JSON.stringify({ pid: deadPid, host: hostname(), since: 'then' }),
+    );
     const p = Project.open(dir);
     expect(JSON.parse(readFileSync(join(dir, 'project.lock'), 'utf8')).pid).toBe(process.pid);
     p.close();

@@ -1,11 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { contract, METHOD_NAMES } from '../../../src-shared/api/contract';
-import { decodeFrameBatch, encodeFrameBatch, mediaUrl, parseMediaRoute, type MediaRoute } from '../../../src-shared/api/media-routes';
+import {
+  decodeFrameBatch,
+  encodeFrameBatch,
+  mediaUrl,
+  parseMediaRoute,
+  type MediaRoute,
+} from '../../../src-shared/api/media-routes';
 import { dispatch } from '../../../src-main/api/dispatch';
 import type { Handlers } from '../../../src-main/api/handlers';
 
-const echo = new Proxy({}, { get: (_t, name) => async (input: unknown) => ({ method: name, input }) }) as unknown as Handlers;
+const echo = new Proxy(
+  {},
+  { get: (_t, name) => async (input: unknown) => ({ method: name, input }) },
+) as unknown as Handlers;
 
 async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
@@ -48,7 +57,9 @@ describe('the API contract at the boundary', () => {
   });
 
   it('passes valid input through, with defaults applied', async () => {
-    const r = (await dispatch(echo, 'shots.import', { paths: ['/a.mov'] })) as { input: { skipBad: boolean } };
+    const r = (await dispatch(echo, 'shots.import', { paths: ['/a.mov'] })) as {
+      input: { skipBad: boolean };
+    };
     expect(r.input.skipBad).toBe(true);
     expect(await dispatch(echo, 'shots.list', undefined)).toMatchObject({ method: 'shots.list' });
     expect(await dispatch(echo, 'shots.list', {})).toMatchObject({ method: 'shots.list' });
@@ -86,7 +97,15 @@ describe('media routes', () => {
   });
 
   it('rejects anything else, including path tricks', () => {
-    const bad = ['frame/1/../../etc/passwd', 'thumbnail/..%2F1.jpg', 'thumbnail/0.jpg', 'frame/1/2.png', 'frames/1', 'x/1.jpg', 'thumbnail/1.jpg/extra'];
+    const bad = [
+      'frame/1/../../etc/passwd',
+      'thumbnail/..%2F1.jpg',
+      'thumbnail/0.jpg',
+      'frame/1/2.png',
+      'frames/1',
+      'x/1.jpg',
+      'thumbnail/1.jpg/extra',
+    ];
     for (const p of bad) expect(parseMediaRoute(p, new URLSearchParams())).toBeNull();
     expect(parseMediaRoute('frames/1', new URLSearchParams('start=0&count=49'))).toBeNull();
     expect(parseMediaRoute('frame/1/0.jpg', new URLSearchParams('w=99999'))).toBeNull();
@@ -94,16 +113,22 @@ describe('media routes', () => {
 
   it('frame batches round-trip', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1000 }), fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 8 }), (start, datas) => {
-        const frames = datas.map((data, i) => ({ index: start + i, data }));
-        const enc = encodeFrameBatch(start, frames);
-        const { header, body } = decodeFrameBatch(enc.buffer.slice(enc.byteOffset, enc.byteOffset + enc.byteLength) as ArrayBuffer);
-        expect(header.start).toBe(start);
-        header.frames.forEach((f, i) => {
-          expect(f.index).toBe(start + i);
-          expect(Array.from(body.subarray(f.offset, f.offset + f.length))).toEqual(Array.from(datas[i]!));
-        });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 8 }),
+        (start, datas) => {
+          const frames = datas.map((data, i) => ({ index: start + i, data }));
+          const enc = encodeFrameBatch(start, frames);
+          const { header, body } = decodeFrameBatch(
+            enc.buffer.slice(enc.byteOffset, enc.byteOffset + enc.byteLength) as ArrayBuffer,
+          );
+          expect(header.start).toBe(start);
+          header.frames.forEach((f, i) => {
+            expect(f.index).toBe(start + i);
+            expect(Array.from(body.subarray(f.offset, f.offset + f.length))).toEqual(Array.from(datas[i]!));
+          });
+        },
+      ),
     );
   });
 });

@@ -32,7 +32,10 @@ export function openProject(io: CliIO, dir: string, options: OpenOptions = {}): 
 
 /** A core with the project open, for commands that act like the app does (import, jobs). */
 export async function openCore(io: CliIO, dir: string): Promise<{ core: AppCore; handlers: Handlers }> {
-  const core = new AppCore({ mode: 'web', ...(io.env.RESHOOT_CONFIG_DIR ? { configDir: io.env.RESHOOT_CONFIG_DIR } : {}) });
+  const core = new AppCore({
+    mode: 'web',
+    ...(io.env.RESHOOT_CONFIG_DIR ? { configDir: io.env.RESHOOT_CONFIG_DIR } : {}),
+  });
   try {
     await core.openProject(resolve(io.cwd, dir));
   } catch (e) {

@@ -35,7 +35,8 @@ Runs proxy jobs in the foreground with progress on stderr. Work is committed in 
 process is stopped, 'reshoot jobs resume' (or Resume in the app) continues where it stopped.`,
   async run(argv, io) {
     const { positionals } = parseCommandArgs(argv, {}, 'proxy');
-    if (positionals.length < 1) throw new CliError('reshoot proxy: expected <project>. See --help.', EXIT.usage);
+    if (positionals.length < 1)
+      throw new CliError('reshoot proxy: expected <project>. See --help.', EXIT.usage);
     const { core } = await openCore(io, positionals[0]!);
     try {
       const { project, runner } = core.require();
@@ -65,7 +66,8 @@ Lists jobs, newest first, with status and progress. Jobs left 'interrupted' by a
 continued with 'reshoot jobs resume <project> <job id>'.`,
   async run(argv, io) {
     const { positionals, values } = parseCommandArgs(argv, { json: { type: 'boolean' } }, 'jobs');
-    if (positionals.length !== 1) throw new CliError('reshoot jobs: expected <project>. See --help.', EXIT.usage);
+    if (positionals.length !== 1)
+      throw new CliError('reshoot jobs: expected <project>. See --help.', EXIT.usage);
     const project = openProject(io, positionals[0]!, { readonly: true });
     try {
       const jobs = project.jobs.list();
@@ -73,7 +75,9 @@ continued with 'reshoot jobs resume <project> <job id>'.`,
       else if (!jobs.length) io.out('No jobs.\n');
       else
         for (const j of jobs) {
-          io.out(`#${j.id} ${j.type} shot ${j.shotId ?? '-'} ${j.status} ${j.framesDone}/${j.framesTotal}${j.error ? ` — ${j.error}` : ''}\n`);
+          io.out(
+            `#${j.id} ${j.type} shot ${j.shotId ?? '-'} ${j.status} ${j.framesDone}/${j.framesTotal}${j.error ? ` — ${j.error}` : ''}\n`,
+          );
         }
       return EXIT.ok;
     } finally {

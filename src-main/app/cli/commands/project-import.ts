@@ -24,12 +24,19 @@ Options:
       { fps: { type: 'string' }, 'skip-bad': { type: 'boolean' }, 'no-thumbnails': { type: 'boolean' } },
       'import',
     );
-    if (positionals.length < 2) throw new CliError('reshoot import: expected <project> and at least one media path. See --help.', EXIT.usage);
+    if (positionals.length < 2)
+      throw new CliError(
+        'reshoot import: expected <project> and at least one media path. See --help.',
+        EXIT.usage,
+      );
     let sequenceFps: { num: number; den: number } | undefined;
     if (values.fps) {
       const m = /^(\d+)(?:\/(\d+))?$/.exec(values.fps);
       if (!m || Number(m[1]) <= 0 || (m[2] && Number(m[2]) <= 0)) {
-        throw new CliError(`reshoot import: --fps must look like 24 or 24000/1001, not '${values.fps}'.`, EXIT.usage);
+        throw new CliError(
+          `reshoot import: --fps must look like 24 or 24000/1001, not '${values.fps}'.`,
+          EXIT.usage,
+        );
       }
       sequenceFps = { num: Number(m[1]), den: Number(m[2] ?? 1) };
     }
@@ -41,7 +48,9 @@ Options:
         ...(sequenceFps ? { sequenceFps } : {}),
       });
       for (const s of result.imported) {
-        io.out(`Imported ${s.name}: ${s.width}x${s.height}, ${s.fps.num}/${s.fps.den} fps, ${s.frameCount} frames\n`);
+        io.out(
+          `Imported ${s.name}: ${s.width}x${s.height}, ${s.fps.num}/${s.fps.den} fps, ${s.frameCount} frames\n`,
+        );
       }
       for (const f of result.failed) io.err(`Not imported: ${f.message}\n`);
       if (!values['no-thumbnails'] && result.imported.length) await core.require().runner.whenIdle();

@@ -9,7 +9,7 @@ function fpsLabel(num: number, den: number): string {
 
 export const infoCommand: CliCommand = {
   path: ['info'],
-  summary: 'List a project\'s shots with size, fps, frames, timecode and reel',
+  summary: "List a project's shots with size, fps, frames, timecode and reel",
   help: `Usage: reshoot info <project> [--json]
 
 Prints the project's shots. Works while the project is open in the app (it only reads).
@@ -19,7 +19,8 @@ Options:
             fps: {num, den}, frameCount, startTimecode, reelName, … }] }`,
   async run(argv, io) {
     const { positionals, values } = parseCommandArgs(argv, { json: { type: 'boolean' } }, 'info');
-    if (positionals.length !== 1) throw new CliError('reshoot info: expected one argument, the project folder. See --help.', EXIT.usage);
+    if (positionals.length !== 1)
+      throw new CliError('reshoot info: expected one argument, the project folder. See --help.', EXIT.usage);
     const project = openProject(io, positionals[0]!, { readonly: true });
     try {
       const shots = project.shots.list();
@@ -70,7 +71,13 @@ Options:
         ]),
       ];
       const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-      for (const r of rows) io.out(r.map((v, c) => v.padEnd(widths[c]!)).join('  ').trimEnd() + '\n');
+      for (const r of rows)
+        io.out(
+          r
+            .map((v, c) => v.padEnd(widths[c]!))
+            .join('  ')
+            .trimEnd() + '\n',
+        );
       return EXIT.ok;
     } finally {
       project.close();

@@ -16,7 +16,8 @@ Example:
   reshoot new ~/jobs/spot_030.reshoot`,
   async run(argv, io) {
     const { positionals } = parseCommandArgs(argv, {}, 'new');
-    if (positionals.length !== 1) throw new CliError('reshoot new: expected one argument, the project folder. See --help.', EXIT.usage);
+    if (positionals.length !== 1)
+      throw new CliError('reshoot new: expected one argument, the project folder. See --help.', EXIT.usage);
     const dir = resolve(io.cwd, positionals[0]!);
     try {
       const p = Project.create(dirname(dir), basename(dir));

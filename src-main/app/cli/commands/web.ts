@@ -28,24 +28,39 @@ Options:
   async run(argv, io) {
     const { positionals, values } = parseCommandArgs(
       argv,
-      { port: { type: 'string' }, host: { type: 'string' }, 'allow-remote': { type: 'boolean' }, project: { type: 'string' } },
+      {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'allow-remote': { type: 'boolean' },
+        project: { type: 'string' },
+      },
       'web',
     );
     const projectArg = positionals[0] ?? values.project;
-    if (positionals.length > 1) throw new CliError('reshoot web: at most one project. See --help.', EXIT.usage);
+    if (positionals.length > 1)
+      throw new CliError('reshoot web: at most one project. See --help.', EXIT.usage);
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new CliError(`reshoot web: --port must be 0–65535, not '${values.port}'.`, EXIT.usage);
     }
     const host = values.host ?? '127.0.0.1';
     if (!isLoopback(host) && !values['allow-remote']) {
-      throw new CliError(`reshoot web: ${host} is not a loopback address; add --allow-remote if you really mean it.`, EXIT.usage);
+      throw new CliError(
+        `reshoot web: ${host} is not a loopback address; add --allow-remote if you really mean it.`,
+        EXIT.usage,
+      );
     }
     const dir = rendererDir(io.env);
     if (!existsSync(resolve(dir, 'index.html'))) {
-      throw new CliError(`reshoot web: the UI is not built (${dir} has no index.html). Run 'npm run build' first.`, EXIT.failure);
+      throw new CliError(
+        `reshoot web: the UI is not built (${dir} has no index.html). Run 'npm run build' first.`,
+        EXIT.failure,
+      );
     }
-    const core = new AppCore({ mode: 'web', ...(io.env.RESHOOT_CONFIG_DIR ? { configDir: io.env.RESHOOT_CONFIG_DIR } : {}) });
+    const core = new AppCore({
+      mode: 'web',
+      ...(io.env.RESHOOT_CONFIG_DIR ? { configDir: io.env.RESHOOT_CONFIG_DIR } : {}),
+    });
     if (projectArg) {
       try {
         await core.openProject(resolve(io.cwd, projectArg));
@@ -63,7 +78,9 @@ Options:
       allowRemote: !!values['allow-remote'],
     });
     if (!isLoopback(host)) {
-      io.err(`WARNING: listening on ${host}, reachable from other machines. Anyone with the link controls Reshoot.\n`);
+      io.err(
+        `WARNING: listening on ${host}, reachable from other machines. Anyone with the link controls Reshoot.\n`,
+      );
     }
     io.out(`Reshoot is serving on ${server.launchUrl}\n`);
     await new Promise<void>((resolveStop) => {
