@@ -1,6 +1,31 @@
 // Bundles the main-process entries with esbuild. Native modules stay external (loaded from node_modules).
 import { build } from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// The preload's allow-list is generated from the contract at build time, so the sandboxed preload
+// carries a list of names and no schema library.
+async function contractMethodNames() {
+  const dir = mkdtempSync(join(tmpdir(), 'reshoot-contract-'));
+  try {
+    const out = join(dir, 'contract.mjs');
+    await build({
+      entryPoints: ['src-shared/api/contract.ts'],
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      outfile: out,
+      logLevel: 'warning',
+    });
+    const { METHOD_NAMES } = await import(pathToFileURL(out).href);
+    return METHOD_NAMES;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const methodNames = await contractMethodNames();
 
 const external = ['better-sqlite3', 'onnxruntime-node', 'electron', 'ffmpeg-static'];
 const common = {
@@ -59,6 +84,7 @@ await Promise.all([
           outdir: 'dist/main',
           format: 'cjs',
           outExtension: { '.js': '.cjs' },
+          define: { __RESHOOT_METHOD_NAMES__: JSON.stringify(methodNames) },
         }),
       ]
     : []),

@@ -10,10 +10,13 @@ import {
   type BridgeMethods,
   type ReshootBridge,
 } from '../../../src-shared/api/bridge';
-import { METHOD_NAMES, type AppEvent } from '../../../src-shared/api/contract';
+import type { AppEvent, MethodName } from '../../../src-shared/api/contract';
+
+/** Replaced at build time by the contract's method names (scripts/build-main.mjs). */
+declare const __RESHOOT_METHOD_NAMES__: readonly MethodName[];
 
 const methods = {} as Record<string, (input?: unknown) => Promise<unknown>>;
-for (const name of METHOD_NAMES) {
+for (const name of __RESHOOT_METHOD_NAMES__) {
   const channel = ipcChannel(name);
   methods[name] = (input?: unknown) => ipcRenderer.invoke(channel, input);
 }
