@@ -33,7 +33,8 @@ protocol.registerSchemesAsPrivileged([
   { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
 
-const rendererDir = join(__dirname, '..', 'renderer');
+// RESHOOT_RENDERER_DIR: the same override web mode honours (development, tests).
+const rendererDir = process.env.RESHOOT_RENDERER_DIR ?? join(__dirname, '..', 'renderer');
 const preload = join(__dirname, 'preload.cjs');
 let win: BrowserWindow | null = null;
 let core: AppCore;

@@ -1,6 +1,16 @@
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
-  documentToTrack, readChan, readColmap, readUsda, serializeCamerasJson, trackToDocument, writeChan, writeColmap, writeUsda, type CameraTrack, type WorldUp,
+  documentToTrack,
+  readChan,
+  readColmap,
+  readUsda,
+  serializeCamerasJson,
+  trackToDocument,
+  writeChan,
+  writeColmap,
+  writeUsda,
+  type CameraTrack,
+  type WorldUp,
 } from '../../../../src-shared/geometry';
 import { isDirectory, readCamerasFile, readText, writeFileAtomic } from '../../../geometry-io';
 import { parseCommandArgs } from '../args';
@@ -30,12 +40,19 @@ Example:
     const { values, positionals } = parseCommandArgs(
       argv,
       {
-        to: { type: 'string' }, out: { type: 'string' }, 'world-up': { type: 'string' }, 'meters-per-unit': { type: 'string' },
-        'sensor-width-mm': { type: 'string' }, width: { type: 'string' }, height: { type: 'string' }, fps: { type: 'string' },
+        to: { type: 'string' },
+        out: { type: 'string' },
+        'world-up': { type: 'string' },
+        'meters-per-unit': { type: 'string' },
+        'sensor-width-mm': { type: 'string' },
+        width: { type: 'string' },
+        height: { type: 'string' },
+        fps: { type: 'string' },
       },
       'camera convert',
     );
-    const usage = (m: string) => new CliError(`reshoot camera convert: ${m}. See 'reshoot camera convert --help'.`, EXIT.usage);
+    const usage = (m: string) =>
+      new CliError(`reshoot camera convert: ${m}. See 'reshoot camera convert --help'.`, EXIT.usage);
     if (positionals.length !== 1) throw usage('expected one input path');
     const to = values.to as (typeof FORMATS)[number] | undefined;
     if (!to || !FORMATS.includes(to)) throw usage(`--to must be one of ${FORMATS.join(', ')}`);
@@ -57,7 +74,14 @@ Example:
     let track: CameraTrack;
     let template;
     try {
-      if (isDirectory(input)) track = readColmap({ camerasTxt: readText(join(input, 'cameras.txt')), imagesTxt: readText(join(input, 'images.txt')) }, fps);
+      if (isDirectory(input))
+        track = readColmap(
+          {
+            camerasTxt: readText(join(input, 'cameras.txt')),
+            imagesTxt: readText(join(input, 'images.txt')),
+          },
+          fps,
+        );
       else if (ext === '.json') {
         template = readCamerasFile(input);
         track = documentToTrack(template);
@@ -67,13 +91,17 @@ Example:
         const height = num('height', values.height);
         if (!width || !height) throw usage('reading a .chan needs --width and --height');
         track = readChan(readText(input), { width, height, worldUp, fps });
-      } else throw usage(`cannot tell the format of '${input}' (expected .json, .chan, .usda or a COLMAP folder)`);
+      } else
+        throw usage(`cannot tell the format of '${input}' (expected .json, .chan, .usda or a COLMAP folder)`);
     } catch (e) {
       if (e instanceof CliError) throw e;
       throw new CliError(`reshoot camera convert: ${input}: ${(e as Error).message}`, EXIT.notFound);
     }
     const stem = join(dirname(input), basename(input, ext));
-    const out = resolve(io.cwd, values.out ?? (to === 'colmap' ? `${stem}_colmap` : `${stem}.${to === 'json' ? 'cameras.json' : to}`));
+    const out = resolve(
+      io.cwd,
+      values.out ?? (to === 'colmap' ? `${stem}_colmap` : `${stem}.${to === 'json' ? 'cameras.json' : to}`),
+    );
     if (out === input) throw usage('the output would overwrite the input; pass --out');
     if (to === 'json') writeFileAtomic(out, serializeCamerasJson(trackToDocument(track, template)));
     else if (to === 'chan') writeFileAtomic(out, writeChan(track, { worldUp }));

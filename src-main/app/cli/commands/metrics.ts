@@ -17,10 +17,22 @@ Definitions: docs/geometry.md.
 Example:
   reshoot metrics solved/cameras.json ../shared/gt/orbit_a/cameras.json --json`,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, 'rpe-step': { type: 'string' }, 'no-scale': { type: 'boolean' } }, 'metrics');
-    if (positionals.length !== 2) throw new CliError("reshoot metrics: expected <estimated cameras.json> <reference cameras.json>. See 'reshoot metrics --help'.", EXIT.usage);
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { json: { type: 'boolean' }, 'rpe-step': { type: 'string' }, 'no-scale': { type: 'boolean' } },
+      'metrics',
+    );
+    if (positionals.length !== 2)
+      throw new CliError(
+        "reshoot metrics: expected <estimated cameras.json> <reference cameras.json>. See 'reshoot metrics --help'.",
+        EXIT.usage,
+      );
     const step = values['rpe-step'] === undefined ? 1 : Number(values['rpe-step']);
-    if (!Number.isInteger(step) || step < 1) throw new CliError(`reshoot metrics: --rpe-step must be a positive integer, not '${values['rpe-step']}'`, EXIT.usage);
+    if (!Number.isInteger(step) || step < 1)
+      throw new CliError(
+        `reshoot metrics: --rpe-step must be a positive integer, not '${values['rpe-step']}'`,
+        EXIT.usage,
+      );
     const [estFile, refFile] = positionals.map((p) => resolve(io.cwd, p)) as [string, string];
     const load = (f: string) => {
       try {
@@ -34,8 +46,15 @@ Example:
     const refByIndex = new Map(ref.frames.map((f) => [f.index, f.camera]));
     const pairs = est.frames.filter((f) => refByIndex.has(f.index));
     if (pairs.length !== est.frames.length || pairs.length !== ref.frames.length)
-      throw new CliError(`reshoot metrics: frame indices differ (${est.frames.length} estimated, ${ref.frames.length} reference, ${pairs.length} in common)`, EXIT.failure);
-    const m = trajectoryMetrics(pairs.map((f) => f.camera), pairs.map((f) => refByIndex.get(f.index)!), { rpeStep: step, withScale: !values['no-scale'] });
+      throw new CliError(
+        `reshoot metrics: frame indices differ (${est.frames.length} estimated, ${ref.frames.length} reference, ${pairs.length} in common)`,
+        EXIT.failure,
+      );
+    const m = trajectoryMetrics(
+      pairs.map((f) => f.camera),
+      pairs.map((f) => refByIndex.get(f.index)!),
+      { rpeStep: step, withScale: !values['no-scale'] },
+    );
     if (values.json) io.out(JSON.stringify(m, null, 1) + '\n');
     else {
       io.out(

@@ -1,15 +1,31 @@
 import { resolve } from 'node:path';
 import {
-  backprojectPixels, documentToTrack, intrinsicsFromK, representativeDepth, representativeDepthFromPoints, serializeCamerasJson, trackToDocument,
-  transfer, type CamerasDocument, type CameraTrack,
+  backprojectPixels,
+  documentToTrack,
+  intrinsicsFromK,
+  representativeDepth,
+  representativeDepthFromPoints,
+  serializeCamerasJson,
+  trackToDocument,
+  transfer,
+  type CamerasDocument,
+  type CameraTrack,
 } from '../../../../src-shared/geometry';
 import { readCamerasFile, readDepthFrame, writeFileAtomic } from '../../../geometry-io';
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 
 /** The target scene as a point cloud: every `stride`-th depth pixel of up to `maxFrames` frames, lifted to world. */
-function targetPointCloud(doc: CamerasDocument, track: CameraTrack, depthDir: string, stride = 4, maxFrames = 12): Float64Array {
-  const dk = doc.depth ? intrinsicsFromK(doc.depth.K, doc.depth.width, doc.depth.height) : intrinsicsFromK(doc.K, doc.width, doc.height);
+function targetPointCloud(
+  doc: CamerasDocument,
+  track: CameraTrack,
+  depthDir: string,
+  stride = 4,
+  maxFrames = 12,
+): Float64Array {
+  const dk = doc.depth
+    ? intrinsicsFromK(doc.depth.K, doc.depth.width, doc.depth.height)
+    : intrinsicsFromK(doc.K, doc.width, doc.height);
   const step = Math.max(1, Math.ceil(doc.frames.length / maxFrames));
   const chunks: Float64Array[] = [];
   for (let fi = 0; fi < doc.frames.length; fi += step) {
@@ -57,13 +73,25 @@ Example:
   async run(argv, io) {
     const { values } = parseCommandArgs(
       argv,
-      { reference: { type: 'string' }, 'reference-depth': { type: 'string' }, target: { type: 'string' }, 'target-depth': { type: 'string' }, out: { type: 'string' }, raw: { type: 'boolean' } },
+      {
+        reference: { type: 'string' },
+        'reference-depth': { type: 'string' },
+        target: { type: 'string' },
+        'target-depth': { type: 'string' },
+        out: { type: 'string' },
+        raw: { type: 'boolean' },
+      },
       'parascale transfer',
     );
     for (const k of ['reference', 'reference-depth', 'target', 'target-depth', 'out'] as const) {
-      if (!values[k]) throw new CliError(`reshoot parascale transfer: --${k} is required. See 'reshoot parascale transfer --help'.`, EXIT.usage);
+      if (!values[k])
+        throw new CliError(
+          `reshoot parascale transfer: --${k} is required. See 'reshoot parascale transfer --help'.`,
+          EXIT.usage,
+        );
     }
-    const p = (k: 'reference' | 'reference-depth' | 'target' | 'target-depth' | 'out') => resolve(io.cwd, values[k] as string);
+    const p = (k: 'reference' | 'reference-depth' | 'target' | 'target-depth' | 'out') =>
+      resolve(io.cwd, values[k] as string);
     let refDoc: CamerasDocument;
     let tgtDoc: CamerasDocument;
     try {
@@ -78,25 +106,47 @@ Example:
     let cloud: Float64Array;
     try {
       const dw = refDoc.depth?.width ?? refDoc.width;
-      refDepths = refDoc.frames.map((_, i) => representativeDepth(readDepthFrame(p('reference-depth'), refDoc, i), { width: dw, stride: 2 }));
+      refDepths = refDoc.frames.map((_, i) =>
+        representativeDepth(readDepthFrame(p('reference-depth'), refDoc, i), { width: dw, stride: 2 }),
+      );
       cloud = targetPointCloud(tgtDoc, tgt, p('target-depth'));
     } catch (e) {
       throw new CliError(`reshoot parascale transfer: ${(e as Error).message}`, EXIT.notFound);
     }
     const bad = refDepths.findIndex((z) => !(z > 0));
-    if (bad >= 0) throw new CliError(`reshoot parascale transfer: reference frame ${refDoc.frames[bad]!.index} has no valid depth`, EXIT.failure);
+    if (bad >= 0)
+      throw new CliError(
+        `reshoot parascale transfer: reference frame ${refDoc.frames[bad]!.index} has no valid depth`,
+        EXIT.failure,
+      );
     const first = tgt.frames[0]!.camera;
     const scratch = new Float64Array(cloud.length / 3);
     const result = transfer(
       { poses: ref.frames.map((f) => f.camera), depths: refDepths },
-      { start: first, depthAt: (pose) => representativeDepthFromPoints({ ...pose, intrinsics: first.intrinsics }, cloud, { minPoints: 50, scratch }) },
+      {
+        start: first,
+        depthAt: (pose) =>
+          representativeDepthFromPoints({ ...pose, intrinsics: first.intrinsics }, cloud, {
+            minPoints: 50,
+            scratch,
+          }),
+      },
       values.raw ? 'raw' : 'parascale',
     );
-    const outTrack: CameraTrack = { fps: [...ref.fps], frames: result.poses.map((pose, i) => ({ index: ref.frames[i]!.index, camera: { ...pose, intrinsics: { ...first.intrinsics } } })) };
+    const outTrack: CameraTrack = {
+      fps: [...ref.fps],
+      frames: result.poses.map((pose, i) => ({
+        index: ref.frames[i]!.index,
+        camera: { ...pose, intrinsics: { ...first.intrinsics } },
+      })),
+    };
     const doc = trackToDocument(outTrack);
     doc.extra.generator = values.raw ? 'reshoot parascale transfer --raw' : 'reshoot parascale transfer';
     writeFileAtomic(p('out'), serializeCamerasJson(doc));
-    if (result.fallbackSteps.length) io.err(`warning: the target scene was not seen from output frames ${result.fallbackSteps.join(', ')}; the previous depth was reused\n`);
+    if (result.fallbackSteps.length)
+      io.err(
+        `warning: the target scene was not seen from output frames ${result.fallbackSteps.join(', ')}; the previous depth was reused\n`,
+      );
     io.out(`${outTrack.frames.length} cameras → ${p('out')}\n`);
     return EXIT.ok;
   },
