@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { concatProxySegments, encodeProxySegment } from '../media';
 import { shotMedia } from '../api/shot-media';
@@ -24,18 +24,16 @@ export const proxyJob: JobKind = {
   async runChunk({ project, shot, chunk, signal, onFrames }) {
     const dir = project.paths.proxySegments(shot.id);
     mkdirSync(dir, { recursive: true });
+    // encodeProxySegment writes to a temp file and renames it in, so a segment on disk is complete.
     const out = join(dir, `segment_${String(chunk.index).padStart(5, '0')}.mp4`);
-    const partial = join(dir, `segment_${String(chunk.index).padStart(5, '0')}.partial.mp4`);
-    rmSync(partial, { force: true });
     await encodeProxySegment(shotMedia(project, shot), {
       start: chunk.start,
       count: chunk.count,
-      outPath: partial,
+      outPath: out,
       maxWidth: PROXY_MAX_WIDTH,
       signal,
       onProgress: (p) => onFrames(p.framesDone),
     });
-    renameSync(partial, out);
     return out;
   },
   async finish({ project, shot, chunks }) {

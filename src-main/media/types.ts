@@ -1,8 +1,7 @@
 /** What Reshoot knows about a piece of source media after probing it. Shared by store, jobs and API. */
-export interface Rational {
-  num: number;
-  den: number;
-}
+import type { Rational } from '../../src-shared/rational';
+
+export type { Rational };
 
 export type MediaKind = 'video' | 'sequence';
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../util/atomic-write';
+import { writeFileAtomicSync } from '../util/atomic-write';
 
 /** Per-user settings (not per project): recent projects and window state. */
 export interface AppSettings {
@@ -49,7 +49,7 @@ export class SettingsStore {
   update(fn: (s: AppSettings) => void): void {
     fn(this.data);
     mkdirSync(join(this.file, '..'), { recursive: true });
-    writeFileAtomic(this.file, JSON.stringify(this.data, null, 2));
+    writeFileAtomicSync(this.file, JSON.stringify(this.data, null, 2));
   }
 
   addRecent(path: string, name: string): void {

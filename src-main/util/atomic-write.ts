@@ -1,11 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { open, rename, rm } from 'node:fs/promises';
+import path, { basename, dirname, join } from 'node:path';
 
 /**
  * Writes a file so that readers see the old content or the new, never half of it: a temp file in the
  * same folder, fsync, rename over the target, fsync the folder (so the rename itself is durable).
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(tmp, 'w');
@@ -32,5 +34,73 @@ export function fsyncDir(dir: string): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+// ---- Async variants (media, jobs): same guarantees without blocking the event loop. ----
+
+/** A temp path beside `target` (same folder, so the final rename is atomic), keeping the extension. */
+export function tempPathFor(target: string): string {
+  const dir = path.dirname(target);
+  const ext = path.extname(target);
+  const base = path.basename(target, ext);
+  return path.join(dir, `.${base}.tmp-${process.pid}-${randomBytes(4).toString('hex')}${ext}`);
+}
+
+async function fsyncPath(p: string, flags: string): Promise<void> {
+  const h = await open(p, flags);
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
+/** Makes a finished temp file durable and moves it over `target`. */
+export async function commitTempFile(tempPath: string, target: string): Promise<void> {
+  await fsyncPath(tempPath, 'r+');
+  await rename(tempPath, target);
+  try {
+    await fsyncPath(path.dirname(target), 'r');
+  } catch {
+    // Directories cannot be opened for fsync on Windows; the rename is still atomic there.
+  }
+}
+
+export async function writeFileAtomic(target: string, data: Uint8Array): Promise<void> {
+  const tmp = tempPathFor(target);
+  try {
+    const h = await open(tmp, 'w');
+    try {
+      await h.writeFile(data);
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+    await rename(tmp, target);
+    try {
+      await fsyncPath(path.dirname(target), 'r');
+    } catch {
+      /* see commitTempFile */
+    }
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Runs `produce(tempPath)` and commits the temp file to `target`; removes the temp file on failure. */
+export async function withAtomicOutput<T>(
+  target: string,
+  produce: (tempPath: string) => Promise<T>,
+): Promise<T> {
+  const tmp = tempPathFor(target);
+  try {
+    const result = await produce(tmp);
+    await commitTempFile(tmp, target);
+    return result;
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
   }
 }
