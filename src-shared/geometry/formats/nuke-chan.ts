@@ -1,0 +1,111 @@
+import type { CameraTrack } from '../camera';
+import type { EulerOrder } from '../euler';
+import { eulerToMat3, mat3ToEuler } from '../euler';
+import { focalPxFromFov, fovFromFocalPx } from '../intrinsics';
+import { quatFromMat3, quatToMat3 } from '../quat';
+import type { WorldUp } from './world-axes';
+import { cvRotationFromGl, glRotationFromCv, mapPoint, unmapPoint, worldToYUp } from './world-axes';
+
+/**
+ * Nuke .chan: one line per frame, `frame tx ty tz rx ry rz vfov`, whitespace separated. Nuke's world is Y
+ * up and its camera looks down −Z (GL axes); rotations are Euler angles in DEGREES applied in `rotationOrder`
+ * (Nuke's camera default 'ZXY'). The optional 8th column is the VERTICAL field of view in degrees — the
+ * `angle_y` column of Blender's io_anim_nuke_chan add-on (Blender manual, "Nuke Animation (chan)"), which is
+ * what both Nuke and that add-on read. Frame numbers are frame index + `firstFrame` (default 1, matching
+ * frame_0001 = index 0). Units: Reshoot world units (metres) unchanged.
+ */
+export interface ChanOptions {
+  worldUp?: WorldUp;
+  rotationOrder?: EulerOrder;
+  firstFrame?: number;
+  /** Digits after the decimal point (default 9). */
+  precision?: number;
+}
+
+const DEG = 180 / Math.PI;
+
+export function writeChan(track: CameraTrack, opts: ChanOptions = {}): string {
+  const W = worldToYUp(opts.worldUp ?? 'z');
+  const order = opts.rotationOrder ?? 'ZXY';
+  const first = opts.firstFrame ?? 1;
+  const p = opts.precision ?? 9;
+  const lines = track.frames.map(({ index, camera }) => {
+    const t = mapPoint(W, camera.C);
+    const e = mat3ToEuler(glRotationFromCv(W, quatToMat3(camera.q)), order);
+    const vfov = fovFromFocalPx(camera.intrinsics.fy, camera.intrinsics.height) * DEG;
+    return [
+      String(index + first),
+      ...t.map((x) => x.toFixed(p)),
+      ...e.map((a) => (a * DEG).toFixed(p)),
+      vfov.toFixed(p),
+    ].join('\t');
+  });
+  return lines.join('\n') + '\n';
+}
+
+export interface ChanReadOptions extends ChanOptions {
+  /** Image size: .chan does not carry it. The principal point is the image centre and pixels are square. */
+  width: number;
+  height: number;
+  /** Vertical FOV (degrees) for files without the 8th column. */
+  defaultVfovDeg?: number;
+  fps?: [number, number];
+}
+
+export class ChanParseError extends Error {
+  constructor(
+    readonly line: number,
+    reason: string,
+  ) {
+    super(`line ${line}: ${reason}`);
+    this.name = 'ChanParseError';
+  }
+}
+
+export function readChan(text: string, opts: ChanReadOptions): CameraTrack {
+  const W = worldToYUp(opts.worldUp ?? 'z');
+  const order = opts.rotationOrder ?? 'ZXY';
+  const first = opts.firstFrame ?? 1;
+  const frames: CameraTrack['frames'] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const cols = line.split(/\s+/).map(Number);
+    if (cols.length !== 7 && cols.length !== 8)
+      throw new ChanParseError(i + 1, `expected 7 or 8 columns, found ${cols.length}`);
+    if (cols.some((x) => !Number.isFinite(x))) throw new ChanParseError(i + 1, 'a column is not a number');
+    const [frame, tx, ty, tz, rx, ry, rz, vfov] = cols as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number?,
+    ];
+    if (!Number.isInteger(frame)) throw new ChanParseError(i + 1, `frame ${frame} is not an integer`);
+    const fovDeg = vfov ?? opts.defaultVfovDeg;
+    if (fovDeg === undefined) throw new ChanParseError(i + 1, 'no field of view column and no default given');
+    if (!(fovDeg > 0 && fovDeg < 180))
+      throw new ChanParseError(i + 1, `field of view ${fovDeg} is not in (0, 180) degrees`);
+    const f = focalPxFromFov(fovDeg / DEG, opts.height);
+    const R_wc = cvRotationFromGl(W, eulerToMat3([rx / DEG, ry / DEG, rz / DEG], order));
+    frames.push({
+      index: frame - first,
+      camera: {
+        C: unmapPoint(W, [tx, ty, tz]),
+        q: quatFromMat3(R_wc),
+        intrinsics: {
+          width: opts.width,
+          height: opts.height,
+          fx: f,
+          fy: f,
+          cx: opts.width / 2,
+          cy: opts.height / 2,
+        },
+      },
+    });
+  });
+  return { fps: opts.fps ?? [24, 1], frames };
+}
