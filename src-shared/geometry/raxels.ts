@@ -80,6 +80,8 @@ export function raxelsToCamera(map: RaxelMap, opts: RaxelCameraOptions): Camera 
   // Normal matrix of the DLT: each ray's rows are ([d]ₓ ⊗ x̃ᵀ)·vec(Q), so AᵀA = Σ (I − ddᵀ) ⊗ (x̃x̃ᵀ) for unit d.
   // Accumulate the 6 × 6 products of the unique entries of P = I − ddᵀ and X = x̃x̃ᵀ, then expand.
   const acc = new Float64Array(36);
+  const Ps = new Float64Array(6);
+  const Xs = new Float64Array(6);
   for (let r = 0; r < h; r++) {
     const y = ((r + 0.5) * H) / h - cy;
     for (let c = 0; c < w; c++) {
@@ -106,23 +108,27 @@ export function raxelsToCamera(map: RaxelMap, opts: RaxelCameraOptions): Camera 
       b2 += dx * my - dy * mx;
       const xs = (((c + 0.5) * W) / w - cx) * s;
       const ys = y * s;
-      const P0 = 1 - dx * dx,
-        P1 = -dx * dy,
-        P2 = -dx * dz,
-        P3 = 1 - dy * dy,
-        P4 = -dy * dz,
-        P5 = 1 - dz * dz;
-      const X0 = xs * xs,
-        X1 = xs * ys,
-        X2 = xs,
-        X3 = ys * ys,
-        X4 = ys,
-        X5 = 1;
-      const Ps = [P0, P1, P2, P3, P4, P5];
-      const Xs = [X0, X1, X2, X3, X4, X5];
+      // Preallocated scratch (no per-ray arrays): this loop runs once per raxel.
+      Ps[0] = 1 - dx * dx;
+      Ps[1] = -dx * dy;
+      Ps[2] = -dx * dz;
+      Ps[3] = 1 - dy * dy;
+      Ps[4] = -dy * dz;
+      Ps[5] = 1 - dz * dz;
+      Xs[0] = xs * xs;
+      Xs[1] = xs * ys;
+      Xs[2] = xs;
+      Xs[3] = ys * ys;
+      Xs[4] = ys;
       for (let a = 0; a < 6; a++) {
         const pa = Ps[a]!;
-        for (let b = 0; b < 6; b++) acc[a * 6 + b] = acc[a * 6 + b]! + pa * Xs[b]!;
+        const o = a * 6;
+        acc[o] = acc[o]! + pa * Xs[0]!;
+        acc[o + 1] = acc[o + 1]! + pa * Xs[1]!;
+        acc[o + 2] = acc[o + 2]! + pa * Xs[2]!;
+        acc[o + 3] = acc[o + 3]! + pa * Xs[3]!;
+        acc[o + 4] = acc[o + 4]! + pa * Xs[4]!;
+        acc[o + 5] = acc[o + 5]! + pa;
       }
     }
   }
