@@ -72,6 +72,14 @@ export class JobRunner {
     );
   }
 
+  /** Cancels and, for a running job, waits until its work has actually stopped. */
+  async cancelAndWait(jobId: number): Promise<JobRecord> {
+    const job = this.cancel(jobId);
+    const run = this.running.get(jobId);
+    if (run) await run.done;
+    return this.project.jobs.get(jobId) ?? job;
+  }
+
   resume(jobId: number): JobRecord {
     const job = this.mustGet(jobId);
     if (!['interrupted', 'cancelled', 'failed'].includes(job.status)) {

@@ -92,9 +92,7 @@ describe('job runner', () => {
     const job = runner.start('proxy', shot.id);
     expect(runner.start('proxy', shot.id).id).toBe(job.id);
     while (project.jobs.chunks(job.id).length < 2) await sleep(10);
-    runner.cancel(job.id);
-    await runner.whenIdle();
-    const cancelled = project.jobs.get(job.id)!;
+    const cancelled = await runner.cancelAndWait(job.id);
     expect(cancelled.status).toBe('cancelled');
     const committed = project.jobs.chunks(job.id).map((c) => c.chunk);
     expect(committed.length).toBeGreaterThanOrEqual(2);
