@@ -14,6 +14,7 @@ import type { AppCore } from './core';
 import { importShots, requireDirectory } from './import-shots';
 import { commitEdit, editState, redo, undo, updateShot } from './shot-edits';
 import { relativeMediaPath, toApiShot } from './shot-media';
+import { createModelHandlers } from './handlers-models';
 
 export type Handlers = {
   [M in MethodName]: (
@@ -196,7 +197,7 @@ export function createHandlers(core: AppCore): Handlers {
     },
     async 'jobs.cancel'({ jobId }) {
       const { runner } = core.require();
-      return runner.toApi(runner.cancel(jobId));
+      return runner.toApi(await runner.cancelAndWait(jobId));
     },
     async 'jobs.resume'({ jobId }) {
       const { runner } = core.require();
@@ -254,5 +255,6 @@ export function createHandlers(core: AppCore): Handlers {
     async 'dialog.pickFolder'() {
       return core.options.dialogs ? core.options.dialogs.pickFolder() : noDialogs();
     },
+    ...createModelHandlers(core),
   };
 }

@@ -29,7 +29,12 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
 export function fsyncDir(dir: string): void {
   // Directories can't be opened for fsync on Windows; there the rename is already durable enough.
   if (process.platform === 'win32') return;
-  const fd = openSync(dir, 'r');
+  fsyncFile(dir);
+}
+
+/** Flushes a file (or, on POSIX, a folder) to disk. */
+export function fsyncFile(path: string): void {
+  const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);
   } finally {

@@ -7,6 +7,7 @@ import { infoCommand } from './commands/project-info';
 import { jobsCommand, jobsResumeCommand, proxyCommand } from './commands/jobs';
 import { newCommand } from './commands/project-new';
 import { webCommand } from './commands/web';
+import { modelsCommands } from './commands/models';
 
 /** Every `reshoot` sub-command, in the order `reshoot --help` lists them. */
 export const commands: CliCommand[] = [
@@ -20,4 +21,5 @@ export const commands: CliCommand[] = [
   proxyCommand,
   jobsCommand,
   jobsResumeCommand,
+  ...modelsCommands,
 ];

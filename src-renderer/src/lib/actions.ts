@@ -38,6 +38,15 @@ export async function openProjectWithPicker(): Promise<void> {
   if (path) await session.open(path);
 }
 
+function editingText(): boolean {
+  const el = document.activeElement;
+  return (
+    (el instanceof HTMLInputElement && !['button', 'checkbox', 'radio', 'range'].includes(el.type)) ||
+    el instanceof HTMLTextAreaElement ||
+    (el instanceof HTMLElement && el.isContentEditable)
+  );
+}
+
 export function runMenuCommand(command: MenuCommand): void {
   switch (command) {
     case 'new-project':
@@ -53,11 +62,15 @@ export function runMenuCommand(command: MenuCommand): void {
       if (session.project) void importWithPicker();
       else notices.info('Open or create a project first to import shots.');
       break;
+    // The Edit menu's accelerators reach us even while a text field has focus: there they mean
+    // "undo my typing", as in every text field, not "undo the last project edit".
     case 'undo':
-      void edit.undo();
+      if (editingText()) document.execCommand('undo');
+      else void edit.undo();
       break;
     case 'redo':
-      void edit.redo();
+      if (editingText()) document.execCommand('redo');
+      else void edit.redo();
       break;
     case 'toggle-jobs':
       jobs.panelOpen = !jobs.panelOpen;

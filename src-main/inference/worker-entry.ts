@@ -1,0 +1,74 @@
+/**
+ * Starting a worker from either layout:
+ * - bundled (`npm run build`): scripts/build-main.mjs writes `src-main/workers/<name>.worker.ts` to
+ *   `dist/main/workers/<name>.worker.js` (ESM), next to the bundle that starts it;
+ * - source (vitest, `npx tsx`): this file is a .ts file, so the worker is the .ts entry itself, started
+ *   through a tiny bootstrap that registers tsx's loader first (Node 20 does not apply `--import` hooks
+ *   to a worker's own entry file).
+ * `RESHOOT_WORKERS_DIR` points at a folder of built workers explicitly (packaging, tests).
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+export interface WorkerSpawn {
+  mode: 'bundled' | 'source';
+  /** The worker's entry file. */
+  file: string;
+  start(workerData: unknown): Worker;
+}
+
+function thisFile(): string {
+  return typeof __filename === 'string' && __filename ? __filename : fileURLToPath(import.meta.url);
+}
+
+function tsxApiUrl(from: string): string {
+  const req = createRequire(from);
+  let pkgPath: string;
+  try {
+    pkgPath = req.resolve('tsx/package.json');
+  } catch {
+    throw new Error(`${from}: running from TypeScript sources needs the 'tsx' package (npm install -D tsx).`);
+  }
+  return pathToFileURL(join(dirname(pkgPath), 'dist', 'esm', 'api', 'index.mjs')).href;
+}
+
+export function resolveWorker(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+  here: string = thisFile(),
+): WorkerSpawn {
+  const built = `${name}.worker.js`;
+  if (env.RESHOOT_WORKERS_DIR) {
+    const file = resolve(env.RESHOOT_WORKERS_DIR, built);
+    if (!existsSync(file))
+      throw new Error(
+        `${file}: worker '${name}' not found (RESHOOT_WORKERS_DIR=${env.RESHOOT_WORKERS_DIR}).`,
+      );
+    return bundled(file);
+  }
+  if (here.endsWith('.ts')) {
+    const file = resolve(dirname(here), '..', 'workers', `${name}.worker.ts`);
+    if (!existsSync(file)) throw new Error(`${file}: worker source for '${name}' not found.`);
+    const api = tsxApiUrl(here);
+    const entry = pathToFileURL(file).href;
+    const bootstrap =
+      `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })` +
+      `.catch((e) => { setImmediate(() => { throw e; }); });`;
+    return { mode: 'source', file, start: (workerData) => new Worker(bootstrap, { eval: true, workerData }) };
+  }
+  const dir = dirname(here);
+  const candidates = [join(dir, 'workers', built), join(dir, built), join(dir, '..', 'workers', built)];
+  const file = candidates.find((c) => existsSync(c));
+  if (!file)
+    throw new Error(
+      `worker '${name}' not found; looked for ${candidates.join(', ')} (run 'npm run build:main').`,
+    );
+  return bundled(file);
+}
+
+function bundled(file: string): WorkerSpawn {
+  return { mode: 'bundled', file, start: (workerData) => new Worker(file, { workerData }) };
+}
