@@ -25,7 +25,10 @@ export default tseslint.config(
     // src-shared runs in both processes: no Node, no DOM.
     files: ['src-shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'electron', 'better-sqlite3'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['node:*', 'fs', 'path', 'electron', 'better-sqlite3'] },
+      ],
     },
   },
   {
