@@ -127,6 +127,29 @@ export function createHandlers(core: AppCore): Handlers {
       shotsChanged();
       return toApiShot(project, project.shots.get(shotId)!);
     },
+    async 'shots.interpretFps'({ shotId, fps }) {
+      const { project, shot } = shotOr404(shotId);
+      if (shot.kind !== 'sequence') {
+        throw new ApiError(
+          'invalid-argument',
+          `Shot '${shot.name}' is a video file: its frame rate (${shot.fpsNum}/${shot.fpsDen}) comes from the file and cannot be reinterpreted.`,
+        );
+      }
+      if (fps.num / fps.den < 1 || fps.num / fps.den > 1000) {
+        throw new ApiError(
+          'invalid-argument',
+          `${fps.num}/${fps.den} fps is not a usable frame rate (1–1000).`,
+        );
+      }
+      updateShot(
+        project,
+        shot,
+        { fpsNum: fps.num, fpsDen: fps.den },
+        `Interpret ${shot.name} at ${fps.num}/${fps.den} fps`,
+      );
+      shotsChanged();
+      return toApiShot(project, project.shots.get(shotId)!);
+    },
     async 'shots.remove'({ shotId }) {
       const { project, shot } = shotOr404(shotId);
       commitEdit(

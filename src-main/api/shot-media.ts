@@ -26,8 +26,16 @@ export function shotMedia(project: Project, shot: ShotRecord): MediaFacts {
       `${shot.mediaPath}: the media of shot '${shot.name}' is offline (moved or deleted). Relink it.`,
     );
   }
-  if (path === shot.facts.path) return shot.facts;
-  const facts: MediaFacts = { ...shot.facts, path };
+  // An image sequence's frame rate is the user's interpretation (shots.interpretFps), not the file's.
+  const fps = { num: shot.fpsNum, den: shot.fpsDen };
+  const sameFps = fps.num === shot.facts.fps.num && fps.den === shot.facts.fps.den;
+  if (path === shot.facts.path && sameFps) return shot.facts;
+  const facts: MediaFacts = {
+    ...shot.facts,
+    path,
+    fps,
+    durationSeconds: sameFps ? shot.facts.durationSeconds : (shot.frameCount * fps.den) / fps.num,
+  };
   if (facts.sequence) {
     const dir = dirname(path);
     facts.sequence = {

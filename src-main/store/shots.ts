@@ -107,7 +107,10 @@ export type NewShot = Omit<ShotRecord, 'id' | 'sortOrder' | 'importedAt' | 'colo
 
 /** Fields a user may edit on a shot (each edit goes through the undo journal). */
 export type ShotEdit = Partial<
-  Pick<ShotRecord, 'name' | 'colourTag' | 'reelName' | 'mediaPath' | 'mediaRelativePath'>
+  Pick<
+    ShotRecord,
+    'name' | 'colourTag' | 'reelName' | 'mediaPath' | 'mediaRelativePath' | 'fpsNum' | 'fpsDen'
+  >
 >;
 
 const EDIT_COLUMNS: Record<keyof ShotEdit, string> = {
@@ -116,6 +119,8 @@ const EDIT_COLUMNS: Record<keyof ShotEdit, string> = {
   reelName: 'reel_name',
   mediaPath: 'media_path',
   mediaRelativePath: 'media_relpath',
+  fpsNum: 'fps_num',
+  fpsDen: 'fps_den',
 };
 
 export class ShotRepository {

@@ -270,6 +270,11 @@ export const contract = {
     ShotSchema,
     'Override the reel name.',
   ),
+  'shots.interpretFps': method(
+    z.strictObject({ shotId: Id, fps: RationalSchema }),
+    ShotSchema,
+    'Set the frame rate an image sequence plays at (sequences carry none; video keeps its own).',
+  ),
   'shots.remove': method(
     z.strictObject({ shotId: Id }),
     ok,

@@ -153,3 +153,27 @@ describe('importing shots into a project', () => {
     expect(project.db.pragma('foreign_key_check')).toEqual([]);
   });
 });
+
+describe('image sequences', () => {
+  it('import as one shot at 24 fps by default; their frame rate can be reinterpreted (undoably), video cannot', async () => {
+    const { makeSequence } = await import('../../helpers/media-fixtures');
+    const dir = join(tmp.dir, 'seq');
+    mkdirSync(dir);
+    const frames = await makeSequence(dir, { frames: 12 });
+    const [seq] = (await api['shots.import']({ paths: [frames[3]!], skipBad: false })).imported;
+    expect(seq).toMatchObject({ kind: 'sequence', frameCount: 12, fps: { num: 24, den: 1 } });
+    const changed = await api['shots.interpretFps']({ shotId: seq!.id, fps: { num: 24000, den: 1001 } });
+    expect(changed.fps).toEqual({ num: 24000, den: 1001 });
+    expect((await api['edit.state']()).undoLabel).toMatch(/Interpret .* at 24000\/1001 fps/);
+    await api['edit.undo']();
+    expect((await api['shots.list']()).find((s) => s.id === seq!.id)!.fps).toEqual({ num: 24, den: 1 });
+    const video = (await api['shots.list']()).find((s) => s.kind === 'video')!;
+    await expect(
+      api['shots.interpretFps']({ shotId: video.id, fps: { num: 25, den: 1 } }),
+    ).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringMatching(/video file/),
+    });
+    await core.require().runner.whenIdle();
+  });
+});
