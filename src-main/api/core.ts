@@ -9,6 +9,7 @@ export interface Dialogs {
   pickMedia(): Promise<string[]>;
   pickProject(): Promise<string | null>;
   pickFolder(): Promise<string | null>;
+  pickFile(title: string): Promise<string | null>;
 }
 
 export interface CoreOptions {

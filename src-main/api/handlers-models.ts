@@ -59,6 +59,7 @@ export function createModelHandlers(
   manager: ModelManager = modelManagerFor(core),
 ): ModelHandlers {
   const pulls = new Map<string, AbortController>();
+  const mirror = process.env.RESHOOT_MODELS_MIRROR?.replace(/\/+$/, '') || null;
   const emit = (download: ModelDownload) => core.bus.emit({ type: 'model-download', download });
 
   return {
@@ -90,6 +91,9 @@ export function createModelHandlers(
       emit(last);
       void manager
         .pull(id, {
+          // A studio mirror (RESHOOT_MODELS_MIRROR=<url>): files are fetched from <url>/<file name>,
+          // still checked against the manifest's checksums.
+          ...(mirror ? { resolveUrl: (f: { name: string }) => `${mirror}/${f.name}` } : {}),
           signal: ac.signal,
           allowUnverified,
           onProgress: (p) => {

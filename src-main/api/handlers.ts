@@ -278,6 +278,9 @@ export function createHandlers(core: AppCore): Handlers {
     async 'dialog.pickFolder'() {
       return core.options.dialogs ? core.options.dialogs.pickFolder() : noDialogs();
     },
+    async 'dialog.pickFile'({ title }) {
+      return core.options.dialogs ? core.options.dialogs.pickFile(title) : noDialogs();
+    },
     ...createModelHandlers(core),
   };
 }

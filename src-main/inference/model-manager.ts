@@ -88,6 +88,10 @@ export interface ModelEntry {
   verified: boolean | null;
   lastProvider: ProviderName | null;
   note: string | null;
+  /** The files the model consists of (what a folder given to `add` must contain). */
+  files: string[];
+  /** Where the model is (or would be) installed. */
+  folder: string;
 }
 
 export interface PullProgress {
@@ -209,6 +213,8 @@ export class ModelManager {
         verified: installed && rec ? rec.files.every((f) => f.verified) : null,
         lastProvider: installed && rec ? rec.lastProvider : null,
         note: m.note ?? null,
+        files: m.files.map((f) => f.name),
+        folder: join(this.dir, m.id),
       };
     });
   }

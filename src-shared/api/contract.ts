@@ -181,6 +181,10 @@ export const ModelEntrySchema = z.strictObject({
   /** The execution provider that last ran this model ("cpu", "cuda", …). */
   lastProvider: z.enum(MODEL_PROVIDERS).nullable(),
   note: z.string().nullable(),
+  /** File names the model consists of (what a folder given to models.add must contain). */
+  files: z.array(z.string()),
+  /** Where the model is, or would be, installed. */
+  folder: z.string(),
 });
 export type ModelEntryApi = z.infer<typeof ModelEntrySchema>;
 
@@ -323,6 +327,11 @@ export const contract = {
     z.string().nullable(),
     'Native dialog to choose a folder (Electron only).',
   ),
+  'dialog.pickFile': method(
+    z.strictObject({ title: z.string().max(120) }),
+    z.string().nullable(),
+    'Native dialog to choose any one file, e.g. a model file (Electron only).',
+  ),
   ...modelsContract,
 } as const;
 
@@ -348,6 +357,7 @@ export const MENU_COMMANDS = [
   'undo',
   'redo',
   'toggle-jobs',
+  'open-models',
 ] as const;
 
 export const EventSchema = z.discriminatedUnion('type', [

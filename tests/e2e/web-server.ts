@@ -12,11 +12,14 @@ export interface WebApp {
 
 const READY = /Reshoot is serving on (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/;
 
-/** Starts `reshoot web --port 0` with its own config folder and resolves with the launch URL it prints. */
-export async function startWebApp(): Promise<WebApp> {
+/**
+ * Starts `reshoot web --port 0` with its own config folder and resolves with the launch URL it prints.
+ * `env` adds to (or overrides) the server's environment, e.g. RESHOOT_MODELS_DIR.
+ */
+export async function startWebApp(options: { env?: Record<string, string> } = {}): Promise<WebApp> {
   const configDir = mkdtempSync(join(tmpdir(), 'reshoot-e2e-config-'));
   const child: ChildProcess = spawn(process.execPath, ['bin/reshoot.js', 'web', '--port', '0'], {
-    env: { ...process.env, RESHOOT_CONFIG_DIR: configDir },
+    env: { ...process.env, RESHOOT_CONFIG_DIR: configDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

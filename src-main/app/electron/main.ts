@@ -116,6 +116,7 @@ function buildMenu(): void {
       label: 'View',
       submenu: [
         { label: 'Jobs Panel', accelerator: 'CmdOrCtrl+J', click: menuCommand('toggle-jobs') },
+        { label: 'Models…', click: menuCommand('open-models') },
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },
@@ -251,6 +252,10 @@ if (!app.requestSingleInstanceLock()) {
             properties: ['openDirectory', 'treatPackageAsDirectory'],
             message: 'Choose a .reshoot project folder',
           });
+          return r.canceled ? null : (r.filePaths[0] ?? null);
+        },
+        async pickFile(title) {
+          const r = await dialog.showOpenDialog(win!, { title, properties: ['openFile'] });
           return r.canceled ? null : (r.filePaths[0] ?? null);
         },
         async pickFolder() {

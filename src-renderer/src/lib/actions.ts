@@ -75,5 +75,8 @@ export function runMenuCommand(command: MenuCommand): void {
     case 'toggle-jobs':
       jobs.panelOpen = !jobs.panelOpen;
       break;
+    case 'open-models':
+      ui.modelsOpen = true;
+      break;
   }
 }

@@ -45,3 +45,9 @@ export function sizeLabel(bytes: number | null): string {
   }
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
+
+/** Real running time of `frames` frames at `fps`, e.g. `2.002 s` (what a reinterpreted rate changes). */
+export function secondsLabel(frames: number, fps: Rational): string {
+  if (fps.num <= 0) return '';
+  return `${((frames * fps.den) / fps.num).toFixed(3)} s`;
+}

@@ -1,5 +1,6 @@
 /** The shot bin: shots in bin order, the selection, and the last import's failures. */
 import type { Shot } from '../../../../src-shared/api/contract';
+import type { Rational } from '../../../../src-shared/rational';
 import type { ColourTag } from '../colour-tags';
 import { call, errorMessage } from '../api';
 import { notices } from './notices.svelte';
@@ -82,6 +83,19 @@ class Shots {
 
   setColourTag(shotId: number, tag: ColourTag): Promise<void> {
     return this.update('Colour tag not set', () => call('shots.setColourTag', { shotId, tag }));
+  }
+
+  /** An empty name clears the reel (null). */
+  setReel(shotId: number, reelName: string): Promise<void> {
+    const name = reelName.trim();
+    return this.update('Reel name not set', () =>
+      call('shots.setReel', { shotId, reelName: name === '' ? null : name }),
+    );
+  }
+
+  /** The rate an image sequence plays at (video keeps the rate of its file). */
+  interpretFps(shotId: number, fps: Rational): Promise<void> {
+    return this.update('Frame rate not changed', () => call('shots.interpretFps', { shotId, fps }));
   }
 
   relink(shotId: number, path: string): Promise<void> {

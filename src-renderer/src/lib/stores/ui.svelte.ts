@@ -6,28 +6,38 @@ import { call, errorMessage } from '../api';
 import { notices } from './notices.svelte';
 import { session } from './app.svelte';
 
-export type BrowseMode = 'folder' | 'project' | 'media';
+/** `model-file`: any single file (model weights); folders are only entered. */
+export type BrowseMode = 'folder' | 'project' | 'media' | 'model-file';
 
 export interface BrowseRequest {
   mode: BrowseMode;
   title: string;
   multiple: boolean;
+  /** A line under the title saying what to pick. */
+  hint?: string;
   resolve: (paths: string[] | null) => void;
 }
 
 class Ui {
   browse = $state<BrowseRequest | null>(null);
   newProjectOpen = $state(false);
+  modelsOpen = $state(false);
   /** Remembered between browser openings, like a native dialog does. */
   lastDir = $state<string | null>(null);
 
-  private openBrowser(mode: BrowseMode, title: string, multiple: boolean): Promise<string[] | null> {
+  private openBrowser(
+    mode: BrowseMode,
+    title: string,
+    multiple: boolean,
+    hint?: string,
+  ): Promise<string[] | null> {
     this.browse?.resolve(null);
     return new Promise((resolve) => {
       this.browse = {
         mode,
         title,
         multiple,
+        ...(hint ? { hint } : {}),
         resolve: (paths) => {
           this.browse = null;
           resolve(paths);
@@ -40,9 +50,15 @@ class Ui {
     return session.info?.nativeDialogs === true;
   }
 
-  async pickFolder(title = 'Choose a folder'): Promise<string | null> {
+  async pickFolder(title = 'Choose a folder', hint?: string): Promise<string | null> {
     if (this.native) return this.nativeCall(() => call('dialog.pickFolder'));
-    return (await this.openBrowser('folder', title, false))?.[0] ?? null;
+    return (await this.openBrowser('folder', title, false, hint))?.[0] ?? null;
+  }
+
+  /** One model file (weights): the native file dialog in the desktop app, else the in-app browser. */
+  async pickModelFile(title: string, hint?: string): Promise<string | null> {
+    if (this.native) return this.nativeCall(() => call('dialog.pickFile', { title }));
+    return (await this.openBrowser('model-file', title, false, hint))?.[0] ?? null;
   }
 
   async pickProject(): Promise<string | null> {
