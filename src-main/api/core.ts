@@ -1,5 +1,7 @@
 import { ApiError, type ProjectSummary } from '../../src-shared/api/contract';
-import { ALL_JOB_KINDS, JobRunner } from '../jobs';
+import { join } from 'node:path';
+import { ModelManager } from '../inference/model-manager';
+import { createJobKinds, JobRunner } from '../jobs';
 import { SettingsStore, configDir } from '../settings/app-settings';
 import { Project } from '../store';
 import { EventBus } from './events';
@@ -26,10 +28,15 @@ export interface CoreOptions {
 export class AppCore {
   readonly bus = new EventBus();
   readonly settings: SettingsStore;
+  /** The user's models: RESHOOT_MODELS_DIR, else <config dir>/models. */
+  readonly models: ModelManager;
   private current: { project: Project; runner: JobRunner } | null = null;
 
   constructor(readonly options: CoreOptions) {
     this.settings = new SettingsStore(options.configDir ?? configDir());
+    this.models = new ModelManager({
+      dir: process.env.RESHOOT_MODELS_DIR ?? join(options.configDir ?? configDir(), 'models'),
+    });
   }
 
   get project(): Project | null {
@@ -76,7 +83,18 @@ export class AppCore {
   }
 
   private attach(project: Project): ProjectSummary {
-    const runner = new JobRunner(project, this.bus, ALL_JOB_KINDS, this.options.jobConcurrency ?? 2);
+    const kinds = createJobKinds({
+      xfeatModel: () => {
+        try {
+          return this.models.requirePath('xfeat');
+        } catch {
+          return null;
+        }
+      },
+      recordProvider: (provider) =>
+        this.models.recordUse('xfeat', provider as Parameters<ModelManager['recordUse']>[1]),
+    });
+    const runner = new JobRunner(project, this.bus, kinds, this.options.jobConcurrency ?? 2);
     this.current = { project, runner };
     this.settings.addRecent(project.dir, project.name);
     const s = this.summary();

@@ -3,12 +3,10 @@
  * events), cancel a pull, add from a local file (checked against the manifest and, by loading it in an
  * inference worker, against its input/output contract), remove.
  */
-import { join } from 'node:path';
 import { ApiError, type ErrorCode, type ModelDownload } from '../../src-shared/api/contract';
 import { contractMismatches } from '../inference/manifest';
 import { ModelError, ModelManager, type ModelErrorCode } from '../inference/model-manager';
 import { InferenceRuntime } from '../inference/runtime';
-import { configDir } from '../settings/app-settings';
 import type { AppCore } from './core';
 import type { Handlers } from './handlers';
 
@@ -33,13 +31,6 @@ function toApi(e: unknown): unknown {
   return e instanceof ModelError ? new ApiError(CODE[e.code], e.message) : e;
 }
 
-/** The user's model manager for a core: RESHOOT_MODELS_DIR, else <the core's config dir>/models. */
-export function modelManagerFor(core: AppCore, env: NodeJS.ProcessEnv = process.env): ModelManager {
-  return new ModelManager({
-    dir: env.RESHOOT_MODELS_DIR ?? join(core.options.configDir ?? configDir(env), 'models'),
-  });
-}
-
 /** Loads a file in a throwaway inference worker and compares it with the manifest's contract. */
 export async function validateAgainstContract(
   path: string,
@@ -54,10 +45,7 @@ export async function validateAgainstContract(
   }
 }
 
-export function createModelHandlers(
-  core: AppCore,
-  manager: ModelManager = modelManagerFor(core),
-): ModelHandlers {
+export function createModelHandlers(core: AppCore, manager: ModelManager = core.models): ModelHandlers {
   const pulls = new Map<string, AbortController>();
   const mirror = process.env.RESHOOT_MODELS_MIRROR?.replace(/\/+$/, '') || null;
   const emit = (download: ModelDownload) => core.bus.emit({ type: 'model-download', download });

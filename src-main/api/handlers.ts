@@ -214,9 +214,9 @@ export function createHandlers(core: AppCore): Handlers {
       const { project, runner } = core.require();
       return project.jobs.list().map((j) => runner.toApi(j));
     },
-    async 'jobs.start'({ type, shotId }) {
+    async 'jobs.start'({ type, shotId, method }) {
       const { runner } = core.require();
-      return runner.toApi(runner.start(type, shotId));
+      return runner.toApi(runner.start(type, shotId, method ? { method } : {}));
     },
     async 'jobs.cancel'({ jobId }) {
       const { runner } = core.require();

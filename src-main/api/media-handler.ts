@@ -1,6 +1,8 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { encodeFrameBatch, parseMediaRoute } from '../../src-shared/api/media-routes';
+import { encodeFrameBatch, encodeTrackWindow, parseMediaRoute } from '../../src-shared/api/media-routes';
+import { readTrackFrameRange } from '../analysis/tracking';
 import { decodeFrameBatch, decodeFrameImage } from '../media';
 import type { AppCore } from './core';
 import { toApiError } from './dispatch';
@@ -104,6 +106,25 @@ export function createMediaHandler(core: AppCore): MediaHandler {
           return fileResponse(project.paths.filmstrip(shot.id), 'image/jpeg', request);
         case 'proxy':
           return fileResponse(project.paths.proxy(shot.id), 'video/mp4', request);
+        case 'tracks': {
+          const rec = project.tracks.get(shot.id, route.method);
+          if (!rec) return new Response('no tracks yet', { status: 404 });
+          if (route.start >= rec.numFrames) return new Response('frame out of range', { status: 404 });
+          const last = Math.min(rec.numFrames, route.start + route.count) - 1;
+          const r = await readTrackFrameRange(join(project.dir, rec.file), route.start, last);
+          const body = encodeTrackWindow({
+            width: r.width,
+            height: r.height,
+            start: r.first,
+            count: r.last - r.first + 1,
+            trackIds: Array.from(r.trackIds),
+            xy: r.xy,
+            visible: r.visible,
+          });
+          return new Response(body as Uint8Array<ArrayBuffer>, {
+            headers: { ...CACHE_HEADERS, 'Content-Type': 'application/octet-stream' },
+          });
+        }
         case 'frame': {
           if (route.frame >= shot.frameCount) return new Response('frame out of range', { status: 404 });
           const key = `${shot.id}:${shot.fingerprint}:${route.frame}:${route.width ?? 0}`;

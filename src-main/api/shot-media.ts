@@ -78,6 +78,14 @@ export function toApiShot(project: Project, s: ShotRecord): Shot {
     hasThumbnail: existsSync(project.paths.thumbnail(s.id)),
     hasFilmstrip: existsSync(project.paths.filmstrip(s.id)),
     hasProxy: existsSync(project.paths.proxy(s.id)),
+    tracks: project.tracks.list(s.id).map((t) => ({
+      method: t.method,
+      numTracks: t.numTracks,
+      numFrames: t.numFrames,
+      provider: t.provider,
+      stale: t.sourceFingerprint !== s.fingerprint,
+      createdAt: t.createdAt,
+    })),
     importedAt: s.importedAt,
   };
 }

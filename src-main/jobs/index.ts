@@ -7,4 +7,9 @@ import { proxyJob } from './proxy-job';
 import { thumbnailsJob } from './thumbnails-job';
 import type { JobKind } from './kinds';
 
-export const ALL_JOB_KINDS: JobKind[] = [thumbnailsJob, proxyJob];
+import { createTrackJob, type TrackJobDeps } from '../analysis/track-job';
+
+/** Every job type the app runs; some need services of the app (the model manager). */
+export function createJobKinds(deps: TrackJobDeps): JobKind[] {
+  return [thumbnailsJob, proxyJob, createTrackJob(deps)];
+}

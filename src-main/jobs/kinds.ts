@@ -12,7 +12,12 @@ export interface ChunkPlan {
 export interface ChunkContext {
   project: Project;
   shot: ShotRecord;
+  jobId: number;
+  /** The job's parameters as queued (e.g. the tracking method). */
+  params: Record<string, unknown>;
   chunk: ChunkPlan;
+  /** What the previous chunk committed (e.g. a tracker state to continue from); null for the first. */
+  previousOutput: string | null;
   signal: AbortSignal;
   /** Frames of this chunk done so far (for live progress between commits). */
   onFrames(done: number): void;
@@ -21,6 +26,8 @@ export interface ChunkContext {
 export interface FinishContext {
   project: Project;
   shot: ShotRecord;
+  jobId: number;
+  params: Record<string, unknown>;
   chunks: { plan: ChunkPlan; output: string | null }[];
   signal: AbortSignal;
 }
@@ -29,11 +36,18 @@ export interface FinishContext {
 export interface JobKind {
   type: JobType;
   /** Must give the same chunks for the same shot every time: resume skips those already committed. */
-  plan(shot: ShotRecord): ChunkPlan[];
+  plan(shot: ShotRecord, params: Record<string, unknown>): ChunkPlan[];
+  /** Checks and completes a job's parameters when it is queued; throws an ApiError for bad ones. */
+  params?(shot: ShotRecord, given: Record<string, unknown>): Record<string, unknown>;
+  /** Short words for the job list, e.g. "KLT" for a tracking job. */
+  describe?(params: Record<string, unknown>): string | null;
   /** Does one chunk; returns the path of what it wrote (or null). Must honour `signal`. */
   runChunk(ctx: ChunkContext): Promise<string | null>;
-  /** Runs once every chunk is committed (e.g. joins segments). Must be safe to run again. */
-  finish(ctx: FinishContext): Promise<void>;
+  /**
+   * Runs once every chunk is committed (e.g. joins segments). Must be safe to run again. May return
+   * the job's closing message (e.g. "1,204 tracks · XFeat on cpu").
+   */
+  finish(ctx: FinishContext): Promise<string | void>;
 }
 
 export class JobCancelled extends Error {

@@ -36,14 +36,15 @@ export class JobRunner {
   }
 
   /** Queues a job for a shot, or returns the one already queued/running for the same work. */
-  start(type: JobType, shotId: number): JobRecord {
+  start(type: JobType, shotId: number, given: Record<string, unknown> = {}): JobRecord {
     const shot = this.project.shots.get(shotId);
     if (!shot) throw new ApiError('not-found', `There is no shot ${shotId} in this project.`);
     const existing = this.project.jobs.active(type, shotId);
     if (existing) return existing;
     const kind = this.kind(type);
-    const total = kind.plan(shot).reduce((n, c) => n + c.count, 0);
-    const job = this.project.jobs.create(type, shotId, {}, now());
+    const params = kind.params ? kind.params(shot, given) : {};
+    const total = kind.plan(shot, params).reduce((n, c) => n + c.count, 0);
+    const job = this.project.jobs.create(type, shotId, params, now());
     const updated = this.project.jobs.update(job.id, { framesTotal: total }, now())!;
     this.emit(updated);
     queueMicrotask(() => this.pump());
@@ -128,6 +129,7 @@ export class JobRunner {
     return {
       id: job.id,
       type: job.type,
+      detail: this.kinds.get(job.type)?.describe?.(job.params) ?? null,
       shotId: job.shotId,
       shotName: shot?.name ?? null,
       status: job.status,
@@ -221,7 +223,7 @@ export class JobRunner {
       const kind = this.kind(job.type);
       const shot = job.shotId != null ? this.project.shots.get(job.shotId) : undefined;
       if (!shot) throw new Error('its shot was removed from the project');
-      const plan = kind.plan(shot);
+      const plan = kind.plan(shot, job.params);
       const committed = new Map(this.project.jobs.chunks(job.id).map((c) => [c.chunk, c]));
       for (const chunk of plan) {
         if (committed.has(chunk.index)) continue;
@@ -231,7 +233,10 @@ export class JobRunner {
         const output = await kind.runChunk({
           project: this.project,
           shot,
+          jobId: job.id,
+          params: job.params,
           chunk,
+          previousOutput: committed.get(chunk.index - 1)?.output ?? null,
           signal,
           onFrames: (n) => this.live(job.id, run, base + Math.min(n, chunk.count)),
         });
@@ -240,13 +245,15 @@ export class JobRunner {
         this.live(job.id, run, committedFrames(), true);
       }
       if (signal.aborted) throw signal.reason ?? new Error('aborted');
-      await kind.finish({
+      const closing = await kind.finish({
         project: this.project,
         shot,
+        jobId: job.id,
+        params: job.params,
         signal,
         chunks: plan.map((p: ChunkPlan) => ({ plan: p, output: committed.get(p.index)?.output ?? null })),
       });
-      final({ status: 'done', finishedAt: now(), message: 'Done' });
+      final({ status: 'done', finishedAt: now(), message: closing || 'Done' });
       if (job.shotId != null) this.bus.emit({ type: 'shots-changed' });
     } catch (e) {
       if (signal.aborted) {

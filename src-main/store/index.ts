@@ -4,3 +4,4 @@ export { SCHEMA_VERSION, MIGRATIONS, migrate } from './migrations';
 export type { ShotRecord, NewShot, ShotEdit } from './shots';
 export type { JobRecord, JobChunk } from './jobs';
 export type { JournalEntry } from './journal';
+export type { TrackRecord, TrackMethod } from './tracks';

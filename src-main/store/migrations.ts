@@ -95,6 +95,30 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: '2D point tracks of shots',
+    up(db) {
+      db.exec(`
+        -- One track result per shot and method; the arrays live in a file under cache/ (derived).
+        CREATE TABLE shot_tracks (
+          shot_id             INTEGER NOT NULL REFERENCES shots(id) ON DELETE CASCADE,
+          method              TEXT NOT NULL CHECK (method IN ('klt', 'xfeat')),
+          file                TEXT NOT NULL,
+          width               INTEGER NOT NULL,
+          height              INTEGER NOT NULL,
+          num_frames          INTEGER NOT NULL,
+          num_tracks          INTEGER NOT NULL,
+          analysis_width      INTEGER NOT NULL,
+          provider            TEXT,
+          source_fingerprint  TEXT NOT NULL,
+          stats_json          TEXT NOT NULL DEFAULT '{}',
+          created_at          TEXT NOT NULL,
+          PRIMARY KEY (shot_id, method)
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

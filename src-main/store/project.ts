@@ -7,6 +7,7 @@ import { UndoJournal } from './journal';
 import { acquireProjectLock, type ProjectLock } from './lock';
 import { migrate, SCHEMA_VERSION } from './migrations';
 import { ShotRepository } from './shots';
+import { TrackRepository } from './tracks';
 
 export const PROJECT_EXTENSION = '.reshoot';
 const DB_FILE = 'project.db';
@@ -23,6 +24,10 @@ export interface ProjectPaths {
   filmstrip(shotId: number): string;
   proxy(shotId: number): string;
   proxySegments(shotId: number): string;
+  /** Track file of a shot for a method (`cache/tracks/<id>.<method>.rstk`). */
+  tracks(shotId: number, method: string): string;
+  /** Scratch space a job keeps between its chunks (removed when the job finishes). */
+  jobScratch(jobId: number): string;
 }
 
 export function projectPaths(dir: string): ProjectPaths {
@@ -37,6 +42,8 @@ export function projectPaths(dir: string): ProjectPaths {
     filmstrip: (id) => join(cache, 'filmstrips', `${id}.jpg`),
     proxy: (id) => join(cache, 'proxies', `${id}.mp4`),
     proxySegments: (id) => join(cache, 'proxies', `${id}.segments`),
+    tracks: (id, method) => join(cache, 'tracks', `${id}.${method}.rstk`),
+    jobScratch: (jobId) => join(cache, 'jobs', String(jobId)),
   };
 }
 
@@ -84,6 +91,7 @@ export class Project {
   readonly shots: ShotRepository;
   readonly jobs: JobRepository;
   readonly journal: UndoJournal<unknown>;
+  readonly tracks: TrackRepository;
   readonly paths: ProjectPaths;
   private closed = false;
 
@@ -97,6 +105,7 @@ export class Project {
     this.shots = new ShotRepository(db);
     this.jobs = new JobRepository(db);
     this.journal = new UndoJournal(db);
+    this.tracks = new TrackRepository(db);
   }
 
   get dir(): string {

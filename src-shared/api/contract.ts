@@ -36,6 +36,23 @@ export const COLOUR_TAGS = [
 ] as const;
 export const ColourTagSchema = z.enum(COLOUR_TAGS);
 
+export const TRACK_METHODS = ['klt', 'xfeat'] as const;
+export const TrackMethodSchema = z.enum(TRACK_METHODS);
+export type TrackMethod = z.infer<typeof TrackMethodSchema>;
+
+/** A shot's 2D tracks by one method (the arrays are served by the media route 'tracks'). */
+export const ShotTracksSchema = z.strictObject({
+  method: TrackMethodSchema,
+  numTracks: z.number().int(),
+  numFrames: z.number().int(),
+  /** Execution provider that ran the model (XFeat), null for the classical tracker. */
+  provider: z.string().nullable(),
+  /** The media changed since (relinked to other content): the tracks no longer belong to it. */
+  stale: z.boolean(),
+  createdAt: z.string(),
+});
+export type ShotTracks = z.infer<typeof ShotTracksSchema>;
+
 export const ShotSchema = z.strictObject({
   id: Id,
   name: z.string(),
@@ -62,6 +79,7 @@ export const ShotSchema = z.strictObject({
   hasThumbnail: z.boolean(),
   hasFilmstrip: z.boolean(),
   hasProxy: z.boolean(),
+  tracks: z.array(ShotTracksSchema),
   importedAt: z.string(),
 });
 export type Shot = z.infer<typeof ShotSchema>;
@@ -83,7 +101,7 @@ export const RecentProjectSchema = z.strictObject({
 });
 export type RecentProject = z.infer<typeof RecentProjectSchema>;
 
-export const JOB_TYPES = ['thumbnails', 'proxy'] as const;
+export const JOB_TYPES = ['thumbnails', 'proxy', 'track'] as const;
 export const JobTypeSchema = z.enum(JOB_TYPES);
 export type JobType = z.infer<typeof JobTypeSchema>;
 
@@ -94,6 +112,8 @@ export type JobStatus = z.infer<typeof JobStatusSchema>;
 export const JobSchema = z.strictObject({
   id: Id,
   type: JobTypeSchema,
+  /** What kind of work within the type, e.g. the tracking method. */
+  detail: z.string().nullable(),
   shotId: Id.nullable(),
   shotName: z.string().nullable(),
   status: JobStatusSchema,
@@ -296,7 +316,12 @@ export const contract = {
 
   'jobs.list': method(none, z.array(JobSchema), 'Jobs of the open project, newest first.'),
   'jobs.start': method(
-    z.strictObject({ type: JobTypeSchema, shotId: Id }),
+    z.strictObject({
+      type: JobTypeSchema,
+      shotId: Id,
+      /** For 'track': the tracker (default klt, which needs no model). */
+      method: TrackMethodSchema.optional(),
+    }),
     JobSchema,
     'Queue a job for a shot.',
   ),

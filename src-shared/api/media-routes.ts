@@ -11,9 +11,12 @@ export type MediaRoute =
   | { kind: 'filmstrip'; shotId: number }
   | { kind: 'frame'; shotId: number; frame: number; width: number | null }
   | { kind: 'frames'; shotId: number; start: number; count: number; width: number | null }
-  | { kind: 'proxy'; shotId: number };
+  | { kind: 'proxy'; shotId: number }
+  | { kind: 'tracks'; shotId: number; method: 'klt' | 'xfeat'; start: number; count: number };
 
 export const MAX_BATCH_FRAMES = 48;
+/** Frames of tracks per request: enough for trails around the playhead and prefetch. */
+export const MAX_TRACK_FRAMES = 240;
 export const MAX_FRAME_WIDTH = 8192;
 
 /** `base` is `reshoot-media://app` in Electron and `<origin>/media` in web mode. */
@@ -39,6 +42,11 @@ export function mediaUrl(base: string, route: MediaRoute, cacheKey?: string): st
       break;
     case 'proxy':
       path = `proxy/${route.shotId}.mp4`;
+      break;
+    case 'tracks':
+      path = `tracks/${route.shotId}/${route.method}`;
+      q.set('start', String(route.start));
+      q.set('count', String(route.count));
       break;
   }
   if (cacheKey) q.set('v', cacheKey);
@@ -76,6 +84,12 @@ export function parseMediaRoute(pathname: string, search: URLSearchParams): Medi
     const m = /^(\d{1,9})\.jpg$/.exec(b ?? '');
     const frame = m ? intParam(m[1], 0, 1e9) : null;
     return shotId && frame !== null ? { kind, shotId, frame, width } : null;
+  }
+  if (parts.length === 3 && kind === 'tracks' && (b === 'klt' || b === 'xfeat')) {
+    const shotId = intParam(a, 1, 1e9);
+    const start = intParam(search.get('start'), 0, 1e9);
+    const count = intParam(search.get('count'), 1, MAX_TRACK_FRAMES);
+    return shotId && start !== null && count !== null ? { kind, shotId, method: b, start, count } : null;
   }
   if (parts.length === 2 && kind === 'frames') {
     const shotId = intParam(a, 1, 1e9);
@@ -124,4 +138,60 @@ export function encodeFrameBatch(start: number, frames: { index: number; data: U
     p += f.data.length;
   }
   return out;
+}
+
+/**
+ * A tracks response body (frames start…start+count−1 of the tracks visible there): a 4-byte LE header
+ * length, a JSON header, then per returned track `count` frames of interleaved xy (float32 LE,
+ * full-resolution pixels, centres at +0.5) followed by `count` visibility bytes per track.
+ */
+export interface TrackWindowHeader {
+  width: number;
+  height: number;
+  start: number;
+  count: number;
+  /** Track numbers (stable ids within the shot's track set: use them for colours). */
+  trackIds: number[];
+}
+
+export interface TrackWindow extends TrackWindowHeader {
+  xy: Float32Array;
+  visible: Uint8Array;
+}
+
+export function encodeTrackWindow(w: TrackWindow): Uint8Array {
+  const header = new TextEncoder().encode(
+    JSON.stringify({
+      width: w.width,
+      height: w.height,
+      start: w.start,
+      count: w.count,
+      trackIds: w.trackIds,
+    }),
+  );
+  // The float block starts 4-byte aligned so the reader can view it without copying.
+  const pad = (4 - ((4 + header.length) % 4)) % 4;
+  const out = new Uint8Array(4 + header.length + pad + w.xy.byteLength + w.visible.length);
+  new DataView(out.buffer).setUint32(0, header.length + pad, true);
+  out.set(header, 4);
+  out.fill(0x20, 4 + header.length, 4 + header.length + pad);
+  let p = 4 + header.length + pad;
+  out.set(new Uint8Array(w.xy.buffer, w.xy.byteOffset, w.xy.byteLength), p);
+  p += w.xy.byteLength;
+  out.set(w.visible, p);
+  return out;
+}
+
+export function decodeTrackWindow(buf: ArrayBuffer): TrackWindow {
+  const headerLength = new DataView(buf).getUint32(0, true);
+  const header = JSON.parse(
+    new TextDecoder().decode(new Uint8Array(buf, 4, headerLength)),
+  ) as TrackWindowHeader;
+  const n = header.trackIds.length * header.count;
+  const xyOffset = 4 + headerLength;
+  return {
+    ...header,
+    xy: new Float32Array(buf.slice(xyOffset, xyOffset + 8 * n)),
+    visible: new Uint8Array(buf, xyOffset + 8 * n, n),
+  };
 }

@@ -11,6 +11,13 @@ import { LK_OK, LucasKanade, type LucasKanadeOptions } from './lucas-kanade';
 import { buildPyramid, pyramidDepth, type Pyramid } from './pyramid';
 import { TemplateBank, type RefineResult } from './template-bank';
 import { TrackRecorder, type TrackSet } from './track-set';
+import {
+  optionsFromJson,
+  optionsToJson,
+  StateReader,
+  StateWriter,
+  TRACKER_STATE_KLT,
+} from './tracker-state';
 
 export interface KltOptions {
   /** Tracks to keep alive; births top the count back up. */
@@ -254,5 +261,73 @@ export class KltTracker {
   /** The tracks so far as a dense N × T set (T = frames pushed). */
   result(): TrackSet {
     return this.recorder.build(this.width, this.height, this.frame + 1);
+  }
+
+  /** Frames pushed so far (the next push is frame `framesPushed`). */
+  get framesPushed(): number {
+    return this.frame + 1;
+  }
+
+  /**
+   * Everything needed to continue tracking, as compact binary (format: tracker-state.ts): options, size,
+   * counters, active tracks (ids, positions, template-bank windows), the last frame's smoothed pixels
+   * (its pyramid is rebuilt from them) and every observation recorded so far. Restoring it with
+   * {@link KltTracker.restore} and pushing the following frames gives bit-identical results to never
+   * having stopped. Does not change the tracker.
+   */
+  snapshot(): Uint8Array {
+    const w = new StateWriter();
+    w.string(optionsToJson(this.options));
+    w.num(this.width);
+    w.num(this.height);
+    const s = this.stats;
+    for (const v of [s.frames, s.born, s.diedFb, s.diedLost, s.diedOutOfFrame, s.reanchored]) w.num(v);
+    w.num(this.frame);
+    w.num(this.nextId);
+    w.num(this.count);
+    w.array(this.ids.subarray(0, this.count));
+    w.array(this.xs.subarray(0, this.count));
+    w.array(this.ys.subarray(0, this.count));
+    this.templates.writeState(w, this.options.anchored ? this.count : 0);
+    const base = this.prev?.levels[0]?.image;
+    w.array(base ? base.data : new Float32Array(0));
+    this.recorder.writeState(w);
+    return w.finish(TRACKER_STATE_KLT);
+  }
+
+  /** A tracker continuing from a {@link snapshot} (throws on a corrupt or foreign snapshot). */
+  static restore(bytes: Uint8Array): KltTracker {
+    const r = new StateReader(bytes, TRACKER_STATE_KLT);
+    const options = optionsFromJson<KltOptions>(r.string());
+    const t = new KltTracker(r.num(), r.num(), options);
+    const s = t.stats;
+    s.frames = r.num();
+    s.born = r.num();
+    s.diedFb = r.num();
+    s.diedLost = r.num();
+    s.diedOutOfFrame = r.num();
+    s.reanchored = r.num();
+    t.frame = r.num();
+    t.nextId = r.num();
+    const count = r.num();
+    const ids = r.i32();
+    const xs = r.f32();
+    const ys = r.f32();
+    if (ids.length !== count || xs.length !== count || ys.length !== count)
+      throw new Error('Tracker state: track arrays do not match their count');
+    t.reserve(count);
+    t.ids.set(ids);
+    t.xs.set(xs);
+    t.ys.set(ys);
+    t.count = count;
+    t.templates.readState(r);
+    const base = r.f32();
+    if (base.length) {
+      if (base.length !== t.width * t.height) throw new Error('Tracker state: last frame has the wrong size');
+      t.prev = buildPyramid({ width: t.width, height: t.height, data: base }, t.levels);
+    }
+    t.recorder.readState(r);
+    r.end();
+    return t;
   }
 }

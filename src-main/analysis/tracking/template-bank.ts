@@ -7,6 +7,7 @@
  */
 import type { GrayImage } from './image';
 import { sampleBilinear, sampleWindow } from './sample';
+import type { StateReader, StateWriter } from './tracker-state';
 
 export interface TemplateOptions {
   halfWindow: number;
@@ -24,6 +25,8 @@ export interface TemplateOptions {
    * and raises the 24-frame error (0.60 → 1.12 px on orbit_a); on static footage it avoids re-anchoring.
    */
   translationFallback: boolean;
+  /** Match the window's brightness and contrast to the template before comparing (see `error`). */
+  photometric: boolean;
 }
 
 export const DEFAULT_TEMPLATE_OPTIONS: TemplateOptions = {
@@ -32,6 +35,7 @@ export const DEFAULT_TEMPLATE_OPTIONS: TemplateOptions = {
   epsilon: 0.005,
   minEigenvalue: 1,
   translationFallback: false,
+  photometric: false,
 };
 
 export interface RefineResult {
@@ -105,6 +109,11 @@ export class TemplateBank {
     return 3 * this.n + 4 + 36 + 3;
   }
 
+  /** Leading values of an exported slot that are single precision (window, gradients, affine part). */
+  get singleSize(): number {
+    return 3 * this.n + 4;
+  }
+
   /** Copies a slot out (e.g. to keep a lost track's template for re-identification). */
   exportSlot(slot: number, out = new Float64Array(this.slotSize)): Float64Array {
     const n = this.n;
@@ -126,6 +135,38 @@ export class TemplateBank {
     this.affine.set(data.subarray(3 * n, 3 * n + 4), slot * 4);
     this.hinv.set(data.subarray(3 * n + 4, 3 * n + 40), slot * 36);
     this.tinv.set(data.subarray(3 * n + 40, 3 * n + 43), slot * 3);
+  }
+
+  /** Writes slots 0…count−1 (exact) into a tracker snapshot. */
+  writeState(w: StateWriter, count: number): void {
+    const n = this.n;
+    w.num(count);
+    w.array(this.tpl.subarray(0, count * n));
+    w.array(this.gx.subarray(0, count * n));
+    w.array(this.gy.subarray(0, count * n));
+    w.array(this.affine.subarray(0, count * 4));
+    w.array(this.hinv.subarray(0, count * 36));
+    w.array(this.tinv.subarray(0, count * 3));
+  }
+
+  /** Restores slots written by {@link writeState}; returns their count. */
+  readState(r: StateReader): number {
+    const count = r.num();
+    this.reserve(count);
+    const n = this.n;
+    const parts: [Float32Array | Float64Array, Float32Array | Float64Array, number][] = [
+      [r.f32(), this.tpl, n],
+      [r.f32(), this.gx, n],
+      [r.f32(), this.gy, n],
+      [r.f32(), this.affine, 4],
+      [r.f64(), this.hinv, 36],
+      [r.f64(), this.tinv, 3],
+    ];
+    for (const [src, dst, per] of parts) {
+      if (src.length !== count * per) throw new Error('Tracker state: template bank does not match its count');
+      dst.set(src);
+    }
+    return count;
   }
 
   /**
@@ -191,10 +232,95 @@ export class TemplateBank {
     if (!out.ok && this.options.translationFallback) this.align(slot, image, x, y, out, false);
   }
 
+  /**
+   * Samples slot's window under the affine warp (tx, ty, a) from `image` into `this.win`, row by row with
+   * incremental coordinates; bilinear, clamped at the border.
+   */
+  private warp(image: GrayImage, tx: number, ty: number, a11: number, a12: number, a21: number, a22: number): void {
+    const half = this.options.halfWindow;
+    const side = 2 * half + 1;
+    const { width: w, height: h, data } = image;
+    const win = this.win;
+    let k = 0;
+    for (let v = -half; v <= half; v++) {
+      let x = tx - a11 * half + a12 * v - 0.5;
+      let y = ty - a21 * half + a22 * v - 0.5;
+      const xe = x + a11 * (side - 1);
+      const ye = y + a21 * (side - 1);
+      if (
+        Math.min(x, xe) >= 0 &&
+        Math.min(y, ye) >= 0 &&
+        Math.max(x, xe) < w - 1 &&
+        Math.max(y, ye) < h - 1
+      ) {
+        for (let u = 0; u < side; u++, x += a11, y += a21) {
+          const x0 = x | 0;
+          const y0 = y | 0;
+          const ax = x - x0;
+          const ay = y - y0;
+          const p = y0 * w + x0;
+          const a = data[p] as number;
+          const b = data[p + 1] as number;
+          const c = data[p + w] as number;
+          const d = data[p + w + 1] as number;
+          win[k++] = a + ax * (b - a) + ay * (c - a + ax * (d - c - b + a));
+        }
+      } else {
+        for (let u = 0; u < side; u++, x += a11, y += a21) win[k++] = sampleBilinear(image, x + 0.5, y + 0.5);
+      }
+    }
+  }
+
+  /**
+   * Turns `this.win` (the warped window) into the error against slot's template, in place. With
+   * `photometric`, the window is first brought to the template's brightness: its mean is matched and its
+   * contrast scaled by the ratio of standard deviations (gain clamped to 0.5…2), so slow lighting changes,
+   * flicker and exposure drift do not pull the alignment. Returns the mean absolute error.
+   */
+  private error(base: number): number {
+    const n = this.n;
+    const win = this.win;
+    const tpl = this.tpl;
+    if (!this.options.photometric) {
+      let sad = 0;
+      for (let i = 0; i < n; i++) {
+        const e = (win[i] as number) - (tpl[base + i] as number);
+        win[i] = e;
+        sad += Math.abs(e);
+      }
+      return sad / n;
+    }
+    let si = 0;
+    let st = 0;
+    let sii = 0;
+    let stt = 0;
+    for (let i = 0; i < n; i++) {
+      const a = win[i] as number;
+      const b = tpl[base + i] as number;
+      si += a;
+      st += b;
+      sii += a * a;
+      stt += b * b;
+    }
+    const mi = si / n;
+    const mt = st / n;
+    const vi = sii / n - mi * mi;
+    const vt = stt / n - mt * mt;
+    let g = vt > 1e-6 && vi > 1e-6 ? Math.sqrt(vi / vt) : 1;
+    g = g < 0.5 ? 0.5 : g > 2 ? 2 : g;
+    const ig = 1 / g;
+    let sad = 0;
+    for (let i = 0; i < n; i++) {
+      const e = ((win[i] as number) - mi) * ig - ((tpl[base + i] as number) - mt);
+      win[i] = e;
+      sad += Math.abs(e);
+    }
+    return sad / n;
+  }
+
   private align(slot: number, image: GrayImage, x: number, y: number, out: RefineResult, affine: boolean): void {
     const n = this.n;
     const half = this.options.halfWindow;
-    const side = 2 * half + 1;
     const base = slot * n;
     const hb = slot * 36;
     let a11 = this.affine[slot * 4] as number;
@@ -203,37 +329,60 @@ export class TemplateBank {
     let a22 = this.affine[slot * 4 + 3] as number;
     let tx = x;
     let ty = y;
-    const b = this.sd;
     const grad = this.grad;
     const dp = this.dp;
+    const gxs = this.gx;
+    const gys = this.gy;
+    const win = this.win;
+    const hinv = this.hinv;
     let ok = false;
     let res = Infinity;
     let lastStep = Infinity;
     for (let it = 0; it < this.options.maxIterations; it++) {
-      grad.fill(0);
-      let sad = 0;
-      for (let i = 0; i < n; i++) {
-        const u = (i % side) - half;
-        const v = Math.floor(i / side) - half;
-        const e =
-          sampleBilinear(image, tx + a11 * u + a12 * v, ty + a21 * u + a22 * v) -
-          (this.tpl[base + i] as number);
-        sad += Math.abs(e);
-        this.steepest(base + i, u, v, b);
-        for (let r = 0; r < 6; r++) grad[r] = (grad[r] as number) + (b[r] as number) * e;
+      this.warp(image, tx, ty, a11, a12, a21, a22);
+      res = this.error(base);
+      let g0 = 0;
+      let g1 = 0;
+      let g2 = 0;
+      let g3 = 0;
+      let g4 = 0;
+      let g5 = 0;
+      let i = 0;
+      for (let v = -half; v <= half; v++) {
+        for (let u = -half; u <= half; u++, i++) {
+          const e = win[i] as number;
+          const ex = (gxs[base + i] as number) * e;
+          const ey = (gys[base + i] as number) * e;
+          g0 += ex * u;
+          g1 += ey * u;
+          g2 += ex * v;
+          g3 += ey * v;
+          g4 += ex;
+          g5 += ey;
+        }
       }
-      res = sad / n;
+      grad[0] = g0;
+      grad[1] = g1;
+      grad[2] = g2;
+      grad[3] = g3;
+      grad[4] = g4;
+      grad[5] = g5;
       if (affine) {
         for (let r = 0; r < 6; r++) {
-          let s = 0;
-          for (let c = 0; c < 6; c++) s += (this.hinv[hb + r * 6 + c] as number) * (grad[c] as number);
-          dp[r] = s;
+          const h = hb + r * 6;
+          dp[r] =
+            (hinv[h] as number) * g0 +
+            (hinv[h + 1] as number) * g1 +
+            (hinv[h + 2] as number) * g2 +
+            (hinv[h + 3] as number) * g3 +
+            (hinv[h + 4] as number) * g4 +
+            (hinv[h + 5] as number) * g5;
         }
       } else {
         const t = slot * 3;
         dp.fill(0);
-        dp[4] = (this.tinv[t] as number) * (grad[4] as number) + (this.tinv[t + 1] as number) * (grad[5] as number);
-        dp[5] = (this.tinv[t + 1] as number) * (grad[4] as number) + (this.tinv[t + 2] as number) * (grad[5] as number);
+        dp[4] = (this.tinv[t] as number) * g4 + (this.tinv[t + 1] as number) * g5;
+        dp[5] = (this.tinv[t + 1] as number) * g4 + (this.tinv[t + 2] as number) * g5;
       }
       // Inverse composition: W ← W ∘ ΔW⁻¹. ΔW = [[1+dp0, dp2],[dp1, 1+dp3]], t = (dp4, dp5).
       const d11 = 1 + (dp[0] as number);
@@ -272,16 +421,8 @@ export class TemplateBank {
     if (!ok && lastStep < 0.05 && Number.isFinite(tx) && Number.isFinite(ty)) ok = true;
     if (ok) {
       // Final residual at the converged warp.
-      let sad = 0;
-      for (let i = 0; i < n; i++) {
-        const u = (i % side) - half;
-        const v = Math.floor(i / side) - half;
-        sad += Math.abs(
-          sampleBilinear(image, tx + a11 * u + a12 * v, ty + a21 * u + a22 * v) -
-            (this.tpl[base + i] as number),
-        );
-      }
-      res = sad / n;
+      this.warp(image, tx, ty, a11, a12, a21, a22);
+      res = this.error(base);
       const det = a11 * a22 - a12 * a21;
       ok = det > 0.5 && det < 2 && Math.abs(a12) < 0.5 && Math.abs(a21) < 0.5;
       if (ok) this.affine.set([a11, a12, a21, a22], slot * 4);

@@ -16,6 +16,8 @@ export interface TrackSet {
   confidence: Float32Array;
 }
 
+import type { StateReader, StateWriter } from './tracker-state';
+
 export function emptyTrackSet(width: number, height: number, numFrames: number, numTracks: number): TrackSet {
   const n = numFrames * numTracks;
   return {
@@ -57,6 +59,36 @@ export class TrackRecorder {
     return this.n;
   }
 
+  /** Writes the observations so far (exact) into a tracker snapshot. */
+  writeState(w: StateWriter): void {
+    w.num(this.n);
+    w.num(this.maxId);
+    w.num(this.maxFrame);
+    w.array(this.ids.subarray(0, this.n));
+    w.array(this.frames.subarray(0, this.n));
+    w.array(this.vals.subarray(0, 3 * this.n));
+  }
+
+  /** Replaces this recorder's contents with what {@link writeState} wrote. */
+  readState(r: StateReader): void {
+    const n = r.num();
+    this.maxId = r.num();
+    this.maxFrame = r.num();
+    const ids = r.i32();
+    const frames = r.i32();
+    const vals = r.f32();
+    if (ids.length !== n || frames.length !== n || vals.length !== 3 * n)
+      throw new Error('Tracker state: recorder arrays do not match their count');
+    const cap = Math.max(4096, n);
+    this.ids = new Int32Array(cap);
+    this.frames = new Int32Array(cap);
+    this.vals = new Float32Array(3 * cap);
+    this.ids.set(ids);
+    this.frames.set(frames);
+    this.vals.set(vals);
+    this.n = n;
+  }
+
   private grow(): void {
     const cap = this.ids.length * 2;
     const ids = new Int32Array(cap);
@@ -85,4 +117,53 @@ export class TrackRecorder {
     }
     return set;
   }
+}
+
+/**
+ * Frames [start, end) of a track set, all tracks kept (row k is still track id k), copied. For a
+ * resumable job that writes partial results per chunk: `concatTrackSets(slice(a, 0, k), slice(a, k, T))`
+ * equals `a`.
+ */
+export function sliceTrackSet(set: TrackSet, start: number, end = set.numFrames): TrackSet {
+  const T = set.numFrames;
+  const s = Math.max(0, Math.min(T, Math.floor(start)));
+  const e = Math.max(s, Math.min(T, Math.floor(end)));
+  const t = e - s;
+  const out = emptyTrackSet(set.width, set.height, t, set.numTracks);
+  for (let k = 0; k < set.numTracks; k++) {
+    out.xy.set(set.xy.subarray(2 * (k * T + s), 2 * (k * T + e)), 2 * k * t);
+    out.visible.set(set.visible.subarray(k * T + s, k * T + e), k * t);
+    out.confidence.set(set.confidence.subarray(k * T + s, k * T + e), k * t);
+  }
+  return out;
+}
+
+/**
+ * Joins track sets of consecutive frame ranges of one shot (same width and height) along time. Track k of
+ * every part is track k of the result; parts with fewer tracks (tracks born later) are padded with
+ * NaN positions, visibility 0 and confidence 0.
+ */
+export function concatTrackSets(parts: readonly TrackSet[]): TrackSet {
+  const first = parts[0];
+  if (!first) throw new RangeError('concatTrackSets needs at least one part');
+  let T = 0;
+  let N = 0;
+  for (const p of parts) {
+    if (p.width !== first.width || p.height !== first.height)
+      throw new RangeError(`Track sets of ${p.width}×${p.height} and ${first.width}×${first.height} do not join`);
+    T += p.numFrames;
+    N = Math.max(N, p.numTracks);
+  }
+  const out = emptyTrackSet(first.width, first.height, T, N);
+  let f0 = 0;
+  for (const p of parts) {
+    const t = p.numFrames;
+    for (let k = 0; k < p.numTracks; k++) {
+      out.xy.set(p.xy.subarray(2 * k * t, 2 * (k + 1) * t), 2 * (k * T + f0));
+      out.visible.set(p.visible.subarray(k * t, (k + 1) * t), k * T + f0);
+      out.confidence.set(p.confidence.subarray(k * t, (k + 1) * t), k * T + f0);
+    }
+    f0 += t;
+  }
+  return out;
 }

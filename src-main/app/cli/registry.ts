@@ -7,13 +7,11 @@ import { infoCommand } from './commands/project-info';
 import { jobsCommand, jobsResumeCommand, proxyCommand } from './commands/jobs';
 import { newCommand } from './commands/project-new';
 import { webCommand } from './commands/web';
+import { exportTracksCommand, trackCommand } from './commands/track';
 import { modelsCommands } from './commands/models';
 
 /** Every `reshoot` sub-command, in the order `reshoot --help` lists them. */
 export const commands: CliCommand[] = [
-  cameraConvertCommand,
-  parascaleTransferCommand,
-  metricsCommand,
   newCommand,
   importCommand,
   infoCommand,
@@ -21,5 +19,10 @@ export const commands: CliCommand[] = [
   proxyCommand,
   jobsCommand,
   jobsResumeCommand,
+  trackCommand,
+  exportTracksCommand,
   ...modelsCommands,
+  cameraConvertCommand,
+  parascaleTransferCommand,
+  metricsCommand,
 ];

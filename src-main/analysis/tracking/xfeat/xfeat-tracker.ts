@@ -14,6 +14,13 @@ import { PointGrid } from '../point-grid';
 import { buildPyramid, pyramidDepth, type Pyramid } from '../pyramid';
 import { TemplateBank, type RefineResult } from '../template-bank';
 import { TrackRecorder, type TrackSet } from '../track-set';
+import {
+  optionsFromJson,
+  optionsToJson,
+  StateReader,
+  StateWriter,
+  TRACKER_STATE_XFEAT,
+} from '../tracker-state';
 import { XFEAT_DESCRIPTOR_DIM as D, type XFeatRunner } from './contract';
 import { DEFAULT_DECODE_OPTIONS, XFeatDecoder, type DecodeOptions, type Keypoints } from './decode';
 import { DEFAULT_MATCH_OPTIONS, matchGated, type MatchOptions } from './match';
@@ -448,5 +455,148 @@ export class XFeatTracker {
 
   result(): TrackSet {
     return this.recorder.build(this.width, this.height, this.frame + 1);
+  }
+
+  /** Frames pushed so far (the next push is frame `framesPushed`). */
+  get framesPushed(): number {
+    return this.frame + 1;
+  }
+
+  /**
+   * Everything needed to continue tracking, as compact binary (format: tracker-state.ts): options, size,
+   * counters and timings, active tracks (ids, positions, velocities, coast counters, descriptors,
+   * template-bank windows), the lost list (with descriptors and windows), the last frame's smoothed
+   * pixels (its pyramid is rebuilt from them) and every observation recorded so far. The model runner is
+   * not part of it: pass one to {@link XFeatTracker.restore}. Does not change the tracker.
+   */
+  snapshot(): Uint8Array {
+    const w = new StateWriter();
+    w.string(optionsToJson(this.options));
+    w.num(this.width);
+    w.num(this.height);
+    const s = this.stats;
+    for (const v of [
+      s.frames,
+      s.born,
+      s.matched,
+      s.coasted,
+      s.lost,
+      s.reidentified,
+      s.died,
+      s.modelMs,
+      s.adapterMs,
+      s.matchMs,
+      s.otherMs,
+    ])
+      w.num(v);
+    w.num(this.frame);
+    w.num(this.nextId);
+    const n = this.count;
+    w.num(n);
+    w.array(this.ids.subarray(0, n));
+    w.array(this.xs.subarray(0, n));
+    w.array(this.ys.subarray(0, n));
+    w.array(this.vx.subarray(0, n));
+    w.array(this.vy.subarray(0, n));
+    w.array(this.miss.subarray(0, n));
+    w.array(this.desc.subarray(0, n * D));
+    this.templates.writeState(w, n);
+    const nl = this.lost.length;
+    const scalars = new Float64Array(6 * nl);
+    const descs = new Float32Array(nl * D);
+    // A lost track's window: its single-precision part (pixels, gradients, affine) as f32, exactly; the
+    // normal-matrix inverses as f64.
+    const size = this.templates.slotSize;
+    const single = this.templates.singleSize;
+    const tpl32 = new Float32Array(nl * single);
+    const tpl64 = new Float64Array(nl * (size - single));
+    this.lost.forEach((l, i) => {
+      scalars.set([l.id, l.x, l.y, l.vx, l.vy, l.frame], 6 * i);
+      descs.set(l.desc, i * D);
+      tpl32.set(l.template.subarray(0, single), i * single);
+      tpl64.set(l.template.subarray(single), i * (size - single));
+    });
+    w.num(nl);
+    w.array(scalars);
+    w.array(descs);
+    w.array(tpl32);
+    w.array(tpl64);
+    const base = this.prev?.levels[0]?.image;
+    w.array(base ? base.data : new Float32Array(0));
+    this.recorder.writeState(w);
+    return w.finish(TRACKER_STATE_XFEAT);
+  }
+
+  /** A tracker continuing from a {@link snapshot}, running the model through `run`. */
+  static restore(bytes: Uint8Array, run: XFeatRunner): XFeatTracker {
+    const r = new StateReader(bytes, TRACKER_STATE_XFEAT);
+    const options = optionsFromJson<XFeatTrackerOptions>(r.string());
+    const t = new XFeatTracker(r.num(), r.num(), run, options);
+    const s = t.stats;
+    s.frames = r.num();
+    s.born = r.num();
+    s.matched = r.num();
+    s.coasted = r.num();
+    s.lost = r.num();
+    s.reidentified = r.num();
+    s.died = r.num();
+    s.modelMs = r.num();
+    s.adapterMs = r.num();
+    s.matchMs = r.num();
+    s.otherMs = r.num();
+    t.frame = r.num();
+    t.nextId = r.num();
+    const n = r.num();
+    const arrays = [r.i32(), r.f32(), r.f32(), r.f32(), r.f32(), r.i32(), r.f32()] as const;
+    arrays.forEach((a, i) => {
+      if (a.length !== (i === 6 ? n * D : n)) throw new Error('Tracker state: track arrays do not match their count');
+    });
+    t.reserve(n);
+    t.ids.set(arrays[0]);
+    t.xs.set(arrays[1]);
+    t.ys.set(arrays[2]);
+    t.vx.set(arrays[3]);
+    t.vy.set(arrays[4]);
+    t.miss.set(arrays[5]);
+    t.desc.set(arrays[6]);
+    t.count = n;
+    if (t.templates.readState(r) !== n) throw new Error('Tracker state: template bank does not match the tracks');
+    const nl = r.num();
+    const scalars = r.f64();
+    const descs = r.f32();
+    const tpl32 = r.f32();
+    const tpl64 = r.f64();
+    const size = t.templates.slotSize;
+    const single = t.templates.singleSize;
+    if (
+      scalars.length !== 6 * nl ||
+      descs.length !== nl * D ||
+      tpl32.length !== nl * single ||
+      tpl64.length !== nl * (size - single)
+    )
+      throw new Error('Tracker state: lost list does not match its count');
+    for (let i = 0; i < nl; i++) {
+      const template = new Float64Array(size);
+      template.set(tpl32.subarray(i * single, (i + 1) * single));
+      template.set(tpl64.subarray(i * (size - single), (i + 1) * (size - single)), single);
+      t.lost.push({
+        id: scalars[6 * i] as number,
+        x: scalars[6 * i + 1] as number,
+        y: scalars[6 * i + 2] as number,
+        vx: scalars[6 * i + 3] as number,
+        vy: scalars[6 * i + 4] as number,
+        frame: scalars[6 * i + 5] as number,
+        desc: descs.slice(i * D, i * D + D),
+        template,
+      });
+    }
+    const base = r.f32();
+    if (base.length) {
+      if (base.length !== t.width * t.height) throw new Error('Tracker state: last frame has the wrong size');
+      t.prev = buildPyramid({ width: t.width, height: t.height, data: base }, t.levels);
+    }
+    t.recorder.readState(r);
+    r.end();
+    return t;
   }
 }

@@ -1,0 +1,29 @@
+/** Messages between the "Track shot" job (main thread) and its worker (src-main/workers/track.worker.ts). */
+import type { MediaFacts } from '../media/types';
+import type { ProviderName } from '../inference/types';
+import type { TrackMethod } from '../store/tracks';
+
+export interface TrackChunkRequest {
+  facts: MediaFacts;
+  method: TrackMethod;
+  /** Frames of the shot this chunk tracks. */
+  start: number;
+  count: number;
+  /** Size frames are decoded and tracked at; tracks are scaled to the shot's full size when written. */
+  analysisWidth: number;
+  analysisHeight: number;
+  /** The tracker as the previous chunk left it (null: start fresh). */
+  state: Uint8Array | null;
+  /** Where to write the tracker state after this chunk (atomic). */
+  stateOut: string;
+  /** For the last chunk: where to write the shot's tracks (full-resolution pixels, atomic). */
+  tracksOut: string | null;
+  /** XFeat: the installed model file and the providers to try. */
+  modelPath: string | null;
+  providers?: ProviderName[];
+}
+
+export type TrackWorkerMessage =
+  | { type: 'progress'; frames: number }
+  | { type: 'done'; provider: string | null; numTracks: number; stats: Record<string, unknown> }
+  | { type: 'error'; message: string };

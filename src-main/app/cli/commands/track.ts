@@ -1,0 +1,117 @@
+import { join, resolve } from 'node:path';
+import { TRACK_METHODS, type TrackMethod } from '../../../../src-shared/api/contract';
+import { readTrackFile, stringifyTracksJson } from '../../../analysis/tracking';
+import type { Project } from '../../../store';
+import { writeFileAtomicSync } from '../../../util/atomic-write';
+import { parseCommandArgs } from '../args';
+import { CliError, EXIT, type CliCommand } from '../command';
+import { openCore, openProject, projectFailure } from './common';
+
+function findShot(project: Project, wanted: string) {
+  const s = project.shots.list().find((x) => String(x.id) === wanted || x.name === wanted);
+  if (!s)
+    throw new CliError(
+      `no shot '${wanted}' in ${project.dir} (give its id or name; 'reshoot info' lists them).`,
+      EXIT.notFound,
+    );
+  return s;
+}
+
+function methodOf(value: string | undefined, command: string): TrackMethod | undefined {
+  if (value === undefined) return undefined;
+  if (!(TRACK_METHODS as readonly string[]).includes(value)) {
+    throw new CliError(
+      `reshoot ${command}: --method must be one of ${TRACK_METHODS.join(', ')}, not '${value}'.`,
+      EXIT.usage,
+    );
+  }
+  return value as TrackMethod;
+}
+
+export const trackCommand: CliCommand = {
+  path: ['track'],
+  summary: '2D point tracks through a shot (KLT, or XFeat when its model is installed)',
+  help: `Usage: reshoot track <project> <shot id or name> [--method klt|xfeat]
+
+Runs the "Track shot" job in the foreground with progress on stderr. KLT needs no model; XFeat
+needs the XFeat model ('reshoot models pull xfeat'). Tracking is saved in chunks: if stopped,
+'reshoot jobs resume <project> <job id>' continues from the last finished chunk.`,
+  async run(argv, io) {
+    const { positionals, values } = parseCommandArgs(argv, { method: { type: 'string' } }, 'track');
+    if (positionals.length !== 2)
+      throw new CliError('reshoot track: expected <project> <shot>. See --help.', EXIT.usage);
+    const method = methodOf(values.method, 'track');
+    const { core, handlers } = await openCore(io, positionals[0]!);
+    try {
+      const { project, runner } = core.require();
+      const shot = findShot(project, positionals[1]!);
+      const job = await handlers['jobs.start']({
+        type: 'track',
+        shotId: shot.id,
+        ...(method ? { method } : {}),
+      });
+      let last = 0;
+      const off = core.bus.subscribe((e) => {
+        if (e.type !== 'job' || e.job.id !== job.id) return;
+        if (Date.now() - last > 1000 || e.job.status !== 'running') {
+          last = Date.now();
+          io.err(
+            `track ${shot.name}: ${e.job.status} ${Math.round(e.job.fraction * 100)}% (${e.job.framesDone}/${e.job.framesTotal})${e.job.error ? ` — ${e.job.error}` : ''}\n`,
+          );
+        }
+      });
+      await runner.whenIdle();
+      off();
+      const done = project.jobs.get(job.id)!;
+      if (done.status !== 'done') return EXIT.failure;
+      io.out(`${shot.name}: ${done.message}\n`);
+      return EXIT.ok;
+    } catch (e) {
+      throw projectFailure(e);
+    } finally {
+      await core.closeProject();
+    }
+  },
+};
+
+export const exportTracksCommand: CliCommand = {
+  path: ['export', 'tracks'],
+  summary: "Write a shot's 2D tracks as tracks.json",
+  help: `Usage: reshoot export tracks <project> <shot id or name> --out <tracks.json> [--method klt|xfeat]
+
+Writes {"width","height","num_frames","num_tracks","x":[…],"y":[…],"visible":[…]}: x, y and
+visible each hold num_tracks × num_frames values, track-major, in pixels of the shot's full
+resolution with pixel centres at +0.5. Without --method, the newest tracks of the shot are used.`,
+  async run(argv, io) {
+    const { positionals, values } = parseCommandArgs(
+      argv,
+      { out: { type: 'string' }, method: { type: 'string' } },
+      'export tracks',
+    );
+    if (positionals.length !== 2 || !values.out) {
+      throw new CliError(
+        'reshoot export tracks: expected <project> <shot> --out <file>. See --help.',
+        EXIT.usage,
+      );
+    }
+    const method = methodOf(values.method, 'export tracks');
+    const project = openProject(io, positionals[0]!, { readonly: true });
+    try {
+      const shot = findShot(project, positionals[1]!);
+      const rec = project.tracks.get(shot.id, method);
+      if (!rec) {
+        throw new CliError(
+          `shot '${shot.name}' has no ${method ? method.toUpperCase() + ' ' : ''}tracks yet: run 'reshoot track ${positionals[0]} ${shot.id}'.`,
+          EXIT.notFound,
+        );
+      }
+      const set = await readTrackFile(join(project.dir, rec.file));
+      const out = resolve(io.cwd, values.out);
+      writeFileAtomicSync(out, stringifyTracksJson(set));
+      io.out(`Wrote ${set.numTracks} tracks × ${set.numFrames} frames to ${out}\n`);
+      return EXIT.ok;
+    } finally {
+      project.close();
+    }
+  },
+};
