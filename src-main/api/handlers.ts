@@ -12,7 +12,8 @@ import { findMediaTools, probeMedia, fingerprintMedia } from '../media';
 import { PROJECT_EXTENSION } from '../store';
 import type { AppCore } from './core';
 import { importShots, requireDirectory } from './import-shots';
-import { commitEdit, editState, redo, undo, updateShot } from './shot-edits';
+import { attachmentsOf, commitEdit, editState, redo, undo, updateShot } from './shot-edits';
+import { exportShotCamera, importShotCamera } from './shot-camera';
 import { relativeMediaPath, toApiShot } from './shot-media';
 import { createModelHandlers } from './handlers-models';
 
@@ -150,13 +151,28 @@ export function createHandlers(core: AppCore): Handlers {
       shotsChanged();
       return toApiShot(project, project.shots.get(shotId)!);
     },
+    async 'shots.importCamera'({ shotId, path, worldUp }) {
+      const { project, shot } = shotOr404(shotId);
+      if (!isAbsolute(path)) throw new ApiError('invalid-argument', `${path}: not an absolute path.`);
+      importShotCamera(project, shot, resolve(path), worldUp);
+      shotsChanged();
+      return toApiShot(project, project.shots.get(shotId)!);
+    },
+    async 'shots.exportCamera'({ shotId, format, path, worldUp }) {
+      const { project, shot } = shotOr404(shotId);
+      if (!isAbsolute(path)) throw new ApiError('invalid-argument', `${path}: not an absolute path.`);
+      const out = resolve(path);
+      requireDirectory(dirname(out), 'the folder to export into');
+      return { path: out, frames: exportShotCamera(project, shot, format, out, worldUp) };
+    },
     async 'shots.remove'({ shotId }) {
       const { project, shot } = shotOr404(shotId);
+      const attached = attachmentsOf(project, [shot.id]);
       commitEdit(
         project,
         `Remove ${shot.name}`,
         { op: 'delete', shots: [shot] },
-        { op: 'insert', shots: [shot] },
+        { op: 'insert', shots: [shot], attached },
       );
       shotsChanged();
       return { ok: true as const };

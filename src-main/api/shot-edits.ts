@@ -1,11 +1,26 @@
 import type { EditState } from '../../src-shared/api/contract';
-import type { Project, ShotEdit, ShotRecord } from '../store';
+import type { Project, ShotCameraRecord, ShotEdit, ShotRecord, TrackRecord } from '../store';
 
 /** An undoable change to the shot bin. Records carry whole shots so every edit has an exact inverse. */
 export type ShotEditRecord =
   | { op: 'update'; shotId: number; fields: ShotEdit }
-  | { op: 'insert'; shots: ShotRecord[] }
-  | { op: 'delete'; shots: ShotRecord[] };
+  | { op: 'insert'; shots: ShotRecord[]; attached?: ShotAttachments }
+  | { op: 'delete'; shots: ShotRecord[]; attached?: ShotAttachments }
+  /** A shot's source camera set (after) or cleared (null), e.g. an imported camera solve. */
+  | { op: 'camera'; shotId: number; camera: ShotCameraRecord | null };
+
+/** What hangs off a shot and goes with it when it is removed, so that undoing the removal loses nothing. */
+export interface ShotAttachments {
+  cameras: ShotCameraRecord[];
+  tracks: TrackRecord[];
+}
+
+export function attachmentsOf(project: Project, shotIds: number[]): ShotAttachments {
+  return {
+    cameras: shotIds.flatMap((id) => project.cameras.get(id) ?? []),
+    tracks: shotIds.flatMap((id) => project.tracks.list(id)),
+  };
+}
 
 function apply(project: Project, e: ShotEditRecord): void {
   switch (e.op) {
@@ -14,9 +29,15 @@ function apply(project: Project, e: ShotEditRecord): void {
       break;
     case 'insert':
       for (const s of e.shots) project.shots.restore(s);
+      for (const c of e.attached?.cameras ?? []) project.cameras.put(c);
+      for (const t of e.attached?.tracks ?? []) project.tracks.put(t);
       break;
     case 'delete':
       for (const s of e.shots) project.shots.remove(s.id);
+      break;
+    case 'camera':
+      if (e.camera) project.cameras.put(e.camera);
+      else project.cameras.remove(e.shotId);
       break;
   }
 }

@@ -53,6 +53,20 @@ export function relativeMediaPath(projectDir: string, mediaPath: string): string
   return rel && !isAbsolute(rel) ? rel : null;
 }
 
+function cameraSummary(project: Project, shotId: number): Shot['camera'] {
+  const c = project.cameras.get(shotId);
+  if (!c) return null;
+  return {
+    origin: c.origin,
+    status: c.status,
+    message: c.message,
+    sourceFile: c.sourceFile,
+    format: c.format,
+    frames: c.frames,
+    createdAt: c.createdAt,
+  };
+}
+
 export function toApiShot(project: Project, s: ShotRecord): Shot {
   const media = resolveShotMediaPath(project, s);
   return {
@@ -86,6 +100,7 @@ export function toApiShot(project: Project, s: ShotRecord): Shot {
       stale: t.sourceFingerprint !== s.fingerprint,
       createdAt: t.createdAt,
     })),
+    camera: cameraSummary(project, s.id),
     importedAt: s.importedAt,
   };
 }

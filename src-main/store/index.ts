@@ -5,3 +5,4 @@ export type { ShotRecord, NewShot, ShotEdit } from './shots';
 export type { JobRecord, JobChunk } from './jobs';
 export type { JournalEntry } from './journal';
 export type { TrackRecord, TrackMethod } from './tracks';
+export type { ShotCameraRecord } from './cameras';

@@ -119,6 +119,27 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'source cameras of shots',
+    up(db) {
+      db.exec(`
+        -- A shot's source camera: imported (the user's own solve) or solved by Reshoot. The track is
+        -- kept as a cameras.json document: small, and the user's work must not live in cache/.
+        CREATE TABLE shot_cameras (
+          shot_id      INTEGER PRIMARY KEY REFERENCES shots(id) ON DELETE CASCADE,
+          origin       TEXT NOT NULL CHECK (origin IN ('imported', 'solved')),
+          status       TEXT NOT NULL,
+          message      TEXT,
+          source_file  TEXT,
+          format       TEXT,
+          frames       INTEGER NOT NULL,
+          track_json   TEXT NOT NULL,
+          created_at   TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

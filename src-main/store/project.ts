@@ -8,6 +8,7 @@ import { acquireProjectLock, type ProjectLock } from './lock';
 import { migrate, SCHEMA_VERSION } from './migrations';
 import { ShotRepository } from './shots';
 import { TrackRepository } from './tracks';
+import { ShotCameraRepository } from './cameras';
 
 export const PROJECT_EXTENSION = '.reshoot';
 const DB_FILE = 'project.db';
@@ -92,6 +93,7 @@ export class Project {
   readonly jobs: JobRepository;
   readonly journal: UndoJournal<unknown>;
   readonly tracks: TrackRepository;
+  readonly cameras: ShotCameraRepository;
   readonly paths: ProjectPaths;
   private closed = false;
 
@@ -106,6 +108,7 @@ export class Project {
     this.jobs = new JobRepository(db);
     this.journal = new UndoJournal(db);
     this.tracks = new TrackRepository(db);
+    this.cameras = new ShotCameraRepository(db);
   }
 
   get dir(): string {

@@ -53,6 +53,22 @@ export const ShotTracksSchema = z.strictObject({
 });
 export type ShotTracks = z.infer<typeof ShotTracksSchema>;
 
+export const WORLD_UPS = ['z', 'y', '-y'] as const;
+export const CAMERA_FILE_FORMATS = ['json', 'chan', 'usda', 'colmap'] as const;
+
+/** A shot's source camera: imported from the user's solve, or solved by Reshoot. */
+export const ShotCameraSchema = z.strictObject({
+  origin: z.enum(['imported', 'solved']),
+  /** 'imported', or the solver's verdict: 'solved' | 'static' | 'rotation-only' | 'failed'. */
+  status: z.string(),
+  message: z.string().nullable(),
+  sourceFile: z.string().nullable(),
+  format: z.string().nullable(),
+  frames: z.number().int(),
+  createdAt: z.string(),
+});
+export type ShotCamera = z.infer<typeof ShotCameraSchema>;
+
 export const ShotSchema = z.strictObject({
   id: Id,
   name: z.string(),
@@ -80,6 +96,7 @@ export const ShotSchema = z.strictObject({
   hasFilmstrip: z.boolean(),
   hasProxy: z.boolean(),
   tracks: z.array(ShotTracksSchema),
+  camera: ShotCameraSchema.nullable(),
   importedAt: z.string(),
 });
 export type Shot = z.infer<typeof ShotSchema>;
@@ -298,6 +315,27 @@ export const contract = {
     z.strictObject({ shotId: Id, fps: RationalSchema }),
     ShotSchema,
     'Set the frame rate an image sequence plays at (sequences carry none; video keeps its own).',
+  ),
+  'shots.importCamera': method(
+    z.strictObject({
+      shotId: Id,
+      path: UiPath,
+      /** Up axis of the file's world (cameras.json, COLMAP: as stored; .chan/USD: their Y-up mapped to it). */
+      worldUp: z.enum(WORLD_UPS).default('z'),
+    }),
+    ShotSchema,
+    "Use an existing camera solve (cameras.json, COLMAP text, Nuke .chan, USD) as the shot's source camera.",
+  ),
+  'shots.exportCamera': method(
+    z.strictObject({
+      shotId: Id,
+      format: z.enum(CAMERA_FILE_FORMATS),
+      /** The file to write (a folder for COLMAP); its folder must exist. */
+      path: UiPath,
+      worldUp: z.enum(WORLD_UPS).default('z'),
+    }),
+    z.strictObject({ path: z.string(), frames: z.number().int() }),
+    "Write the shot's source camera as cameras.json, Nuke .chan, USD or COLMAP text.",
   ),
   'shots.remove': method(
     z.strictObject({ shotId: Id }),

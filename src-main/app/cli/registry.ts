@@ -8,6 +8,7 @@ import { jobsCommand, jobsResumeCommand, proxyCommand } from './commands/jobs';
 import { newCommand } from './commands/project-new';
 import { webCommand } from './commands/web';
 import { exportTracksCommand, trackCommand } from './commands/track';
+import { cameraImportCommand, exportCameraCommand } from './commands/shot-camera';
 import { modelsCommands } from './commands/models';
 
 /** Every `reshoot` sub-command, in the order `reshoot --help` lists them. */
@@ -21,6 +22,8 @@ export const commands: CliCommand[] = [
   jobsResumeCommand,
   trackCommand,
   exportTracksCommand,
+  cameraImportCommand,
+  exportCameraCommand,
   ...modelsCommands,
   cameraConvertCommand,
   parascaleTransferCommand,

@@ -1,18 +1,6 @@
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import {
-  documentToTrack,
-  readChan,
-  readColmap,
-  readUsda,
-  serializeCamerasJson,
-  trackToDocument,
-  writeChan,
-  writeColmap,
-  writeUsda,
-  type CameraTrack,
-  type WorldUp,
-} from '../../../../src-shared/geometry';
-import { isDirectory, readCamerasFile, readText, writeFileAtomic } from '../../../geometry-io';
+import type { WorldUp } from '../../../../src-shared/geometry';
+import { detectCameraFormat, readCameraTrack, writeCameraTrack } from '../../../geometry-io/camera-files';
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 
@@ -71,47 +59,34 @@ Example:
     const fps: [number, number] = [Number(fpsM[1]), Number(fpsM[2] ?? 1)];
     const input = resolve(io.cwd, positionals[0]!);
     const ext = extname(input).toLowerCase();
-    let track: CameraTrack;
-    let template;
+    let read: ReturnType<typeof readCameraTrack>;
     try {
-      if (isDirectory(input))
-        track = readColmap(
-          {
-            camerasTxt: readText(join(input, 'cameras.txt')),
-            imagesTxt: readText(join(input, 'images.txt')),
-          },
-          fps,
-        );
-      else if (ext === '.json') {
-        template = readCamerasFile(input);
-        track = documentToTrack(template);
-      } else if (ext === '.usda') track = readUsda(readText(input), { worldUp });
-      else if (ext === '.chan') {
-        const width = num('width', values.width);
-        const height = num('height', values.height);
-        if (!width || !height) throw usage('reading a .chan needs --width and --height');
-        track = readChan(readText(input), { width, height, worldUp, fps });
-      } else
-        throw usage(`cannot tell the format of '${input}' (expected .json, .chan, .usda or a COLMAP folder)`);
+      if (detectCameraFormat(input) === 'chan' && (!values.width || !values.height)) {
+        throw usage('reading a .chan needs --width and --height');
+      }
+      read = readCameraTrack(input, {
+        worldUp,
+        fps,
+        ...(values.width ? { width: num('width', values.width)! } : {}),
+        ...(values.height ? { height: num('height', values.height)! } : {}),
+      });
     } catch (e) {
       if (e instanceof CliError) throw e;
-      throw new CliError(`reshoot camera convert: ${input}: ${(e as Error).message}`, EXIT.notFound);
+      throw new CliError(`reshoot camera convert: ${(e as Error).message}`, EXIT.notFound);
     }
+    const { track, template } = read;
     const stem = join(dirname(input), basename(input, ext));
     const out = resolve(
       io.cwd,
       values.out ?? (to === 'colmap' ? `${stem}_colmap` : `${stem}.${to === 'json' ? 'cameras.json' : to}`),
     );
     if (out === input) throw usage('the output would overwrite the input; pass --out');
-    if (to === 'json') writeFileAtomic(out, serializeCamerasJson(trackToDocument(track, template)));
-    else if (to === 'chan') writeFileAtomic(out, writeChan(track, { worldUp }));
-    else if (to === 'usda') writeFileAtomic(out, writeUsda(track, { worldUp, metersPerUnit, sensorWidthMm }));
-    else {
-      const c = writeColmap(track);
-      writeFileAtomic(join(out, 'cameras.txt'), c.camerasTxt);
-      writeFileAtomic(join(out, 'images.txt'), c.imagesTxt);
-      writeFileAtomic(join(out, 'points3D.txt'), c.points3DTxt);
-    }
+    writeCameraTrack(track, to, out, {
+      worldUp,
+      metersPerUnit,
+      sensorWidthMm,
+      ...(template ? { template } : {}),
+    });
     io.out(`${track.frames.length} cameras → ${out}\n`);
     return EXIT.ok;
   },

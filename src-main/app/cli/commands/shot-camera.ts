@@ -1,0 +1,115 @@
+import { resolve } from 'node:path';
+import { CAMERA_FILE_FORMATS, WORLD_UPS } from '../../../../src-shared/api/contract';
+import type { WorldUp } from '../../../../src-shared/geometry';
+import type { CameraFileFormat } from '../../../geometry-io/camera-files';
+import { parseCommandArgs } from '../args';
+import { CliError, EXIT, type CliCommand } from '../command';
+import { openCore, projectFailure } from './common';
+
+function worldUpOf(v: string | undefined, command: string): WorldUp {
+  const w = v ?? 'z';
+  if (!(WORLD_UPS as readonly string[]).includes(w)) {
+    throw new CliError(
+      `reshoot ${command}: --world-up must be one of ${WORLD_UPS.join(', ')}, not '${w}'.`,
+      EXIT.usage,
+    );
+  }
+  return w as WorldUp;
+}
+
+function shotIdOf(core: Awaited<ReturnType<typeof openCore>>['core'], wanted: string): number {
+  const { project } = core.require();
+  const s = project.shots.list().find((x) => String(x.id) === wanted || x.name === wanted);
+  if (!s)
+    throw new CliError(`no shot '${wanted}' in ${project.dir} ('reshoot info' lists them).`, EXIT.notFound);
+  return s.id;
+}
+
+export const cameraImportCommand: CliCommand = {
+  path: ['camera', 'import'],
+  summary: "Use an existing camera solve as a shot's source camera",
+  help: `Usage: reshoot camera import <project> <shot id or name> <cameras> [--world-up z|y|-y]
+
+<cameras> is a cameras.json, a COLMAP text model folder (cameras.txt + images.txt), a Nuke .chan or a
+USD .usda. It needs one camera per frame of the shot (COLMAP images are taken in name order). A solve
+made at another resolution of the same shape is scaled to the shot. Undo in the app reverts it.
+
+Options:
+  --world-up z|y|-y   the up axis of Reshoot's world for .chan/USD (their own Y-up is mapped onto it)`,
+  async run(argv, io) {
+    const { positionals, values } = parseCommandArgs(
+      argv,
+      { 'world-up': { type: 'string' } },
+      'camera import',
+    );
+    if (positionals.length !== 3)
+      throw new CliError(
+        'reshoot camera import: expected <project> <shot> <cameras>. See --help.',
+        EXIT.usage,
+      );
+    const worldUp = worldUpOf(values['world-up'], 'camera import');
+    const { core, handlers } = await openCore(io, positionals[0]!);
+    try {
+      const shotId = shotIdOf(core, positionals[1]!);
+      const shot = await handlers['shots.importCamera']({
+        shotId,
+        path: resolve(io.cwd, positionals[2]!),
+        worldUp,
+      });
+      io.out(
+        `${shot.name}: source camera imported (${shot.camera!.frames} frames, ${shot.camera!.format}).\n`,
+      );
+      return EXIT.ok;
+    } catch (e) {
+      throw projectFailure(e);
+    } finally {
+      await core.closeProject();
+    }
+  },
+};
+
+export const exportCameraCommand: CliCommand = {
+  path: ['export', 'camera'],
+  summary: "Write a shot's source camera as cameras.json, COLMAP, Nuke .chan or USD",
+  help: `Usage: reshoot export camera <project> <shot id or name> --format json|colmap|chan|usda --out <path>
+       [--world-up z|y|-y]
+
+--out is a file (a folder for colmap). Cameras are in the gauge of the shot: the same gauge as
+'reshoot export depth'.`,
+  async run(argv, io) {
+    const { positionals, values } = parseCommandArgs(
+      argv,
+      { format: { type: 'string' }, out: { type: 'string' }, 'world-up': { type: 'string' } },
+      'export camera',
+    );
+    if (positionals.length !== 2 || !values.out || !values.format) {
+      throw new CliError(
+        'reshoot export camera: expected <project> <shot> --format <f> --out <path>. See --help.',
+        EXIT.usage,
+      );
+    }
+    if (!(CAMERA_FILE_FORMATS as readonly string[]).includes(values.format)) {
+      throw new CliError(
+        `reshoot export camera: --format must be one of ${CAMERA_FILE_FORMATS.join(', ')}.`,
+        EXIT.usage,
+      );
+    }
+    const worldUp = worldUpOf(values['world-up'], 'export camera');
+    const { core, handlers } = await openCore(io, positionals[0]!);
+    try {
+      const shotId = shotIdOf(core, positionals[1]!);
+      const r = await handlers['shots.exportCamera']({
+        shotId,
+        format: values.format as CameraFileFormat,
+        path: resolve(io.cwd, values.out),
+        worldUp,
+      });
+      io.out(`Wrote ${r.frames} cameras to ${r.path}\n`);
+      return EXIT.ok;
+    } catch (e) {
+      throw projectFailure(e);
+    } finally {
+      await core.closeProject();
+    }
+  },
+};
