@@ -1,0 +1,132 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  alignedDepth,
+  fitScaleShift,
+  fitShiftWithScale,
+  stabiliseAlignments,
+  type AlignmentSamples,
+} from '../../../src-main/analysis/depth';
+
+/** Deterministic pseudo-random in [0, 1). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Samples whose true inverse depth y = s·pred + t, with relative noise and a share of gross outliers. */
+function synth(
+  s: number,
+  t: number,
+  n: number,
+  noise: number,
+  outliers: number,
+  seed: number,
+): AlignmentSamples {
+  const r = rng(seed);
+  const pred = new Float64Array(n);
+  const target = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const z = 1 + 60 * r() ** 2; // depths 1..61
+    const y = 1 / z;
+    pred[i] = (y - t) / s;
+    let yy = y * (1 + noise * (2 * r() - 1));
+    if (r() < outliers) yy = y * (r() < 0.5 ? 0.3 + 0.4 * r() : 1.6 + 2 * r());
+    target[i] = yy;
+  }
+  return { pred, target };
+}
+
+describe('robust scale-and-shift fit', () => {
+  it('recovers known (scale, shift) with noise and up to 40 % outliers', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.05, max: 20, noNaN: true }),
+        fc.double({ min: -0.3, max: 0.3, noNaN: true }),
+        fc.double({ min: 0, max: 0.4, noNaN: true }),
+        fc.integer({ min: 1, max: 1e6 }),
+        (s, tRel, out, seed) => {
+          const t = tRel * 0.5; // inverse-depth units (targets span 1/61 .. 1)
+          const d = synth(s, t, 300, 0.01, out, seed);
+          const f = fitScaleShift(d);
+          expect(f.ok).toBe(true);
+          expect(Math.abs(f.scale / s - 1)).toBeLessThan(0.02);
+          expect(Math.abs(f.shift - t)).toBeLessThan(0.004);
+          expect(f.inliers).toBeGreaterThan(300 * (1 - out) * 0.75);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('is exact on noise-free data and deterministic', () => {
+    const d = synth(3.5, -0.02, 50, 0, 0, 7);
+    const a = fitScaleShift(d);
+    expect(a.scale).toBeCloseTo(3.5, 9);
+    expect(a.shift).toBeCloseTo(-0.02, 9);
+    expect(fitScaleShift(d)).toEqual(a);
+  });
+
+  it('reports failure with too few samples', () => {
+    expect(fitScaleShift({ pred: new Float64Array([1]), target: new Float64Array([1]) }).ok).toBe(false);
+    expect(fitScaleShift(synth(1, 0, 5, 0, 0, 1)).ok).toBe(false); // < minInliers (8)
+  });
+
+  it('fixed-scale shift fit recovers the shift despite outliers', () => {
+    const d = synth(2, 0.05, 200, 0.005, 0.3, 3);
+    expect(fitShiftWithScale(d, 2)).toBeCloseTo(0.05, 3);
+  });
+});
+
+describe('temporal stabilisation', () => {
+  const T = 24;
+  const trueS = 2.5;
+  const trueT = (k: number) => 0.01 + 0.002 * Math.sin(k / 5);
+  // one frame with garbage samples (all outliers at a wrong scale)
+  const frames = Array.from({ length: T }, (_, k) =>
+    k === 10 ? synth(trueS * 3, 0.2, 100, 0.01, 0, 100 + k) : synth(trueS, trueT(k), 100, 0.02, 0.2, 100 + k),
+  );
+
+  it('global-scale: one scale, per-frame shifts close to truth, bad frame repaired', () => {
+    const r = stabiliseAlignments(frames, { mode: 'global-scale', window: 2 });
+    for (let k = 0; k < T; k++) {
+      expect(r.frames[k]!.scale).toBe(r.frames[0]!.scale);
+      expect(Math.abs(r.frames[k]!.shift - trueT(k))).toBeLessThan(0.004);
+    }
+    expect(Math.abs(r.frames[0]!.scale / trueS - 1)).toBeLessThan(0.03);
+    // the per-frame fit of the bad frame was far off; the stabilised one is not
+    expect(Math.abs(r.perFrame[10]!.scale / trueS - 1)).toBeGreaterThan(0.5);
+  });
+
+  it('smoothed: windowed medians keep every frame near truth', () => {
+    const r = stabiliseAlignments(frames, { mode: 'smoothed', window: 3 });
+    for (let k = 0; k < T; k++) expect(Math.abs(r.frames[k]!.scale / trueS - 1)).toBeLessThan(0.05);
+  });
+
+  it('global: a single (scale, shift) for a temporally consistent model', () => {
+    const same = Array.from({ length: 8 }, (_, k) => synth(4, 0.02, 60, 0.01, 0.2, 500 + k));
+    const r = stabiliseAlignments(same, { mode: 'global' });
+    expect(r.frames.every((f) => f.scale === r.frames[0]!.scale && f.shift === r.frames[0]!.shift)).toBe(
+      true,
+    );
+    expect(r.frames[0]!.scale).toBeCloseTo(4, 1);
+  });
+});
+
+describe('aligned depth', () => {
+  it('inverts the affine model and invalidates non-positive inverse depth', () => {
+    const pred = new Float32Array([1, 0.5, 0, -1]);
+    const d = alignedDepth(pred, { scale: 2, shift: -0.5 });
+    expect(d.depth[0]).toBeCloseTo(1 / 1.5, 6);
+    expect(d.depth[1]).toBeCloseTo(2, 6);
+    expect(Array.from(d.valid)).toEqual([1, 1, 0, 0]);
+    expect(d.depth[2]).toBe(0);
+    const capped = alignedDepth(pred, { scale: 2, shift: -0.5 }, 1.5);
+    expect(Array.from(capped.valid)).toEqual([1, 0, 0, 0]);
+  });
+});
