@@ -1,0 +1,318 @@
+/**
+ * The source-camera solve of a shot (issue 5, item 1): from 2D tracks to per-frame intrinsics and poses,
+ * a sparse point cloud and per-track flags, or a clear "could not solve the camera: <reason>".
+ *
+ * Stages: prepare (usable tracks) → motion (static-camera test) → focal (metadata, or a search over the
+ * focal minimising the bundle-adjusted reprojection error) → initial pair / registration / bundle
+ * (incremental SfM) → finish (gauge, flags, diagnostics). A shot with no parallax anywhere is tested for
+ * a pure rotation. Progress is reported and the AbortSignal honoured between stages and frames.
+ */
+import type { Pose } from '../../../src-shared/geometry';
+import type { TrackSet } from '../tracking';
+import { reconstruct, runBundle, type IncrementalOptions, type Reconstruction } from './incremental';
+import { rotationOnlySegments, staticCameraTest } from './motion';
+import { focalFromRotation, searchLogFocal, solveRotationOnly } from './rotation-only';
+import { mul33, poseFromRt } from './rotation';
+import { TrackView } from './tracks';
+import {
+  TRACK_DYNAMIC,
+  TRACK_INLIER,
+  type CameraSolve,
+  type SolveDiagnostics,
+  type SolveOptions,
+  type SolveProgress,
+  type SolveStage,
+} from './types';
+
+export const COULD_NOT_SOLVE = 'could not solve the camera';
+
+function abortError(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  if (r instanceof Error) return r;
+  const e = new Error('camera solve aborted');
+  e.name = 'AbortError';
+  return e;
+}
+
+const yieldToLoop = () => new Promise<void>((r) => setTimeout(r, 0));
+
+function median(a: ArrayLike<number>): number {
+  const s = Array.from(a).sort((x, y) => x - y);
+  return s.length ? s[s.length >> 1]! : NaN;
+}
+
+export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}): Promise<CameraSolve> {
+  const W = tracks.width;
+  const H = tracks.height;
+  const T = tracks.numFrames;
+  const cx = options.cx ?? W / 2;
+  const cy = options.cy ?? H / 2;
+  const thr = options.thresholdPx ?? 2;
+  const minLen = options.minTrackLength ?? 3;
+  const minTracks = options.minTracks ?? 30;
+  const seed = options.seed ?? 1;
+  const signal = options.signal;
+  const timings: Partial<Record<SolveStage, number>> = {};
+  let stageStart = performance.now();
+  let stage: SolveStage = 'prepare';
+  const weights: Record<SolveStage, [number, number]> = {
+    prepare: [0, 0.02],
+    motion: [0.02, 0.05],
+    focal: [0.05, 0.4],
+    'initial-pair': [0.4, 0.45],
+    register: [0.45, 0.85],
+    bundle: [0.85, 0.97],
+    finish: [0.97, 1],
+  };
+  const progress = (s: SolveStage, within: number, message: string) => {
+    const [a, b] = weights[s];
+    const p: SolveProgress = { stage: s, fraction: a + (b - a) * Math.min(1, Math.max(0, within)), message };
+    options.onProgress?.(p);
+  };
+  const enter = async (s: SolveStage, message: string) => {
+    timings[stage] = (timings[stage] ?? 0) + performance.now() - stageStart;
+    await yieldToLoop();
+    if (signal?.aborted) throw abortError(signal);
+    stage = s;
+    stageStart = performance.now();
+    progress(s, 0, message);
+  };
+
+  const notes: string[] = [];
+  const diag: SolveDiagnostics = {
+    reprojectionRmsPx: NaN,
+    registeredFrames: 0,
+    totalFrames: T,
+    usableTracks: 0,
+    points: 0,
+    rotationOnlySegments: [],
+    initialPair: null,
+    focalPx: options.focalPx ?? NaN,
+    focalSource: options.focalPx ? 'metadata' : 'estimated',
+    medianDepth: NaN,
+    backgroundMotionPx: NaN,
+    timingsMs: timings,
+    notes,
+  };
+  const identity: Pose = { C: [0, 0, 0], q: [1, 0, 0, 0] };
+  const result = (partial: Partial<CameraSolve> & Pick<CameraSolve, 'status' | 'message'>): CameraSolve => {
+    timings[stage] = (timings[stage] ?? 0) + performance.now() - stageStart;
+    const f = diag.focalPx;
+    return {
+      width: W,
+      height: H,
+      numFrames: T,
+      intrinsics: { width: W, height: H, fx: f, fy: f, cx, cy },
+      poses: new Array<Pose | null>(T).fill(null),
+      registered: new Uint8Array(T),
+      points: { xyz: new Float32Array(0), trackId: new Int32Array(0) },
+      trackFlags: new Uint8Array(tracks.numTracks),
+      gaugeFrame: 0,
+      diagnostics: diag,
+      ...partial,
+    };
+  };
+  const fail = (reason: string, partial: Partial<CameraSolve> = {}): CameraSolve =>
+    result({ status: 'failed', message: `${COULD_NOT_SOLVE}: ${reason}`, reason, ...partial });
+
+  // prepare
+  progress('prepare', 0, 'reading tracks');
+  if (signal?.aborted) throw abortError(signal);
+  const view = new TrackView(tracks, minLen, options.maxTracks ?? 2000);
+  let usable = 0;
+  for (let k = 0; k < view.N; k++) if (view.length[k]! >= minLen) usable++;
+  diag.usableTracks = usable;
+  if (T < 2) return fail('the shot has fewer than 2 frames');
+  let minPerFrame = Infinity;
+  for (let f = 0; f < T; f++) minPerFrame = Math.min(minPerFrame, view.countIn(f));
+  if (usable < minTracks || minPerFrame < 8)
+    return fail(
+      `too few tracks (${usable} tracks of ≥ ${minLen} frames, as few as ${minPerFrame} in one frame; need ${minTracks}) — the footage may be blurred, dark, textureless or cut`,
+    );
+
+  // static camera
+  await enter('motion', 'testing for camera motion');
+  const tol = options.staticTolerancePx ?? Math.max(1, 0.002 * W);
+  const st = staticCameraTest(view, tol);
+  diag.backgroundMotionPx = st.backgroundMotionPx;
+  if (st.isStatic) {
+    const flags = new Uint8Array(tracks.numTracks);
+    for (let k = 0; k < view.N; k++) if (view.length[k]! >= minLen) flags[k] = st.trackMotion[k]! > 3 * tol ? TRACK_DYNAMIC : TRACK_INLIER;
+    diag.registeredFrames = T;
+    if (!options.focalPx) {
+      diag.focalPx = W / (2 * Math.tan(Math.PI / 6));
+      notes.push('static camera: the focal cannot be estimated; a 60° horizontal field of view is assumed');
+    }
+    return result({
+      status: 'static',
+      message: 'no camera motion',
+      poses: Array.from({ length: T }, () => ({ C: [0, 0, 0], q: [1, 0, 0, 0] })),
+      registered: new Uint8Array(T).fill(1),
+      trackFlags: flags,
+    });
+  }
+
+  // focal
+  await enter('focal', options.focalPx ? 'focal from metadata' : 'estimating the focal length');
+  const baseOpts: IncrementalOptions = {
+    focal: options.focalPx ?? W / (2 * Math.tan(Math.PI / 6)),
+    cx,
+    cy,
+    thresholdPx: thr,
+    minAngleDeg: options.minAngleDeg ?? 1,
+    optimizeFocal: false,
+    seed,
+    ...(signal ? { signal } : {}),
+  };
+  let rec: Reconstruction | null = null;
+  if (!options.focalPx) {
+    const first = reconstruct(view, { ...baseOpts, quick: true });
+    if (signal?.aborted) throw abortError(signal);
+    if (first.ok && first.pair) {
+      const snap = { R: first.R.slice(), t: first.t.slice(), X: first.X.slice() };
+      const camVar = Uint8Array.from(first.registered);
+      camVar[first.pair.a] = 0;
+      // the search runs on a subset of the points (every k-th), which keeps each bundle adjustment cheap
+      const fullPoints = Uint8Array.from(first.hasPoint);
+      const nPts = fullPoints.reduce((a, v) => a + v, 0);
+      const every = Math.max(1, Math.floor(nPts / 500));
+      let seen = 0;
+      for (let k = 0; k < first.hasPoint.length; k++) if (first.hasPoint[k] && seen++ % every !== 0) first.hasPoint[k] = 0;
+      const ptVar = Uint8Array.from(first.hasPoint);
+      let evals = 0;
+      const cost = (f: number): number => {
+        first.R.set(snap.R);
+        first.t.set(snap.t);
+        first.X.set(snap.X);
+        first.focal = f;
+        evals++;
+        progress('focal', Math.min(1, evals / 24), `focal search: ${f.toFixed(1)} px`);
+        return runBundle(view, first, baseOpts, camVar, ptVar, false, 15).finalCost;
+      };
+      // widen around the default until the minimum is bracketed, then refine
+      let centre = baseOpts.focal;
+      for (let shift = 0; shift < 4; shift++) {
+        const cs = [-2, -1, 0, 1, 2].map((k) => cost(centre * Math.exp(0.2 * k)));
+        let i = 0;
+        for (let k = 1; k < 5; k++) if (cs[k]! < cs[i]!) i = k;
+        centre *= Math.exp(0.2 * (i - 2));
+        if (i > 0 && i < 4) break;
+      }
+      baseOpts.focal = searchLogFocal(cost, W, centre);
+      first.hasPoint.set(fullPoints);
+      notes.push(`focal search: ${evals} bundle adjustments`);
+    }
+    diag.focalPx = baseOpts.focal;
+    await yieldToLoop();
+    if (signal?.aborted) throw abortError(signal);
+  }
+  diag.focalPx = baseOpts.focal;
+
+  // incremental SfM
+  await enter('initial-pair', 'choosing the initial pair');
+  let lastReport = 0;
+  rec = reconstruct(view, {
+    ...baseOpts,
+    onFrame: (n, total) => {
+      const now = performance.now();
+      if (now - lastReport > 200) {
+        lastReport = now;
+        progress('register', n / total, `registered ${n} of ${total} frames`);
+      }
+    },
+  });
+  timings['initial-pair'] = performance.now() - stageStart;
+  if (signal?.aborted) throw abortError(signal);
+
+  if (!rec.ok) {
+    // no parallax anywhere: a pure rotation, or footage that defeats the solver
+    await enter('register', 'no parallax: testing for a pure rotation');
+    const f = options.focalPx ?? focalFromRotation(view, cx, cy, thr, W);
+    diag.focalPx = f;
+    if (!options.focalPx) diag.focalSource = 'estimated';
+    const rot = solveRotationOnly(view, cx, cy, f, thr);
+    if (rot.ok && rot.rmsPx <= thr && rot.inlierFraction >= 0.5) {
+      const poses: Pose[] = [];
+      for (let i = 0; i < T; i++) poses.push(poseFromRt(rot.R.subarray(9 * i, 9 * i + 9), [0, 0, 0]));
+      const flags = new Uint8Array(tracks.numTracks);
+      for (let k = 0; k < view.N; k++) if (view.length[k]! >= minLen) flags[k] = rot.dynamic[k] ? TRACK_DYNAMIC : TRACK_INLIER;
+      diag.registeredFrames = T;
+      diag.reprojectionRmsPx = rot.rmsPx;
+      diag.rotationOnlySegments = [[0, T - 1]];
+      return result({ status: 'rotation-only', message: 'rotation only (no translation)', poses, registered: rot.registered, trackFlags: flags });
+    }
+    const why = rot.ok
+      ? `no frame pair shows parallax and the motion is not a pure rotation (rotation fit ${rot.rmsPx.toFixed(2)} px RMS, ${(100 * rot.inlierFraction).toFixed(0)} % inliers) — a flat or very distant scene, or too little camera translation`
+      : `no frame pair shows parallax (${rot.reason ?? 'rotation fit failed'})`;
+    return fail(why);
+  }
+
+  // final state
+  await enter('finish', 'writing the result');
+  const out = finish(view, rec, tracks.numTracks);
+  diag.initialPair = rec.pair ? [rec.pair.a, rec.pair.b] : null;
+  diag.reprojectionRmsPx = rec.rmsPx;
+  diag.registeredFrames = rec.registered.reduce((s, v) => s + v, 0);
+  diag.points = out.points.trackId.length;
+  diag.medianDepth = 1;
+  diag.focalPx = rec.focal;
+  diag.rotationOnlySegments = rotationOnlySegments(view, cx, cy, rec.focal, thr);
+  notes.push(...rec.notes.slice(0, 20));
+  if (diag.registeredFrames < T) {
+    const missing = T - diag.registeredFrames;
+    return fail(
+      `lost the camera at frame ${rec.failedAt} (${missing} of ${T} frames not registered: too few tracked points consistent with the scene) — the registered frames are kept`,
+      out,
+    );
+  }
+  if (!(rec.rmsPx <= 2 * thr))
+    return fail(`the reprojection error stays high (${rec.rmsPx.toFixed(2)} px RMS) — tracks are unreliable or the lens is not a pinhole`, out);
+  return result({ status: 'solved', message: 'solved', ...out });
+}
+
+/** Gauge (first registered camera at the origin, median point depth 1 there), poses, cloud, flags. */
+function finish(view: TrackView, rec: Reconstruction, numTracks: number): Pick<CameraSolve, 'poses' | 'registered' | 'points' | 'trackFlags' | 'gaugeFrame'> {
+  const T = view.T;
+  let g = 0;
+  while (g < T && !rec.registered[g]) g++;
+  const Rg = rec.R.slice(9 * g, 9 * g + 9);
+  const tg = rec.t.slice(3 * g, 3 * g + 3);
+  // X' = Rg·X + tg; cameras: R' = R·Rgᵀ, t' = t − R'·tg
+  const Xn = new Float64Array(rec.X.length);
+  const depths: number[] = [];
+  for (let k = 0; k < view.N; k++) {
+    if (!rec.hasPoint[k]) continue;
+    const x = rec.X[3 * k]!, y = rec.X[3 * k + 1]!, z = rec.X[3 * k + 2]!;
+    for (let r = 0; r < 3; r++) Xn[3 * k + r] = Rg[3 * r]! * x + Rg[3 * r + 1]! * y + Rg[3 * r + 2]! * z + tg[r]!;
+    if (view.has(k, g)) depths.push(Xn[3 * k + 2]!);
+  }
+  if (depths.length < 5) for (let k = 0; k < view.N; k++) if (rec.hasPoint[k] && Xn[3 * k + 2]! > 0) depths.push(Xn[3 * k + 2]!);
+  const md = median(depths);
+  const s = md > 0 ? 1 / md : 1;
+  const poses: (Pose | null)[] = [];
+  const RgT = Float64Array.of(Rg[0]!, Rg[3]!, Rg[6]!, Rg[1]!, Rg[4]!, Rg[7]!, Rg[2]!, Rg[5]!, Rg[8]!);
+  for (let c = 0; c < T; c++) {
+    if (!rec.registered[c]) {
+      poses.push(null);
+      continue;
+    }
+    const Rn = mul33(rec.R.subarray(9 * c, 9 * c + 9), RgT);
+    const t = rec.t.subarray(3 * c, 3 * c + 3);
+    const tn = [0, 1, 2].map((r) => s * (t[r]! - (Rn[3 * r]! * tg[0]! + Rn[3 * r + 1]! * tg[1]! + Rn[3 * r + 2]! * tg[2]!)));
+    poses.push(poseFromRt(Rn, tn));
+  }
+  const ids: number[] = [];
+  for (let k = 0; k < view.N; k++) if (rec.hasPoint[k]) ids.push(k);
+  const xyz = new Float32Array(3 * ids.length);
+  ids.forEach((k, i) => {
+    xyz[3 * i] = s * Xn[3 * k]!;
+    xyz[3 * i + 1] = s * Xn[3 * k + 1]!;
+    xyz[3 * i + 2] = s * Xn[3 * k + 2]!;
+  });
+  const flags = new Uint8Array(numTracks);
+  for (let k = 0; k < view.N; k++) {
+    if (rec.hasPoint[k]) flags[k] = TRACK_INLIER;
+    else if (rec.dynamic[k]) flags[k] = TRACK_DYNAMIC;
+  }
+  return { poses, registered: Uint8Array.from(rec.registered), points: { xyz, trackId: Int32Array.from(ids) }, trackFlags: flags, gaugeFrame: g };
+}
