@@ -35,7 +35,9 @@ interface Row {
 }
 
 function gtPoses(doc: { frames: { C: [number, number, number]; R_wc: number[][] }[] }): Pose[] {
-  return doc.frames.map((f) => poseFromRotation(f.C, f.R_wc.flat() as Parameters<typeof poseFromRotation>[1]));
+  return doc.frames.map((f) =>
+    poseFromRotation(f.C, f.R_wc.flat() as Parameters<typeof poseFromRotation>[1]),
+  );
 }
 
 async function colmap(shot: string, truth: Pose[]): Promise<Row> {
@@ -43,14 +45,58 @@ async function colmap(shot: string, truth: Pose[]): Promise<Row> {
   const frames = path.resolve(GT, shot, 'frames');
   const db = path.join(dir, 'db.db');
   const t0 = performance.now();
-  const c = async (args: string[]) => run('colmap', args, { maxBuffer: 64 << 20, env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' } });
-  await c(['feature_extractor', '--database_path', db, '--image_path', frames, '--ImageReader.single_camera', '1', '--ImageReader.camera_model', 'SIMPLE_PINHOLE', '--SiftExtraction.use_gpu', '0', '--SiftExtraction.num_threads', THREADS]);
-  await c(['sequential_matcher', '--database_path', db, '--SiftMatching.use_gpu', '0', '--SiftMatching.num_threads', THREADS]);
+  const c = async (args: string[]) =>
+    run('colmap', args, { maxBuffer: 64 << 20, env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' } });
+  await c([
+    'feature_extractor',
+    '--database_path',
+    db,
+    '--image_path',
+    frames,
+    '--ImageReader.single_camera',
+    '1',
+    '--ImageReader.camera_model',
+    'SIMPLE_PINHOLE',
+    '--SiftExtraction.use_gpu',
+    '0',
+    '--SiftExtraction.num_threads',
+    THREADS,
+  ]);
+  await c([
+    'sequential_matcher',
+    '--database_path',
+    db,
+    '--SiftMatching.use_gpu',
+    '0',
+    '--SiftMatching.num_threads',
+    THREADS,
+  ]);
   await mkdir(path.join(dir, 'sparse'));
-  await c(['mapper', '--database_path', db, '--image_path', frames, '--output_path', path.join(dir, 'sparse'), '--Mapper.num_threads', THREADS]);
-  await c(['model_converter', '--input_path', path.join(dir, 'sparse', '0'), '--output_path', dir, '--output_type', 'TXT']);
+  await c([
+    'mapper',
+    '--database_path',
+    db,
+    '--image_path',
+    frames,
+    '--output_path',
+    path.join(dir, 'sparse'),
+    '--Mapper.num_threads',
+    THREADS,
+  ]);
+  await c([
+    'model_converter',
+    '--input_path',
+    path.join(dir, 'sparse', '0'),
+    '--output_path',
+    dir,
+    '--output_type',
+    'TXT',
+  ]);
   const seconds = (performance.now() - t0) / 1000;
-  const track = readColmap({ camerasTxt: await readFile(path.join(dir, 'cameras.txt'), 'utf8'), imagesTxt: await readFile(path.join(dir, 'images.txt'), 'utf8') });
+  const track = readColmap({
+    camerasTxt: await readFile(path.join(dir, 'cameras.txt'), 'utf8'),
+    imagesTxt: await readFile(path.join(dir, 'images.txt'), 'utf8'),
+  });
   const models = (await run('ls', [path.join(dir, 'sparse')])).stdout.trim().split(/\s+/).length;
   await rm(dir, { recursive: true, force: true });
   // map by file name (frame_0001.png = index 0)
@@ -111,7 +157,9 @@ async function reshoot(shot: string, truth: Pose[]): Promise<Row> {
 const rows: Row[] = [];
 const loads: number[] = [];
 for (const shot of SHOTS) {
-  const doc = JSON.parse(await readFile(path.join(GT, shot, 'cameras.json'), 'utf8')) as Parameters<typeof gtPoses>[0];
+  const doc = JSON.parse(await readFile(path.join(GT, shot, 'cameras.json'), 'utf8')) as Parameters<
+    typeof gtPoses
+  >[0];
   const truth = gtPoses(doc);
   loads.push(os.loadavg()[0]!);
   const r = await reshoot(shot, truth);
@@ -135,7 +183,10 @@ const lines = [
   '',
   '| shot | method | end-to-end s | registered | ATE (% of path) | RPE rot (°/frame) | focal px (err) | notes |',
   '|---|---|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.shot} | ${r.method} | ${r.seconds.toFixed(1)} | ${r.registered} | ${pct(r.ate)} | ${r.rpeRot.toFixed(4)} | ${r.focal.toFixed(1)} (${(100 * (r.focal / TRUE_F - 1)).toFixed(1)} %) | ${r.note} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.shot} | ${r.method} | ${r.seconds.toFixed(1)} | ${r.registered} | ${pct(r.ate)} | ${r.rpeRot.toFixed(4)} | ${r.focal.toFixed(1)} (${(100 * (r.focal / TRUE_F - 1)).toFixed(1)} %) | ${r.note} |`,
+  ),
   '',
 ];
 for (const shot of SHOTS) {
@@ -143,14 +194,16 @@ for (const shot of SHOTS) {
   const b = rows.find((r) => r.shot === shot && r.method.startsWith('COLMAP'))!;
   const speed = b.seconds / a.seconds;
   const met = speed >= 5 && a.ate <= b.ate;
-  lines.push(`- ${shot}: Reshoot is ${speed.toFixed(1)}× ${speed >= 1 ? 'faster' : 'slower'} than COLMAP; ATE ${pct(a.ate)} vs ${pct(b.ate)}. Goal (≥ 5× faster at equal or better ATE): ${met ? 'met' : 'NOT met'}.`);
+  lines.push(
+    `- ${shot}: Reshoot is ${speed.toFixed(1)}× ${speed >= 1 ? 'faster' : 'slower'} than COLMAP; ATE ${pct(a.ate)} vs ${pct(b.ate)}. Goal (≥ 5× faster at equal or better ATE): ${met ? 'met' : 'NOT met'}.`,
+  );
 }
 lines.push('');
 const table = lines.join('\n');
 console.log(table);
 if (process.argv.includes('--write')) {
   const file = 'docs/BENCHMARKS.md';
-  let doc = '';
+  let doc: string;
   try {
     doc = await readFile(file, 'utf8');
   } catch {

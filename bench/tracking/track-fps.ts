@@ -12,7 +12,10 @@ import { openXFeatSession } from '../../tests/integration/tracking/xfeat-session
 
 const CLIP = '../shared/media/02_dashcam_highway.mp4';
 const FRAMES = Number(process.env.FRAMES ?? 100);
-const SIZES = [[640, 360], [1280, 720]] as const;
+const SIZES = [
+  [640, 360],
+  [1280, 720],
+] as const;
 
 let peakRss = 0;
 let peakHeap = 0;
@@ -24,6 +27,7 @@ const sampleMem = () => {
 const timer = setInterval(sampleMem, 50);
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1] ?? NaN;
 
+const loadAtStart = os.loadavg();
 const facts = await probeMedia(CLIP);
 const rows: string[] = [];
 const results: Record<string, { fps: number; msPerFrame: number; tracks: number; extra?: string }> = {};
@@ -49,7 +53,11 @@ for (const [w, h] of SIZES) {
     sampleMem();
   }
   const ms = performance.now() - t0;
-  results[`klt ${w}x${h}`] = { fps: (1000 * FRAMES) / ms, msPerFrame: median(per), tracks: trk.result().numTracks };
+  results[`klt ${w}x${h}`] = {
+    fps: (1000 * FRAMES) / ms,
+    msPerFrame: median(per),
+    tracks: trk.result().numTracks,
+  };
 }
 
 const session = await openXFeatSession();
@@ -95,7 +103,9 @@ clearInterval(timer);
 sampleMem();
 
 for (const [k, r] of Object.entries(results)) {
-  rows.push(`| ${k} | ${r.fps.toFixed(1)} | ${r.msPerFrame.toFixed(1)} | ${r.tracks || '–'} | ${r.extra ?? ''} |`);
+  rows.push(
+    `| ${k} | ${r.fps.toFixed(1)} | ${r.msPerFrame.toFixed(1)} | ${r.tracks || '–'} | ${r.extra ?? ''} |`,
+  );
 }
 const base = results['decode-gray 640x360'];
 const section = `## 2D point tracking
@@ -105,27 +115,34 @@ Machine: 2-core x86_64 (${os.cpus()[0]?.model ?? 'unknown CPU'}), no GPU, Node $
 Clip: \`../shared/media/02_dashcam_highway.mp4\`, first ${FRAMES} frames, decoded by ffmpeg to the size shown
 (decode included in every fps). ms/frame is the median per-frame time; fps = frames / total wall time.
 The machine is shared with other work, so absolute figures are noisy; ratios are within this one run.
+Load average (1/5/15 min) at start: ${loadAtStart.map((v) => v.toFixed(2)).join(' / ')}; at the end: ${os
+  .loadavg()
+  .map((v) => v.toFixed(2))
+  .join(' / ')}.
 
 | run | fps | median ms/frame | tracks | notes |
 |---|---|---|---|---|
 ${rows.join('\n')}
 
-- KLT at 640×360 runs at ${(results['klt 640x360']!.fps / base!.fps * 100).toFixed(0)} % of the decode-only rate measured in the same run.
+- KLT at 640×360 runs at ${((results['klt 640x360']!.fps / base!.fps) * 100).toFixed(0)} % of the decode-only rate measured in the same run.
 - XFeat overhead goal (pre/post-processing + matching ≤ 50 % on top of inference): notes column. The
   full-resolution subpixel refinement (pyramid, LK forward+backward, anchored affine re-alignment) is
   reported separately; it is the same work KLT does and dominates the XFeat pipeline's time.
 - Bare \`session.run\` is timed on a constant input right after the tracking runs' warm-up; the model
   time inside the pipeline is measured around the injected runner (same session).
+- No baseline path is kept in the code, so earlier figures (previous section, measured at a different
+  load) are not comparable run-to-run; see docs/tracking.md for what changed.
 - Peak memory over the run: rss ${(peakRss / 2 ** 20).toFixed(0)} MiB, heap used ${(peakHeap / 2 ** 20).toFixed(0)} MiB.
 `;
 console.log(section);
 if (process.argv.includes('--write')) {
   const file = 'docs/BENCHMARKS.md';
-  let doc = '';
+  let doc: string;
   try {
     doc = await readFile(file, 'utf8');
   } catch {
-    doc = '# Benchmarks\n\nLatest figures of the benchmarks in bench/, each with the command that produced it.\n';
+    doc =
+      '# Benchmarks\n\nLatest figures of the benchmarks in bench/, each with the command that produced it.\n';
   }
   const re = /## 2D point tracking\n[\s\S]*?(?=\n## |$)/;
   doc = re.test(doc) ? doc.replace(re, section.trimEnd() + '\n') : doc.trimEnd() + '\n\n' + section;

@@ -2,13 +2,13 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ApiError, TRACK_METHODS } from '../../src-shared/api/contract';
 import { shotMedia } from '../api/shot-media';
-import { resolveWorker } from '../inference/worker-entry';
-import type { ChunkPlan, JobKind } from '../jobs/kinds';
+import { runWorker } from './run-worker';
+import type { ChunkContext, ChunkPlan, FinishContext, JobKind } from '../jobs/kinds';
 import type { ShotRecord } from '../store';
 import type { TrackMethod } from '../store/tracks';
 import { writeFileAtomic } from '../util/atomic-write';
 import { readTrackFileHeader } from './tracking';
-import type { TrackChunkRequest, TrackWorkerMessage } from './track-protocol';
+import type { TrackWorkerMessage } from './track-protocol';
 
 /** Frames per committed chunk: a crash or cancel loses at most this much tracking. */
 export const TRACK_CHUNK_FRAMES = 48;
@@ -38,39 +38,6 @@ interface TrackParams {
 
 function trackParams(p: Record<string, unknown>): TrackParams {
   return p as unknown as TrackParams;
-}
-
-/** Runs one chunk in a worker thread; resolves when its state (and, last, the tracks) are on disk. */
-function runWorker(
-  req: TrackChunkRequest,
-  signal: AbortSignal,
-  onFrames: (n: number) => void,
-): Promise<Extract<TrackWorkerMessage, { type: 'done' }>> {
-  return new Promise((resolve, reject) => {
-    const worker = resolveWorker('track').start(req);
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      fn();
-    };
-    const onAbort = () => {
-      void worker.terminate();
-      finish(() => reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled')));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (m: TrackWorkerMessage) => {
-      if (m.type === 'progress') onFrames(m.frames);
-      else if (m.type === 'done') finish(() => resolve(m));
-      else finish(() => reject(new Error(m.message)));
-      if (m.type !== 'progress') void worker.terminate();
-    });
-    worker.on('error', (e) => finish(() => reject(e)));
-    worker.on('exit', (code) =>
-      finish(() => reject(new Error(`the tracking worker stopped unexpectedly (exit code ${code})`))),
-    );
-  });
 }
 
 /**
@@ -105,77 +72,100 @@ export function createTrackJob(deps: TrackJobDeps): JobKind {
       }
       return chunks;
     },
-    async runChunk({ project, shot, jobId, params, chunk, previousOutput, signal, onFrames }) {
-      const p = trackParams(params);
-      const scratch = project.paths.jobScratch(jobId);
-      mkdirSync(scratch, { recursive: true });
-      const last = chunk.start + chunk.count >= shot.frameCount;
-      const tracksOut = project.paths.tracks(shot.id, p.method);
-      if (last) mkdirSync(join(tracksOut, '..'), { recursive: true });
-      const modelPath = p.method === 'xfeat' ? deps.xfeatModel() : null;
-      if (p.method === 'xfeat' && !modelPath) {
-        throw new Error(
-          'the XFeat model was removed while tracking; install it again in Models, then resume',
-        );
-      }
-      const stateOut = join(scratch, `state-${String(chunk.index).padStart(5, '0')}.bin`);
-      const done = await runWorker(
-        {
-          facts: shotMedia(project, shot),
-          method: p.method,
-          start: chunk.start,
-          count: chunk.count,
-          analysisWidth: p.analysisWidth,
-          analysisHeight: p.analysisHeight,
-          state: previousOutput ? new Uint8Array(readFileSync(previousOutput)) : null,
-          stateOut,
-          tracksOut: last ? tracksOut : null,
-          modelPath,
-        },
-        signal,
-        onFrames,
-      );
-      if (done.provider) deps.recordProvider(done.provider);
-      if (last) {
-        await writeFileAtomic(
-          join(scratch, 'result.json'),
-          new TextEncoder().encode(JSON.stringify({ provider: done.provider, stats: done.stats })),
-        );
-      }
-      return stateOut;
-    },
-    async finish({ project, shot, jobId, params }) {
-      const p = trackParams(params);
-      const file = project.paths.tracks(shot.id, p.method);
-      const scratch = project.paths.jobScratch(jobId);
-      const resultFile = join(scratch, 'result.json');
-      if (!existsSync(file) || !existsSync(resultFile)) {
-        throw new Error(
-          'the tracks of the last chunk are missing from the cache; resume the job to track it again',
-        );
-      }
-      const header = await readTrackFileHeader(file);
-      const result = JSON.parse(readFileSync(resultFile, 'utf8')) as {
-        provider: string | null;
-        stats: Record<string, unknown>;
-      };
-      project.tracks.put({
-        shotId: shot.id,
-        method: p.method,
-        file: relative(project.dir, file),
-        width: header.width,
-        height: header.height,
-        numFrames: header.numFrames,
-        numTracks: header.numTracks,
-        analysisWidth: p.analysisWidth,
-        provider: result.provider,
-        sourceFingerprint: shot.fingerprint,
-        stats: result.stats,
-        createdAt: new Date().toISOString(),
-      });
-      rmSync(scratch, { recursive: true, force: true });
-      const by = result.provider ? `${LABEL[p.method]} on ${result.provider}` : LABEL[p.method];
-      return `${header.numTracks.toLocaleString('en-US')} tracks · ${by}`;
-    },
+    runChunk: (ctx) => trackChunk(deps, { ...ctx, scratch: ctx.project.paths.jobScratch(ctx.jobId) }),
+    finish: (ctx) => finishTracks({ ...ctx, scratch: ctx.project.paths.jobScratch(ctx.jobId) }),
   };
+}
+
+/** One chunk of tracking (also used by "Analyze shot", with its own scratch folder). */
+export async function trackChunk(
+  deps: TrackJobDeps,
+  {
+    project,
+    shot,
+    params,
+    chunk,
+    previousOutput,
+    signal,
+    onFrames,
+    scratch,
+  }: ChunkContext & { scratch: string },
+): Promise<string> {
+  const p = trackParams(params);
+  mkdirSync(scratch, { recursive: true });
+  const last = chunk.start + chunk.count >= shot.frameCount;
+  const tracksOut = project.paths.tracks(shot.id, p.method);
+  if (last) mkdirSync(join(tracksOut, '..'), { recursive: true });
+  const modelPath = p.method === 'xfeat' ? deps.xfeatModel() : null;
+  if (p.method === 'xfeat' && !modelPath) {
+    throw new Error('the XFeat model was removed while tracking; install it again in Models, then resume');
+  }
+  const stateOut = join(scratch, `state-${String(chunk.index).padStart(5, '0')}.bin`);
+  const done = await runWorker<
+    Extract<TrackWorkerMessage, { type: 'progress' }>,
+    Extract<TrackWorkerMessage, { type: 'done' }>
+  >(
+    'track',
+    {
+      facts: shotMedia(project, shot),
+      method: p.method,
+      start: chunk.start,
+      count: chunk.count,
+      analysisWidth: p.analysisWidth,
+      analysisHeight: p.analysisHeight,
+      state: previousOutput ? new Uint8Array(readFileSync(previousOutput)) : null,
+      stateOut,
+      tracksOut: last ? tracksOut : null,
+      modelPath,
+    },
+    signal,
+    (m) => onFrames(m.frames),
+  );
+  if (done.provider) deps.recordProvider(done.provider);
+  if (last) {
+    await writeFileAtomic(
+      join(scratch, 'result.json'),
+      new TextEncoder().encode(JSON.stringify({ provider: done.provider, stats: done.stats })),
+    );
+  }
+  return stateOut;
+}
+
+/** Indexes the finished tracks of a shot; returns the closing message. Safe to run again. */
+export async function finishTracks({
+  project,
+  shot,
+  params,
+  scratch,
+}: Pick<FinishContext, 'project' | 'shot' | 'params'> & { scratch: string }): Promise<string> {
+  const p = trackParams(params);
+  const file = project.paths.tracks(shot.id, p.method);
+  const resultFile = join(scratch, 'result.json');
+  if (!existsSync(file) || !existsSync(resultFile)) {
+    throw new Error(
+      'the tracks of the last chunk are missing from the cache; resume the job to track it again',
+    );
+  }
+  const header = await readTrackFileHeader(file);
+  const result = JSON.parse(readFileSync(resultFile, 'utf8')) as {
+    provider: string | null;
+    stats: Record<string, unknown>;
+  };
+  project.tracks.put({
+    shotId: shot.id,
+    method: p.method,
+    file: relative(project.dir, file),
+    width: header.width,
+    height: header.height,
+    numFrames: header.numFrames,
+    numTracks: header.numTracks,
+    analysisWidth: p.analysisWidth,
+    provider: result.provider,
+    sourceFingerprint: shot.fingerprint,
+    stats: result.stats,
+    createdAt: new Date().toISOString(),
+  });
+  rmSync(scratch, { recursive: true, force: true });
+  const by = result.provider ? `${LABEL[p.method]} on ${result.provider}` : LABEL[p.method];
+  return `${header.numTracks.toLocaleString('en-US')} tracks · ${by}`;
 }

@@ -13,7 +13,7 @@ import { PROJECT_EXTENSION } from '../store';
 import type { AppCore } from './core';
 import { importShots, requireDirectory } from './import-shots';
 import { attachmentsOf, commitEdit, editState, redo, undo, updateShot } from './shot-edits';
-import { exportShotCamera, importShotCamera } from './shot-camera';
+import { exportShotCamera, importShotCamera, shotCameraTrack } from './shot-camera';
 import { relativeMediaPath, toApiShot } from './shot-media';
 import { createModelHandlers } from './handlers-models';
 
@@ -164,6 +164,21 @@ export function createHandlers(core: AppCore): Handlers {
       const out = resolve(path);
       requireDirectory(dirname(out), 'the folder to export into');
       return { path: out, frames: exportShotCamera(project, shot, format, out, worldUp) };
+    },
+    async 'shots.cameraPath'({ shotId }) {
+      const { project, shot } = shotOr404(shotId);
+      const track = shotCameraTrack(project, shot.id);
+      if (!track) return null;
+      return {
+        width: shot.width,
+        height: shot.height,
+        frames: track.frames.map(({ camera: c }) => ({
+          C: [c.C[0], c.C[1], c.C[2]] as [number, number, number],
+          q: [c.q[0], c.q[1], c.q[2], c.q[3]] as [number, number, number, number],
+          fx: c.intrinsics.fx,
+          fy: c.intrinsics.fy,
+        })),
+      };
     },
     async 'shots.remove'({ shotId }) {
       const { project, shot } = shotOr404(shotId);

@@ -1,7 +1,16 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { encodeFrameBatch, encodeTrackWindow, parseMediaRoute } from '../../src-shared/api/media-routes';
+import {
+  encodeCloud,
+  encodeDepthFrame,
+  encodeFrameBatch,
+  encodeTrackWindow,
+  parseMediaRoute,
+} from '../../src-shared/api/media-routes';
+import { readFile } from 'node:fs/promises';
+import { decodeFloat16, float16FromBytesLE } from '../analysis/depth';
+import { readPoints } from '../analysis/point-file';
 import { readTrackFrameRange } from '../analysis/tracking';
 import { decodeFrameBatch, decodeFrameImage } from '../media';
 import type { AppCore } from './core';
@@ -106,6 +115,47 @@ export function createMediaHandler(core: AppCore): MediaHandler {
           return fileResponse(project.paths.filmstrip(shot.id), 'image/jpeg', request);
         case 'proxy':
           return fileResponse(project.paths.proxy(shot.id), 'video/mp4', request);
+        case 'depth': {
+          const d = project.analysis.depth(shot.id);
+          const file = project.paths.depthFrame(shot.id, route.frame);
+          if (!d || route.frame >= d.frames || !existsSync(file))
+            return new Response('no depth yet', { status: 404 });
+          const depth = decodeFloat16(float16FromBytesLE(new Uint8Array(await readFile(file))));
+          const body = encodeDepthFrame(
+            { width: d.width, height: d.height, frame: route.frame, near: d.near, far: d.far },
+            depth,
+          );
+          return new Response(body as Uint8Array<ArrayBuffer>, {
+            headers: { ...CACHE_HEADERS, 'Content-Type': 'application/octet-stream' },
+          });
+        }
+        case 'cloud': {
+          const sparseFile = project.paths.sparsePoints(shot.id);
+          const denseFile = project.paths.densePoints(shot.id);
+          const parts = await Promise.all(
+            [sparseFile, denseFile].map((f) => (existsSync(f) ? readPoints(f) : null)),
+          );
+          const [sparse, dense] = parts;
+          if (!sparse && !dense) return new Response('no point cloud yet', { status: 404 });
+          const ns = sparse ? sparse.xyz.length / 3 : 0;
+          const nd = dense ? dense.xyz.length / 3 : 0;
+          const xyz = new Float32Array(3 * (ns + nd));
+          const rgb = new Uint8Array(3 * (ns + nd));
+          if (sparse) {
+            xyz.set(sparse.xyz);
+            rgb.set(sparse.rgb);
+          }
+          if (dense) {
+            xyz.set(dense.xyz, 3 * ns);
+            rgb.set(dense.rgb, 3 * ns);
+          }
+          return new Response(
+            encodeCloud({ count: ns + nd, sparse: ns }, xyz, rgb) as Uint8Array<ArrayBuffer>,
+            {
+              headers: { ...CACHE_HEADERS, 'Content-Type': 'application/octet-stream' },
+            },
+          );
+        }
         case 'tracks': {
           const rec = project.tracks.get(shot.id, route.method);
           if (!rec) return new Response('no tracks yet', { status: 404 });

@@ -101,6 +101,14 @@ export function toApiShot(project: Project, s: ShotRecord): Shot {
       createdAt: t.createdAt,
     })),
     camera: cameraSummary(project, s.id),
+    analysis: project.analysis.stages(s.id).map((r) => ({
+      stage: r.stage,
+      status: r.status,
+      seconds: r.seconds,
+      message: r.message,
+      finishedAt: r.finishedAt,
+    })),
+    depth: project.analysis.depth(s.id) ?? null,
     importedAt: s.importedAt,
   };
 }

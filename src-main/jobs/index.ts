@@ -8,8 +8,9 @@ import { thumbnailsJob } from './thumbnails-job';
 import type { JobKind } from './kinds';
 
 import { createTrackJob, type TrackJobDeps } from '../analysis/track-job';
+import { createAnalyzeJob } from '../analysis/analyze-job';
 
 /** Every job type the app runs; some need services of the app (the model manager). */
 export function createJobKinds(deps: TrackJobDeps): JobKind[] {
-  return [thumbnailsJob, proxyJob, createTrackJob(deps)];
+  return [thumbnailsJob, proxyJob, createTrackJob(deps), createAnalyzeJob(deps)];
 }

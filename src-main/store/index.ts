@@ -6,3 +6,4 @@ export type { JobRecord, JobChunk } from './jobs';
 export type { JournalEntry } from './journal';
 export type { TrackRecord, TrackMethod } from './tracks';
 export type { ShotCameraRecord } from './cameras';
+export type { StageRecord, DepthFrameStats } from './analysis';

@@ -140,6 +140,50 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'analysis stages, depth of shots',
+    up(db) {
+      db.exec(`
+        -- The last run of each stage of "Analyze shot": what it was computed from (input_hash), so an
+        -- unchanged stage is reused rather than recomputed.
+        CREATE TABLE analysis_stages (
+          shot_id      INTEGER NOT NULL REFERENCES shots(id) ON DELETE CASCADE,
+          stage        TEXT NOT NULL CHECK (stage IN ('tracks', 'camera', 'depth', 'tracks3d')),
+          status       TEXT NOT NULL CHECK (status IN ('done', 'reused', 'failed')),
+          input_hash   TEXT NOT NULL,
+          output_hash  TEXT,
+          seconds      REAL NOT NULL,
+          message      TEXT,
+          finished_at  TEXT NOT NULL,
+          PRIMARY KEY (shot_id, stage)
+        ) STRICT;
+
+        -- Per-frame depth maps live in cache/depth/<shot>/ (float16); their statistics live here.
+        CREATE TABLE shot_depth (
+          shot_id         INTEGER PRIMARY KEY REFERENCES shots(id) ON DELETE CASCADE,
+          method          TEXT NOT NULL,
+          width           INTEGER NOT NULL,
+          height          INTEGER NOT NULL,
+          frames          INTEGER NOT NULL,
+          near            REAL NOT NULL,
+          far             REAL NOT NULL,
+          valid_fraction  REAL NOT NULL,
+          created_at      TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE depth_frames (
+          shot_id         INTEGER NOT NULL REFERENCES shots(id) ON DELETE CASCADE,
+          frame           INTEGER NOT NULL,
+          median          REAL NOT NULL,
+          p5              REAL NOT NULL,
+          p95             REAL NOT NULL,
+          valid_fraction  REAL NOT NULL,
+          PRIMARY KEY (shot_id, frame)
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

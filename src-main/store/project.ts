@@ -9,6 +9,7 @@ import { migrate, SCHEMA_VERSION } from './migrations';
 import { ShotRepository } from './shots';
 import { TrackRepository } from './tracks';
 import { ShotCameraRepository } from './cameras';
+import { AnalysisRepository } from './analysis';
 
 export const PROJECT_EXTENSION = '.reshoot';
 const DB_FILE = 'project.db';
@@ -29,6 +30,14 @@ export interface ProjectPaths {
   tracks(shotId: number, method: string): string;
   /** Scratch space a job keeps between its chunks (removed when the job finishes). */
   jobScratch(jobId: number): string;
+  /** Depth maps of a shot: `cache/depth/<id>/frame_00000.f16` (float16 planar z, 0 = invalid). */
+  depthFrame(shotId: number, frame: number): string;
+  /** The solver's sparse point cloud of a shot. */
+  sparsePoints(shotId: number): string;
+  /** Points back-projected from the shot's depth (a few frames, subsampled), coloured by the frames. */
+  densePoints(shotId: number): string;
+  /** 3D tracks of a shot (2D tracks lifted with depth and cameras). */
+  tracks3d(shotId: number): string;
 }
 
 export function projectPaths(dir: string): ProjectPaths {
@@ -45,6 +54,11 @@ export function projectPaths(dir: string): ProjectPaths {
     proxySegments: (id) => join(cache, 'proxies', `${id}.segments`),
     tracks: (id, method) => join(cache, 'tracks', `${id}.${method}.rstk`),
     jobScratch: (jobId) => join(cache, 'jobs', String(jobId)),
+    depthFrame: (id, frame) =>
+      join(cache, 'depth', String(id), `frame_${String(frame).padStart(5, '0')}.f16`),
+    sparsePoints: (id) => join(cache, 'points', `${id}.sparse.bin`),
+    densePoints: (id) => join(cache, 'points', `${id}.dense.bin`),
+    tracks3d: (id) => join(cache, 'tracks3d', `${id}.bin`),
   };
 }
 
@@ -94,6 +108,7 @@ export class Project {
   readonly journal: UndoJournal<unknown>;
   readonly tracks: TrackRepository;
   readonly cameras: ShotCameraRepository;
+  readonly analysis: AnalysisRepository;
   readonly paths: ProjectPaths;
   private closed = false;
 
@@ -109,6 +124,7 @@ export class Project {
     this.journal = new UndoJournal(db);
     this.tracks = new TrackRepository(db);
     this.cameras = new ShotCameraRepository(db);
+    this.analysis = new AnalysisRepository(db);
   }
 
   get dir(): string {

@@ -69,6 +69,34 @@ export const ShotCameraSchema = z.strictObject({
 });
 export type ShotCamera = z.infer<typeof ShotCameraSchema>;
 
+export const ANALYSIS_STAGES = ['tracks', 'camera', 'depth', 'tracks3d'] as const;
+export const AnalysisStageSchema = z.enum(ANALYSIS_STAGES);
+export type AnalysisStage = z.infer<typeof AnalysisStageSchema>;
+
+/** How one stage of "Analyze shot" went the last time it ran. */
+export const StageReportSchema = z.strictObject({
+  stage: AnalysisStageSchema,
+  /** done: computed now; reused: its inputs had not changed; failed: see message (later stages wait). */
+  status: z.enum(['done', 'reused', 'failed']),
+  seconds: z.number(),
+  message: z.string().nullable(),
+  finishedAt: z.string(),
+});
+export type StageReport = z.infer<typeof StageReportSchema>;
+
+/** The per-frame depth of a shot (served by the media route 'depth'). */
+export const ShotDepthSchema = z.strictObject({
+  method: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  frames: z.number().int(),
+  /** Shot-wide 5th/95th percentile of valid depth: the range of the false-colour legend. */
+  near: z.number(),
+  far: z.number(),
+  validFraction: z.number(),
+});
+export type ShotDepth = z.infer<typeof ShotDepthSchema>;
+
 export const ShotSchema = z.strictObject({
   id: Id,
   name: z.string(),
@@ -97,6 +125,8 @@ export const ShotSchema = z.strictObject({
   hasProxy: z.boolean(),
   tracks: z.array(ShotTracksSchema),
   camera: ShotCameraSchema.nullable(),
+  analysis: z.array(StageReportSchema),
+  depth: ShotDepthSchema.nullable(),
   importedAt: z.string(),
 });
 export type Shot = z.infer<typeof ShotSchema>;
@@ -118,7 +148,7 @@ export const RecentProjectSchema = z.strictObject({
 });
 export type RecentProject = z.infer<typeof RecentProjectSchema>;
 
-export const JOB_TYPES = ['thumbnails', 'proxy', 'track'] as const;
+export const JOB_TYPES = ['thumbnails', 'proxy', 'track', 'analyze'] as const;
 export const JobTypeSchema = z.enum(JOB_TYPES);
 export type JobType = z.infer<typeof JobTypeSchema>;
 
@@ -336,6 +366,25 @@ export const contract = {
     }),
     z.strictObject({ path: z.string(), frames: z.number().int() }),
     "Write the shot's source camera as cameras.json, Nuke .chan, USD or COLMAP text.",
+  ),
+  'shots.cameraPath': method(
+    z.strictObject({ shotId: Id }),
+    z
+      .strictObject({
+        width: z.number().int(),
+        height: z.number().int(),
+        /** Per frame: centre C (world), rotation R_wc as a unit quaternion [w,x,y,z], focal fx, fy (px). */
+        frames: z.array(
+          z.strictObject({
+            C: z.tuple([z.number(), z.number(), z.number()]),
+            q: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+            fx: z.number(),
+            fy: z.number(),
+          }),
+        ),
+      })
+      .nullable(),
+    "The shot's source camera path for the 3D view (OpenCV axes: x right, y down, z forward).",
   ),
   'shots.remove': method(
     z.strictObject({ shotId: Id }),

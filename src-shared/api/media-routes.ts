@@ -12,7 +12,9 @@ export type MediaRoute =
   | { kind: 'frame'; shotId: number; frame: number; width: number | null }
   | { kind: 'frames'; shotId: number; start: number; count: number; width: number | null }
   | { kind: 'proxy'; shotId: number }
-  | { kind: 'tracks'; shotId: number; method: 'klt' | 'xfeat'; start: number; count: number };
+  | { kind: 'tracks'; shotId: number; method: 'klt' | 'xfeat'; start: number; count: number }
+  | { kind: 'depth'; shotId: number; frame: number }
+  | { kind: 'cloud'; shotId: number };
 
 export const MAX_BATCH_FRAMES = 48;
 /** Frames of tracks per request: enough for trails around the playhead and prefetch. */
@@ -42,6 +44,12 @@ export function mediaUrl(base: string, route: MediaRoute, cacheKey?: string): st
       break;
     case 'proxy':
       path = `proxy/${route.shotId}.mp4`;
+      break;
+    case 'depth':
+      path = `depth/${route.shotId}/${route.frame}.bin`;
+      break;
+    case 'cloud':
+      path = `cloud/${route.shotId}.bin`;
       break;
     case 'tracks':
       path = `tracks/${route.shotId}/${route.method}`;
@@ -84,6 +92,17 @@ export function parseMediaRoute(pathname: string, search: URLSearchParams): Medi
     const m = /^(\d{1,9})\.jpg$/.exec(b ?? '');
     const frame = m ? intParam(m[1], 0, 1e9) : null;
     return shotId && frame !== null ? { kind, shotId, frame, width } : null;
+  }
+  if (parts.length === 3 && kind === 'depth') {
+    const shotId = intParam(a, 1, 1e9);
+    const m = /^(\d{1,9})\.bin$/.exec(b ?? '');
+    const frame = m ? intParam(m[1], 0, 1e9) : null;
+    return shotId && frame !== null ? { kind, shotId, frame } : null;
+  }
+  if (parts.length === 2 && kind === 'cloud') {
+    const m = /^(\d{1,9})\.bin$/.exec(a ?? '');
+    const shotId = m ? intParam(m[1], 1, 1e9) : null;
+    return shotId ? { kind, shotId } : null;
   }
   if (parts.length === 3 && kind === 'tracks' && (b === 'klt' || b === 'xfeat')) {
     const shotId = intParam(a, 1, 1e9);
@@ -193,5 +212,71 @@ export function decodeTrackWindow(buf: ArrayBuffer): TrackWindow {
     ...header,
     xy: new Float32Array(buf.slice(xyOffset, xyOffset + 8 * n)),
     visible: new Uint8Array(buf, xyOffset + 8 * n, n),
+  };
+}
+
+/**
+ * A depth frame (route 'depth'): 4-byte LE header length, JSON header, then width·height float32 LE
+ * planar z in the shot's gauge (0 = invalid), row-major, top row first.
+ */
+export interface DepthFrameHeader {
+  width: number;
+  height: number;
+  frame: number;
+  near: number;
+  far: number;
+}
+
+/**
+ * A point cloud (route 'cloud'): 4-byte LE header length, JSON header { count, sparse }, then count·3
+ * float32 LE xyz (world, OpenCV axes), then count·3 uint8 RGB.
+ */
+export interface CloudHeader {
+  count: number;
+  /** How many of the points (the first ones) are the solver's sparse points; the rest come from depth. */
+  sparse: number;
+}
+
+function withHeader(header: object, payloads: ArrayBufferView[]): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const pad = (4 - ((4 + json.length) % 4)) % 4;
+  const total = payloads.reduce((n, p) => n + p.byteLength, 4 + json.length + pad);
+  const out = new Uint8Array(total);
+  new DataView(out.buffer).setUint32(0, json.length + pad, true);
+  out.set(json, 4);
+  out.fill(0x20, 4 + json.length, 4 + json.length + pad);
+  let p = 4 + json.length + pad;
+  for (const v of payloads) {
+    out.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), p);
+    p += v.byteLength;
+  }
+  return out;
+}
+
+function readHeader<H>(buf: ArrayBuffer): { header: H; offset: number } {
+  const n = new DataView(buf).getUint32(0, true);
+  return { header: JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, n))) as H, offset: 4 + n };
+}
+
+export function encodeDepthFrame(h: DepthFrameHeader, depth: Float32Array): Uint8Array {
+  return withHeader(h, [depth]);
+}
+
+export function decodeDepthFrame(buf: ArrayBuffer): DepthFrameHeader & { depth: Float32Array } {
+  const { header, offset } = readHeader<DepthFrameHeader>(buf);
+  return { ...header, depth: new Float32Array(buf.slice(offset, offset + 4 * header.width * header.height)) };
+}
+
+export function encodeCloud(h: CloudHeader, xyz: Float32Array, rgb: Uint8Array): Uint8Array {
+  return withHeader(h, [xyz, rgb]);
+}
+
+export function decodeCloud(buf: ArrayBuffer): CloudHeader & { xyz: Float32Array; rgb: Uint8Array } {
+  const { header, offset } = readHeader<CloudHeader>(buf);
+  const xyzBytes = 12 * header.count;
+  return {
+    ...header,
+    xyz: new Float32Array(buf.slice(offset, offset + xyzBytes)),
+    rgb: new Uint8Array(buf, offset + xyzBytes, 3 * header.count),
   };
 }

@@ -46,10 +46,20 @@ export interface BundleReport {
 }
 
 function projectResidual(
-  R: Float64Array, t: Float64Array, X: Float64Array, f: number, c: number, p: number, ox: number, oy: number, out: Float64Array,
+  R: Float64Array,
+  t: Float64Array,
+  X: Float64Array,
+  f: number,
+  c: number,
+  p: number,
+  ox: number,
+  oy: number,
+  out: Float64Array,
 ): boolean {
   const r = 9 * c;
-  const px = X[3 * p]!, py = X[3 * p + 1]!, pz = X[3 * p + 2]!;
+  const px = X[3 * p]!,
+    py = X[3 * p + 1]!,
+    pz = X[3 * p + 2]!;
   const Zc = R[r + 6]! * px + R[r + 7]! * py + R[r + 8]! * pz + t[3 * c + 2]!;
   if (!(Zc > 1e-9)) return false;
   const Xc = R[r]! * px + R[r + 1]! * py + R[r + 2]! * pz + t[3 * c]!;
@@ -60,7 +70,13 @@ function projectResidual(
 }
 
 /** Robust cost Σρ(‖e‖) (Huber) and plain squared error sum over used observations. */
-export function bundleCost(P: BundleProblem, R = P.R, t = P.t, X = P.X, f = P.focal): { cost: number; sq: number; n: number } {
+export function bundleCost(
+  P: BundleProblem,
+  R = P.R,
+  t = P.t,
+  X = P.X,
+  f = P.focal,
+): { cost: number; sq: number; n: number } {
   const d = P.huberPx ?? 1;
   const e = new Float64Array(2);
   let cost = 0;
@@ -97,7 +113,8 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
   const ptCount = new Int32Array(P.numPoints + 1);
   for (let o = 0; o < nObs; o++) {
     if (P.obsUse && !P.obsUse[o]) continue;
-    const c = P.obsCam[o]!, p = P.obsPt[o]!;
+    const c = P.obsCam[o]!,
+      p = P.obsPt[o]!;
     if (!P.camVar[c] && !P.ptVar[p] && !optF) continue;
     used[o] = 1;
     ptCount[p + 1] = ptCount[p + 1]! + 1;
@@ -121,7 +138,6 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
   const rhs = new Float64Array(nr);
   const Y = new Float64Array(18 * nObs); // W·V⁻¹ per obs (6×3)
   const Yf = new Float64Array(3);
-  const e = new Float64Array(2);
 
   let lambda = 1e-4;
   let cur = bundleCost(P).cost;
@@ -146,34 +162,52 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
     const Wfp = new Float64Array(3 * P.numPoints);
     for (let o = 0; o < nObs; o++) {
       if (!used[o]) continue;
-      const c = P.obsCam[o]!, p = P.obsPt[o]!;
+      const c = P.obsCam[o]!,
+        p = P.obsPt[o]!;
       const r = 9 * c;
       const R = P.R;
-      const px = P.X[3 * p]!, py = P.X[3 * p + 1]!, pz = P.X[3 * p + 2]!;
+      const px = P.X[3 * p]!,
+        py = P.X[3 * p + 1]!,
+        pz = P.X[3 * p + 2]!;
       const rx = R[r]! * px + R[r + 1]! * py + R[r + 2]! * pz;
       const ry = R[r + 3]! * px + R[r + 4]! * py + R[r + 5]! * pz;
       const rz = R[r + 6]! * px + R[r + 7]! * py + R[r + 8]! * pz;
-      const Xc = rx + P.t[3 * c]!, Yc = ry + P.t[3 * c + 1]!, Zc = rz + P.t[3 * c + 2]!;
+      const Xc = rx + P.t[3 * c]!,
+        Yc = ry + P.t[3 * c + 1]!,
+        Zc = rz + P.t[3 * c + 2]!;
       if (!(Zc > 1e-9)) {
         wts[o] = 0;
         continue;
       }
       const iz = 1 / Zc;
-      const x = Xc * iz, y = Yc * iz;
+      const x = Xc * iz,
+        y = Yc * iz;
       const f = P.focal;
-      const ex = f * x - P.obsXY[2 * o]!, ey = f * y - P.obsXY[2 * o + 1]!;
+      const ex = f * x - P.obsXY[2 * o]!,
+        ey = f * y - P.obsXY[2 * o + 1]!;
       res[2 * o] = ex;
       res[2 * o + 1] = ey;
       const nrm = Math.hypot(ex, ey);
       const w = nrm <= huber ? 1 : huber / nrm;
       wts[o] = w;
-      const du0 = f * iz, du2 = -f * x * iz, dv1 = f * iz, dv2 = -f * y * iz;
+      const du0 = f * iz,
+        du2 = -f * x * iz,
+        dv1 = f * iz,
+        dv2 = -f * y * iz;
       const J = 12 * o;
       // camera: dXc/dω = −[RX]×, dXc/dt = I
-      Jc[J] = du2 * ry; Jc[J + 1] = du0 * rz - du2 * rx; Jc[J + 2] = -du0 * ry;
-      Jc[J + 3] = du0; Jc[J + 4] = 0; Jc[J + 5] = du2;
-      Jc[J + 6] = -dv1 * rz + dv2 * ry; Jc[J + 7] = -dv2 * rx; Jc[J + 8] = dv1 * rx;
-      Jc[J + 9] = 0; Jc[J + 10] = dv1; Jc[J + 11] = dv2;
+      Jc[J] = du2 * ry;
+      Jc[J + 1] = du0 * rz - du2 * rx;
+      Jc[J + 2] = -du0 * ry;
+      Jc[J + 3] = du0;
+      Jc[J + 4] = 0;
+      Jc[J + 5] = du2;
+      Jc[J + 6] = -dv1 * rz + dv2 * ry;
+      Jc[J + 7] = -dv2 * rx;
+      Jc[J + 8] = dv1 * rx;
+      Jc[J + 9] = 0;
+      Jc[J + 10] = dv1;
+      Jc[J + 11] = dv2;
       // point: d/dX = (d/dXc)·R
       const K = 6 * o;
       for (let j = 0; j < 3; j++) {
@@ -186,11 +220,15 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
       if (k >= 0) {
         const B = 36 * k;
         for (let a = 0; a < 6; a++) {
-          const ja = Jc[J + a]!, jb = Jc[J + 6 + a]!;
+          const ja = Jc[J + a]!,
+            jb = Jc[J + 6 + a]!;
           gc[6 * k + a] = gc[6 * k + a]! + w * (ja * ex + jb * ey);
-          for (let b = a; b < 6; b++) U[B + a * 6 + b] = U[B + a * 6 + b]! + w * (ja * Jc[J + b]! + jb * Jc[J + 6 + b]!);
+          for (let b = a; b < 6; b++)
+            U[B + a * 6 + b] = U[B + a * 6 + b]! + w * (ja * Jc[J + b]! + jb * Jc[J + 6 + b]!);
         }
-        if (optF) for (let a = 0; a < 6; a++) Ufc[6 * k + a] = Ufc[6 * k + a]! + w * (Jc[J + a]! * x + Jc[J + 6 + a]! * y);
+        if (optF)
+          for (let a = 0; a < 6; a++)
+            Ufc[6 * k + a] = Ufc[6 * k + a]! + w * (Jc[J + a]! * x + Jc[J + 6 + a]! * y);
       }
       if (optF) {
         Uff += w * (x * x + y * y);
@@ -199,9 +237,11 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
       if (P.ptVar[p]) {
         const Q = 9 * p;
         for (let a = 0; a < 3; a++) {
-          const ja = Jp[K + a]!, jb = Jp[K + 3 + a]!;
+          const ja = Jp[K + a]!,
+            jb = Jp[K + 3 + a]!;
           gp[3 * p + a] = gp[3 * p + a]! + w * (ja * ex + jb * ey);
-          for (let b = a; b < 3; b++) V[Q + a * 3 + b] = V[Q + a * 3 + b]! + w * (ja * Jp[K + b]! + jb * Jp[K + 3 + b]!);
+          for (let b = a; b < 3; b++)
+            V[Q + a * 3 + b] = V[Q + a * 3 + b]! + w * (ja * Jp[K + b]! + jb * Jp[K + 3 + b]!);
           if (optF) Wfp[3 * p + a] = Wfp[3 * p + a]! + w * (x * ja + y * jb);
         }
       }
@@ -224,39 +264,66 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
       for (let j = 0; j < nr; j++) rhs[j] = -gc[j]!;
       for (let p = 0; p < P.numPoints; p++) {
         if (!P.ptVar[p]) continue;
-        const o0 = ptCount[p]!, o1 = ptCount[p + 1]!;
+        const o0 = ptCount[p]!,
+          o1 = ptCount[p + 1]!;
         if (o1 === o0) continue;
         const Q = 9 * p;
         // V⁻¹ (damped)
-        const a00 = V[Q]! * (1 + lambda) + 1e-12, a01 = V[Q + 1]!, a02 = V[Q + 2]!;
-        const a11 = V[Q + 4]! * (1 + lambda) + 1e-12, a12 = V[Q + 5]!, a22 = V[Q + 8]! * (1 + lambda) + 1e-12;
-        const c00 = a11 * a22 - a12 * a12, c01 = a02 * a12 - a01 * a22, c02 = a01 * a12 - a02 * a11;
+        const a00 = V[Q]! * (1 + lambda) + 1e-12,
+          a01 = V[Q + 1]!,
+          a02 = V[Q + 2]!;
+        const a11 = V[Q + 4]! * (1 + lambda) + 1e-12,
+          a12 = V[Q + 5]!,
+          a22 = V[Q + 8]! * (1 + lambda) + 1e-12;
+        const c00 = a11 * a22 - a12 * a12,
+          c01 = a02 * a12 - a01 * a22,
+          c02 = a01 * a12 - a02 * a11;
         const det = a00 * c00 + a01 * c01 + a02 * c02;
         const id = 1 / det;
-        const c11 = a00 * a22 - a02 * a02, c12 = a01 * a02 - a00 * a12, c22 = a00 * a11 - a01 * a01;
-        Vinv[Q] = c00 * id; Vinv[Q + 1] = c01 * id; Vinv[Q + 2] = c02 * id;
-        Vinv[Q + 3] = c01 * id; Vinv[Q + 4] = c11 * id; Vinv[Q + 5] = c12 * id;
-        Vinv[Q + 6] = c02 * id; Vinv[Q + 7] = c12 * id; Vinv[Q + 8] = c22 * id;
-        const g0 = gp[3 * p]!, g1 = gp[3 * p + 1]!, g2 = gp[3 * p + 2]!;
+        const c11 = a00 * a22 - a02 * a02,
+          c12 = a01 * a02 - a00 * a12,
+          c22 = a00 * a11 - a01 * a01;
+        Vinv[Q] = c00 * id;
+        Vinv[Q + 1] = c01 * id;
+        Vinv[Q + 2] = c02 * id;
+        Vinv[Q + 3] = c01 * id;
+        Vinv[Q + 4] = c11 * id;
+        Vinv[Q + 5] = c12 * id;
+        Vinv[Q + 6] = c02 * id;
+        Vinv[Q + 7] = c12 * id;
+        Vinv[Q + 8] = c22 * id;
+        const g0 = gp[3 * p]!,
+          g1 = gp[3 * p + 1]!,
+          g2 = gp[3 * p + 2]!;
         // Y_o = W_o·V⁻¹ with W_o = w·Jcᵀ·Jp (6×3)
         for (let q = o0; q < o1; q++) {
           const o = ptObs[q]!;
           const k = camIdx[P.obsCam[o]!]!;
           if (k < 0) continue;
           const w = wts[o]!;
-          const J = 12 * o, K = 6 * o;
+          const J = 12 * o,
+            K = 6 * o;
           for (let a = 0; a < 6; a++) {
-            const ja = Jc[J + a]! * w, jb = Jc[J + 6 + a]! * w;
+            const ja = Jc[J + a]! * w,
+              jb = Jc[J + 6 + a]! * w;
             const W0 = ja * Jp[K]! + jb * Jp[K + 3]!;
             const W1 = ja * Jp[K + 1]! + jb * Jp[K + 4]!;
             const W2 = ja * Jp[K + 2]! + jb * Jp[K + 5]!;
-            for (let b = 0; b < 3; b++) Y[18 * o + 3 * a + b] = W0 * Vinv[Q + b]! + W1 * Vinv[Q + 3 + b]! + W2 * Vinv[Q + 6 + b]!;
-            rhs[6 * k + a] = rhs[6 * k + a]! + Y[18 * o + 3 * a]! * g0 + Y[18 * o + 3 * a + 1]! * g1 + Y[18 * o + 3 * a + 2]! * g2;
+            for (let b = 0; b < 3; b++)
+              Y[18 * o + 3 * a + b] = W0 * Vinv[Q + b]! + W1 * Vinv[Q + 3 + b]! + W2 * Vinv[Q + 6 + b]!;
+            rhs[6 * k + a] =
+              rhs[6 * k + a]! +
+              Y[18 * o + 3 * a]! * g0 +
+              Y[18 * o + 3 * a + 1]! * g1 +
+              Y[18 * o + 3 * a + 2]! * g2;
           }
         }
         if (optF) {
-          const w0 = Wfp[3 * p]!, w1 = Wfp[3 * p + 1]!, w2 = Wfp[3 * p + 2]!;
-          for (let b = 0; b < 3; b++) Yf[b] = w0 * Vinv[Q + b]! + w1 * Vinv[Q + 3 + b]! + w2 * Vinv[Q + 6 + b]!;
+          const w0 = Wfp[3 * p]!,
+            w1 = Wfp[3 * p + 1]!,
+            w2 = Wfp[3 * p + 2]!;
+          for (let b = 0; b < 3; b++)
+            Yf[b] = w0 * Vinv[Q + b]! + w1 * Vinv[Q + 3 + b]! + w2 * Vinv[Q + 6 + b]!;
           rhs[fi] = rhs[fi]! + Yf[0]! * g0 + Yf[1]! * g1 + Yf[2]! * g2;
           S[fi * nr + fi] = S[fi * nr + fi]! - (Yf[0]! * w0 + Yf[1]! * w1 + Yf[2]! * w2);
         }
@@ -266,10 +333,13 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
           if (ka < 0) continue;
           // with the focal row: S[ka, fi] −= Y_a·Wfpᵀ
           if (optF) {
-            const w0 = Wfp[3 * p]!, w1 = Wfp[3 * p + 1]!, w2 = Wfp[3 * p + 2]!;
+            const w0 = Wfp[3 * p]!,
+              w1 = Wfp[3 * p + 1]!,
+              w2 = Wfp[3 * p + 2]!;
             for (let a = 0; a < 6; a++) {
               const yo = 18 * oa + 3 * a;
-              S[(6 * ka + a) * nr + fi] = S[(6 * ka + a) * nr + fi]! - (Y[yo]! * w0 + Y[yo + 1]! * w1 + Y[yo + 2]! * w2);
+              S[(6 * ka + a) * nr + fi] =
+                S[(6 * ka + a) * nr + fi]! - (Y[yo]! * w0 + Y[yo + 1]! * w1 + Y[yo + 2]! * w2);
             }
           }
           for (let qb = o0; qb < o1; qb++) {
@@ -277,9 +347,11 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
             const kb = camIdx[P.obsCam[ob]!]!;
             if (kb < ka) continue;
             const wb = wts[ob]!;
-            const J = 12 * ob, K = 6 * ob;
+            const J = 12 * ob,
+              K = 6 * ob;
             for (let b = 0; b < 6; b++) {
-              const ja = Jc[J + b]! * wb, jb = Jc[J + 6 + b]! * wb;
+              const ja = Jc[J + b]! * wb,
+                jb = Jc[J + 6 + b]! * wb;
               const W0 = ja * Jp[K]! + jb * Jp[K + 3]!;
               const W1 = ja * Jp[K + 1]! + jb * Jp[K + 4]!;
               const W2 = ja * Jp[K + 2]! + jb * Jp[K + 5]!;
@@ -316,18 +388,23 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
       const df = optF ? dc[fi]! : 0;
       for (let p = 0; p < P.numPoints; p++) {
         if (!P.ptVar[p]) continue;
-        const o0 = ptCount[p]!, o1 = ptCount[p + 1]!;
+        const o0 = ptCount[p]!,
+          o1 = ptCount[p + 1]!;
         if (o1 === o0) continue;
         // δp = V⁻¹(−g_p − Σ W_oᵀ·δc − Wfpᵀ·δf)
-        let b0 = -gp[3 * p]!, b1 = -gp[3 * p + 1]!, b2 = -gp[3 * p + 2]!;
+        let b0 = -gp[3 * p]!,
+          b1 = -gp[3 * p + 1]!,
+          b2 = -gp[3 * p + 2]!;
         for (let q = o0; q < o1; q++) {
           const o = ptObs[q]!;
           const k = camIdx[P.obsCam[o]!]!;
           if (k < 0) continue;
           const w = wts[o]!;
-          const J = 12 * o, K = 6 * o;
+          const J = 12 * o,
+            K = 6 * o;
           // Jc·δc (2) then Jpᵀ·(…)
-          let s0 = 0, s1 = 0;
+          let s0 = 0,
+            s1 = 0;
           for (let a = 0; a < 6; a++) {
             s0 += Jc[J + a]! * dc[6 * k + a]!;
             s1 += Jc[J + 6 + a]! * dc[6 * k + a]!;

@@ -4,13 +4,39 @@
  * and a RANSAC estimator. Coordinates are normalised (K⁻¹·pixel); the convention is x₂ᵀ·E·x₁ = 0 with
  * E = [t]×R and X₂ = R·X₁ + t.
  */
-import { characteristicPolynomial, gaussSolve, realRoots, rightSingular, singularNullVector, svd3, det3 } from './linalg';
+import {
+  characteristicPolynomial,
+  gaussSolve,
+  realRoots,
+  rightSingular,
+  singularNullVector,
+  svd3,
+  det3,
+} from './linalg';
 import { Rng, ransacIterations } from './random';
 
 // Monomials of degree ≤ 3 in (x, y, z): the 10 cubics first (ordered for the action of x), then the basis.
 const MONOS: [number, number, number][] = [
-  [3, 0, 0], [2, 1, 0], [1, 2, 0], [2, 0, 1], [1, 1, 1], [1, 0, 2], [0, 3, 0], [0, 2, 1], [0, 1, 2], [0, 0, 3],
-  [2, 0, 0], [1, 1, 0], [0, 2, 0], [1, 0, 1], [0, 1, 1], [0, 0, 2], [1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0],
+  [3, 0, 0],
+  [2, 1, 0],
+  [1, 2, 0],
+  [2, 0, 1],
+  [1, 1, 1],
+  [1, 0, 2],
+  [0, 3, 0],
+  [0, 2, 1],
+  [0, 1, 2],
+  [0, 0, 3],
+  [2, 0, 0],
+  [1, 1, 0],
+  [0, 2, 0],
+  [1, 0, 1],
+  [0, 1, 1],
+  [0, 0, 2],
+  [1, 0, 0],
+  [0, 1, 0],
+  [0, 0, 1],
+  [0, 0, 0],
 ];
 const NM = 20;
 const monoIndex = new Map<number, number>();
@@ -50,11 +76,17 @@ function pmul(a: Float64Array, b: Float64Array, out: Float64Array, sign = 1): vo
 export function fivePoint(x1: ArrayLike<number>, x2: ArrayLike<number>): Float64Array[] {
   const Q = new Float64Array(5 * 9);
   for (let i = 0; i < 5; i++) {
-    const a = x1[2 * i]!, b = x1[2 * i + 1]!, c = x2[2 * i]!, d = x2[2 * i + 1]!;
+    const a = x1[2 * i]!,
+      b = x1[2 * i + 1]!,
+      c = x2[2 * i]!,
+      d = x2[2 * i + 1]!;
     Q.set([c * a, c * b, c, d * a, d * b, d, a, b, 1], i * 9);
   }
   const { vectors } = rightSingular(Q, 5, 9);
-  const X = vectors.subarray(0, 9), Y = vectors.subarray(9, 18), Z = vectors.subarray(18, 27), W = vectors.subarray(27, 36);
+  const X = vectors.subarray(0, 9),
+    Y = vectors.subarray(9, 18),
+    Z = vectors.subarray(18, 27),
+    W = vectors.subarray(27, 36);
   // E entries as linear polynomials
   const E: Float64Array[] = [];
   for (let k = 0; k < 9; k++) {
@@ -120,7 +152,9 @@ export function fivePoint(x1: ArrayLike<number>, x2: ArrayLike<number>): Float64
     for (let i = 0; i < 10; i++) M[i * 11] = M[i * 11]! - lam;
     const v = singularNullVector(M, 10);
     if (Math.abs(v[9]!) < 1e-12) continue;
-    const x = v[6]! / v[9]!, y = v[7]! / v[9]!, z = v[8]! / v[9]!;
+    const x = v[6]! / v[9]!,
+      y = v[7]! / v[9]!,
+      z = v[8]! / v[9]!;
     const Em = new Float64Array(9);
     let n = 0;
     for (let k = 0; k < 9; k++) {
@@ -136,8 +170,16 @@ export function fivePoint(x1: ArrayLike<number>, x2: ArrayLike<number>): Float64
 }
 
 /** Squared Sampson distance of correspondence i (normalised units). */
-export function sampsonSq(E: ArrayLike<number>, x1: ArrayLike<number>, x2: ArrayLike<number>, i: number): number {
-  const a = x1[2 * i]!, b = x1[2 * i + 1]!, c = x2[2 * i]!, d = x2[2 * i + 1]!;
+export function sampsonSq(
+  E: ArrayLike<number>,
+  x1: ArrayLike<number>,
+  x2: ArrayLike<number>,
+  i: number,
+): number {
+  const a = x1[2 * i]!,
+    b = x1[2 * i + 1]!,
+    c = x2[2 * i]!,
+    d = x2[2 * i + 1]!;
   const Ex0 = E[0]! * a + E[1]! * b + E[2]!;
   const Ex1 = E[3]! * a + E[4]! * b + E[5]!;
   const Ex2 = E[6]! * a + E[7]! * b + E[8]!;
@@ -160,13 +202,22 @@ export interface RelativePose {
 }
 
 /** Depths (z₁, z₂) of the midpoint triangulation of one correspondence under (R, t); NaN if parallel rays. */
-function depthsOf(R: ArrayLike<number>, t: ArrayLike<number>, a: number, b: number, c: number, d: number): [number, number] {
+function depthsOf(
+  R: ArrayLike<number>,
+  t: ArrayLike<number>,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+): [number, number] {
   // z1·R·[a,b,1] + t = z2·[c,d,1] → least squares in (z1, z2)
   const r0 = R[0]! * a + R[1]! * b + R[2]!;
   const r1 = R[3]! * a + R[4]! * b + R[5]!;
   const r2 = R[6]! * a + R[7]! * b + R[8]!;
   // [r, −f2]·[z1; z2] = −t
-  const f0 = c, f1 = d, f2 = 1;
+  const f0 = c,
+    f1 = d,
+    f2 = 1;
   const A11 = r0 * r0 + r1 * r1 + r2 * r2;
   const A12 = -(r0 * f0 + r1 * f1 + r2 * f2);
   const A22 = f0 * f0 + f1 * f1 + f2 * f2;
@@ -228,7 +279,11 @@ export interface RansacOptions {
 }
 
 /** 5-point RANSAC (MSAC scoring) for the relative pose; null when fewer than 5 points or no model. */
-export function ransacEssential(x1: Float64Array, x2: Float64Array, opts: RansacOptions): RelativePose | null {
+export function ransacEssential(
+  x1: Float64Array,
+  x2: Float64Array,
+  opts: RansacOptions,
+): RelativePose | null {
   const n = x1.length / 2;
   if (n < 5) return null;
   const rng = opts.rng ?? new Rng(1);

@@ -8,11 +8,19 @@ import { Rng, ransacIterations } from './random';
 import { sampsonSq } from './essential';
 
 /** H (row-major) with x₂ ~ H·x₁ from ≥ 4 correspondences (least squares DLT on the first n). */
-export function homographyDlt(x1: ArrayLike<number>, x2: ArrayLike<number>, n: number, idx?: ArrayLike<number>): Float64Array | null {
+export function homographyDlt(
+  x1: ArrayLike<number>,
+  x2: ArrayLike<number>,
+  n: number,
+  idx?: ArrayLike<number>,
+): Float64Array | null {
   const A = new Float64Array(2 * n * 9);
   for (let k = 0; k < n; k++) {
     const i = idx ? idx[k]! : k;
-    const a = x1[2 * i]!, b = x1[2 * i + 1]!, c = x2[2 * i]!, d = x2[2 * i + 1]!;
+    const a = x1[2 * i]!,
+      b = x1[2 * i + 1]!,
+      c = x2[2 * i]!,
+      d = x2[2 * i + 1]!;
     A.set([a, b, 1, 0, 0, 0, -c * a, -c * b, -c], 18 * k);
     A.set([0, 0, 0, a, b, 1, -d * a, -d * b, -d], 18 * k + 9);
   }
@@ -24,8 +32,17 @@ export function homographyDlt(x1: ArrayLike<number>, x2: ArrayLike<number>, n: n
 }
 
 /** Symmetric transfer error (squared, summed over both images) of correspondence i. */
-export function homographyErrorSq(H: ArrayLike<number>, Hinv: ArrayLike<number>, x1: ArrayLike<number>, x2: ArrayLike<number>, i: number): number {
-  const a = x1[2 * i]!, b = x1[2 * i + 1]!, c = x2[2 * i]!, d = x2[2 * i + 1]!;
+export function homographyErrorSq(
+  H: ArrayLike<number>,
+  Hinv: ArrayLike<number>,
+  x1: ArrayLike<number>,
+  x2: ArrayLike<number>,
+  i: number,
+): number {
+  const a = x1[2 * i]!,
+    b = x1[2 * i + 1]!,
+    c = x2[2 * i]!,
+    d = x2[2 * i + 1]!;
   const w = H[6]! * a + H[7]! * b + H[8]!;
   const u = (H[0]! * a + H[1]! * b + H[2]!) / w - c;
   const v = (H[3]! * a + H[4]! * b + H[5]!) / w - d;
@@ -37,11 +54,31 @@ export function homographyErrorSq(H: ArrayLike<number>, Hinv: ArrayLike<number>,
 }
 
 export function invert3(m: ArrayLike<number>): Float64Array {
-  const a = m[0]!, b = m[1]!, c = m[2]!, d = m[3]!, e = m[4]!, f = m[5]!, g = m[6]!, h = m[7]!, i = m[8]!;
-  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
+  const a = m[0]!,
+    b = m[1]!,
+    c = m[2]!,
+    d = m[3]!,
+    e = m[4]!,
+    f = m[5]!,
+    g = m[6]!,
+    h = m[7]!,
+    i = m[8]!;
+  const A = e * i - f * h,
+    B = -(d * i - f * g),
+    C = d * h - e * g;
   const det = a * A + b * B + c * C;
   const s = 1 / det;
-  return Float64Array.of(A * s, -(b * i - c * h) * s, (b * f - c * e) * s, B * s, (a * i - c * g) * s, -(a * f - c * d) * s, C * s, -(a * h - b * g) * s, (a * e - b * d) * s);
+  return Float64Array.of(
+    A * s,
+    -(b * i - c * h) * s,
+    (b * f - c * e) * s,
+    B * s,
+    (a * i - c * g) * s,
+    -(a * f - c * d) * s,
+    C * s,
+    -(a * h - b * g) * s,
+    (a * e - b * d) * s,
+  );
 }
 
 export interface HomographyFit {
@@ -51,7 +88,11 @@ export interface HomographyFit {
 }
 
 /** 4-point RANSAC then a least-squares refit on the inliers. `threshold` bounds the symmetric transfer error. */
-export function ransacHomography(x1: Float64Array, x2: Float64Array, opts: { threshold: number; maxIterations?: number; rng?: Rng }): HomographyFit | null {
+export function ransacHomography(
+  x1: Float64Array,
+  x2: Float64Array,
+  opts: { threshold: number; maxIterations?: number; rng?: Rng },
+): HomographyFit | null {
   const n = x1.length / 2;
   if (n < 4) return null;
   const rng = opts.rng ?? new Rng(3);
@@ -139,7 +180,8 @@ export function gricEssentialVsHomography(
 
 /** Unit bearing of a normalised point into out[o…]. */
 function bearing(x: ArrayLike<number>, i: number, out: Float64Array, o: number): void {
-  const a = x[2 * i]!, b = x[2 * i + 1]!;
+  const a = x[2 * i]!,
+    b = x[2 * i + 1]!;
   const n = Math.hypot(a, b, 1);
   out[o] = a / n;
   out[o + 1] = b / n;
@@ -147,7 +189,12 @@ function bearing(x: ArrayLike<number>, i: number, out: Float64Array, o: number):
 }
 
 /** Rotation R (row-major) minimising Σ‖b₂ − R·b₁‖² over the indexed bearings (Kabsch). */
-export function rotationFromBearings(x1: ArrayLike<number>, x2: ArrayLike<number>, idx: ArrayLike<number>, m: number): Float64Array {
+export function rotationFromBearings(
+  x1: ArrayLike<number>,
+  x2: ArrayLike<number>,
+  idx: ArrayLike<number>,
+  m: number,
+): Float64Array {
   const M = new Float64Array(9);
   const b1 = new Float64Array(3);
   const b2 = new Float64Array(3);
@@ -161,8 +208,14 @@ export function rotationFromBearings(x1: ArrayLike<number>, x2: ArrayLike<number
 }
 
 /** Squared angular-ish error (normalised-plane distance) of x₂ vs R·x₁. */
-export function rotationErrorSq(R: ArrayLike<number>, x1: ArrayLike<number>, x2: ArrayLike<number>, i: number): number {
-  const a = x1[2 * i]!, b = x1[2 * i + 1]!;
+export function rotationErrorSq(
+  R: ArrayLike<number>,
+  x1: ArrayLike<number>,
+  x2: ArrayLike<number>,
+  i: number,
+): number {
+  const a = x1[2 * i]!,
+    b = x1[2 * i + 1]!;
   const X = R[0]! * a + R[1]! * b + R[2]!;
   const Y = R[3]! * a + R[4]! * b + R[5]!;
   const Z = R[6]! * a + R[7]! * b + R[8]!;
@@ -181,7 +234,11 @@ export interface RotationFit {
 }
 
 /** Pure-rotation model x₂ ~ R·x₁: 2-point RANSAC then Kabsch on the inliers. */
-export function ransacRotation(x1: Float64Array, x2: Float64Array, opts: { threshold: number; maxIterations?: number; rng?: Rng }): RotationFit | null {
+export function ransacRotation(
+  x1: Float64Array,
+  x2: Float64Array,
+  opts: { threshold: number; maxIterations?: number; rng?: Rng },
+): RotationFit | null {
   const n = x1.length / 2;
   if (n < 2) return null;
   const rng = opts.rng ?? new Rng(4);

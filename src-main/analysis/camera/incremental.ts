@@ -68,7 +68,11 @@ function median(a: number[]): number {
 }
 
 /** Scores candidate initial pairs; returns the best pair with parallax, and whether any pair showed parallax. */
-export function chooseInitialPair(view: TrackView, o: IncrementalOptions, allowed: Uint8Array): { best: PairChoice | null; tried: PairChoice[] } {
+export function chooseInitialPair(
+  view: TrackView,
+  o: IncrementalOptions,
+  allowed: Uint8Array,
+): { best: PairChoice | null; tried: PairChoice[] } {
   const T = view.T;
   const frames: number[] = [];
   for (let f = 0; f < T; f++) if (allowed[f]) frames.push(f);
@@ -91,7 +95,14 @@ export function chooseInitialPair(view: TrackView, o: IncrementalOptions, allowe
       const rel = ransacEssential(pc.x1, pc.x2, { threshold: th, rng, maxIterations: 200 });
       const hom = ransacHomography(pc.x1, pc.x2, { threshold: th, rng, maxIterations: 200 });
       if (!rel || !hom) continue;
-      const { gricE, gricH } = gricEssentialVsHomography(rel.E, hom.H, pc.x1, pc.x2, o.focal, o.thresholdPx / 2);
+      const { gricE, gricH } = gricEssentialVsHomography(
+        rel.E,
+        hom.H,
+        pc.x1,
+        pc.x2,
+        o.focal,
+        o.thresholdPx / 2,
+      );
       // triangulation angles of the inliers under (R, t)
       const Rt = new Float64Array(18);
       Rt.set([1, 0, 0, 0, 1, 0, 0, 0, 1], 0);
@@ -114,7 +125,8 @@ export function chooseInitialPair(view: TrackView, o: IncrementalOptions, allowe
       }
       const med = median(angles);
       const c: PairChoice = { a, b, score: 0, medianAngleDeg: med, gricE, gricH, inliers: angles.length };
-      if (gricE < gricH && med >= 0.5 * o.minAngleDeg && angles.length >= 30) c.score = angles.length * Math.min(1, med / 4);
+      if (gricE < gricH && med >= 0.5 * o.minAngleDeg && angles.length >= 30)
+        c.score = angles.length * Math.min(1, med / 4);
       tried.push(c);
       if (c.score > 0 && (!best || c.score > best.score)) best = c;
     }
@@ -156,7 +168,11 @@ export function reconstruct(view: TrackView, o: IncrementalOptions): Reconstruct
   // initial pair: relative pose again on the chosen pair
   {
     const pc = view.pair(a, b, o.cx, o.cy, rec.focal);
-    const rel = ransacEssential(pc.x1, pc.x2, { threshold: o.thresholdPx / rec.focal, rng, maxIterations: 500 });
+    const rel = ransacEssential(pc.x1, pc.x2, {
+      threshold: o.thresholdPx / rec.focal,
+      rng,
+      maxIterations: 500,
+    });
     if (!rel) {
       rec.reason = 'relative pose of the initial pair failed';
       return rec;
@@ -190,7 +206,8 @@ export function reconstruct(view: TrackView, o: IncrementalOptions): Reconstruct
       const ang = maxTriangulationAngle(rec.R, rec.t, cams, cams.length, Xb);
       if (ang < o.minAngleDeg * DEG) continue;
       let nBad = 0;
-      for (let i = 0; i < cams.length; i++) if (reprojErrorSq(rec.R, rec.t, cams[i]!, Xb, 0, xn[2 * i]!, xn[2 * i + 1]!) > th2) nBad++;
+      for (let i = 0; i < cams.length; i++)
+        if (reprojErrorSq(rec.R, rec.t, cams[i]!, Xb, 0, xn[2 * i]!, xn[2 * i + 1]!) > th2) nBad++;
       if (nBad > 0) {
         if (nBad > 0.3 * cams.length && cams.length >= 3) rec.dynamic[k] = 1; // inconsistent with a static scene
         continue;
@@ -232,7 +249,8 @@ export function reconstruct(view: TrackView, o: IncrementalOptions): Reconstruct
         x2[2 * i] = (view.x(k, fr) - o.cx) / rec.focal;
         x2[2 * i + 1] = (view.y(k, fr) - o.cy) / rec.focal;
       });
-      const prior = nb >= 0 ? { R: rec.R.slice(9 * nb, 9 * nb + 9), t: rec.t.slice(3 * nb, 3 * nb + 3) } : undefined;
+      const prior =
+        nb >= 0 ? { R: rec.R.slice(9 * nb, 9 * nb + 9), t: rec.t.slice(3 * nb, 3 * nb + 3) } : undefined;
       const res = ransacPnp(X3, x2, { threshold: o.thresholdPx / rec.focal, rng, prior, maxIterations: 200 });
       if (res && res.numInliers >= Math.max(6, 0.25 * ids.length)) {
         rec.R.set(res.R, 9 * fr);
@@ -345,7 +363,14 @@ function windowBundle(view: TrackView, rec: Reconstruction, window: number[], o:
   runBundle(view, rec, o, camVar, ptVar, false, 8);
 }
 
-function globalBundle(view: TrackView, rec: Reconstruction, o: IncrementalOptions, a: number, _b: number, iters: number): BundleReport {
+function globalBundle(
+  view: TrackView,
+  rec: Reconstruction,
+  o: IncrementalOptions,
+  a: number,
+  _b: number,
+  iters: number,
+): BundleReport {
   const camVar = Uint8Array.from(rec.registered);
   camVar[a] = 0;
   const ptVar = Uint8Array.from(rec.hasPoint);
@@ -353,7 +378,12 @@ function globalBundle(view: TrackView, rec: Reconstruction, o: IncrementalOption
 }
 
 /** Marks observations with large errors; drops tracks whose observations are mostly inconsistent. */
-function rejectOutliers(view: TrackView, rec: Reconstruction, o: IncrementalOptions, regList: number[]): boolean {
+function rejectOutliers(
+  view: TrackView,
+  rec: Reconstruction,
+  o: IncrementalOptions,
+  regList: number[],
+): boolean {
   const T = view.T;
   const f = rec.focal;
   const th2 = (o.thresholdPx / f) ** 2;
@@ -364,7 +394,15 @@ function rejectOutliers(view: TrackView, rec: Reconstruction, o: IncrementalOpti
     for (const k of view.tracksIn(fr)) {
       if (!rec.hasPoint[k]) continue;
       nObs[k] = nObs[k]! + 1;
-      const e = reprojErrorSq(rec.R, rec.t, fr, rec.X, 3 * k, (view.x(k, fr) - o.cx) / f, (view.y(k, fr) - o.cy) / f);
+      const e = reprojErrorSq(
+        rec.R,
+        rec.t,
+        fr,
+        rec.X,
+        3 * k,
+        (view.x(k, fr) - o.cx) / f,
+        (view.y(k, fr) - o.cy) / f,
+      );
       if (e > th2) {
         if (!rec.bad[k * T + fr]) changed = true;
         rec.bad[k * T + fr] = 1;

@@ -16,7 +16,15 @@ export {
   type SolveStatus,
   type SolveDiagnostics,
 } from './types';
-export { fivePoint, sampsonSq, decomposeEssential, ransacEssential, essentialFromRt, type RelativePose, type RansacOptions } from './essential';
+export {
+  fivePoint,
+  sampsonSq,
+  decomposeEssential,
+  ransacEssential,
+  essentialFromRt,
+  type RelativePose,
+  type RansacOptions,
+} from './essential';
 export {
   homographyDlt,
   homographyErrorSq,
@@ -31,7 +39,13 @@ export {
 export { p3p, ransacPnp, refinePose, poseErrorSq, type AbsolutePose, type PnpResult } from './pnp';
 export { triangulateDlt, refinePoint, maxTriangulationAngle, reprojErrorSq } from './triangulate';
 export { bundleAdjust, bundleCost, type BundleProblem, type BundleReport } from './bundle';
-export { reconstruct, chooseInitialPair, type IncrementalOptions, type Reconstruction, type PairChoice } from './incremental';
+export {
+  reconstruct,
+  chooseInitialPair,
+  type IncrementalOptions,
+  type Reconstruction,
+  type PairChoice,
+} from './incremental';
 export { staticCameraTest, rotationOnlySegments, type StaticTest } from './motion';
 export { solveRotationOnly, focalFromRotation, searchLogFocal, type RotationTrack } from './rotation-only';
 export { TrackView } from './tracks';

@@ -81,7 +81,11 @@ export function choleskySolveInPlace(A: Float64Array, b: Float64Array, n: number
  * Eigen-decomposition of AᵀA for an r×c matrix A: right singular vectors (rows of `vectors`, ascending
  * singular values) and squared singular values. Good enough for the well-scaled small systems here.
  */
-export function rightSingular(A: Float64Array, r: number, c: number): { values: Float64Array; vectors: Float64Array } {
+export function rightSingular(
+  A: Float64Array,
+  r: number,
+  c: number,
+): { values: Float64Array; vectors: Float64Array } {
   const M = new Float64Array(c * c);
   for (let i = 0; i < r; i++) {
     const ri = i * c;
@@ -125,8 +129,12 @@ export function svd3(M: ArrayLike<number>): { U: Float64Array; s: Float64Array; 
       U[6 + k] = u2 / n;
     } else {
       // complete with the cross product of the previous columns (only the last can degenerate here)
-      const a0 = U[0]!, a1 = U[3]!, a2 = U[6]!;
-      const b0 = U[1]!, b1 = U[4]!, b2 = U[7]!;
+      const a0 = U[0]!,
+        a1 = U[3]!,
+        a2 = U[6]!;
+      const b0 = U[1]!,
+        b1 = U[4]!,
+        b2 = U[7]!;
       U[k] = a1 * b2 - a2 * b1;
       U[3 + k] = a2 * b0 - a0 * b2;
       U[6 + k] = a0 * b1 - a1 * b0;
@@ -142,7 +150,8 @@ export function nearestRotation(M: ArrayLike<number>): Float64Array {
   const mulUVt = (flip: number) => {
     for (let i = 0; i < 3; i++)
       for (let j = 0; j < 3; j++)
-        R[i * 3 + j] = U[i * 3]! * V[j * 3]! + U[i * 3 + 1]! * V[j * 3 + 1]! + flip * U[i * 3 + 2]! * V[j * 3 + 2]!;
+        R[i * 3 + j] =
+          U[i * 3]! * V[j * 3]! + U[i * 3 + 1]! * V[j * 3 + 1]! + flip * U[i * 3 + 2]! * V[j * 3 + 2]!;
   };
   mulUVt(1);
   if (det3(R) < 0) mulUVt(-1);
@@ -238,7 +247,9 @@ export function realRoots(coeffs: ArrayLike<number>): number[] {
   bound += 1;
   const d = new Float64Array(deg);
   for (let i = 1; i <= deg; i++) d[i - 1] = i * c[i]!;
-  const crit = realRoots(d).filter((x) => x > -bound && x < bound).sort((a, b) => a - b);
+  const crit = realRoots(d)
+    .filter((x) => x > -bound && x < bound)
+    .sort((a, b) => a - b);
   const edges = [-bound, ...crit, bound];
   const roots: number[] = [];
   for (let k = 0; k + 1 < edges.length; k++) {

@@ -48,7 +48,9 @@ export function staticCameraTest(view: TrackView, tolPx: number): StaticTest {
     for (const ref of new Set([Math.max(0, t - delta), 0])) {
       if (ref === t) continue;
       const d: number[] = [];
-      for (const k of view.tracksIn(t)) if (view.has(k, ref)) d.push(Math.hypot(view.x(k, t) - view.x(k, ref), view.y(k, t) - view.y(k, ref)));
+      for (const k of view.tracksIn(t))
+        if (view.has(k, ref))
+          d.push(Math.hypot(view.x(k, t) - view.x(k, ref), view.y(k, t) - view.y(k, ref)));
       if (d.length < 20) continue;
       let still = 0;
       for (const v of d) if (v <= tolPx) still++;
@@ -63,7 +65,14 @@ export function staticCameraTest(view: TrackView, tolPx: number): StaticTest {
  * Frame ranges where the camera only rotated: windows (t, t + w) whose correspondences prefer a homography
  * (GRIC) that is also a pure rotation (≥ 80 % inliers of the rotation model).
  */
-export function rotationOnlySegments(view: TrackView, cx: number, cy: number, focal: number, thresholdPx: number, window = 6): [number, number][] {
+export function rotationOnlySegments(
+  view: TrackView,
+  cx: number,
+  cy: number,
+  focal: number,
+  thresholdPx: number,
+  window = 6,
+): [number, number][] {
   const T = view.T;
   const rng = new Rng(99);
   const flags = new Uint8Array(T);

@@ -17,22 +17,36 @@ export interface AbsolutePose {
 export function p3p(X: ArrayLike<number>, x: ArrayLike<number>): AbsolutePose[] {
   const f: number[][] = [];
   for (let i = 0; i < 3; i++) {
-    const a = x[2 * i]!, b = x[2 * i + 1]!;
+    const a = x[2 * i]!,
+      b = x[2 * i + 1]!;
     const n = Math.hypot(a, b, 1);
     f.push([a / n, b / n, 1 / n]);
   }
   const P = [0, 1, 2].map((i) => [X[3 * i]!, X[3 * i + 1]!, X[3 * i + 2]!]);
   const d = (u: number[], v: number[]) => Math.hypot(u[0]! - v[0]!, u[1]! - v[1]!, u[2]! - v[2]!);
   const dt = (u: number[], v: number[]) => u[0]! * v[0]! + u[1]! * v[1]! + u[2]! * v[2]!;
-  const a = d(P[1]!, P[2]!), b = d(P[0]!, P[2]!), c = d(P[0]!, P[1]!);
+  const a = d(P[1]!, P[2]!),
+    b = d(P[0]!, P[2]!),
+    c = d(P[0]!, P[1]!);
   if (a < 1e-12 || b < 1e-12 || c < 1e-12) return [];
-  const ca = dt(f[1]!, f[2]!), cb = dt(f[0]!, f[2]!), cg = dt(f[0]!, f[1]!);
-  const a2 = a * a, b2 = b * b, c2 = c * c;
+  const ca = dt(f[1]!, f[2]!),
+    cb = dt(f[0]!, f[2]!),
+    cg = dt(f[0]!, f[1]!);
+  const a2 = a * a,
+    b2 = b * b,
+    c2 = c * c;
   const p = (a2 - c2) / b2; // (a² − c²)/b²
   const q = (a2 + c2) / b2;
   const A4 = (p - 1) ** 2 - ((4 * c2) / b2) * ca * ca;
   const A3 = 4 * (p * (1 - p) * cb - (1 - q) * ca * cg + 2 * (c2 / b2) * ca * ca * cb);
-  const A2 = 2 * (p * p - 1 + 2 * p * p * cb * cb + 2 * ((b2 - c2) / b2) * ca * ca - 4 * q * ca * cb * cg + 2 * ((b2 - a2) / b2) * cg * cg);
+  const A2 =
+    2 *
+    (p * p -
+      1 +
+      2 * p * p * cb * cb +
+      2 * ((b2 - c2) / b2) * ca * ca -
+      4 * q * ca * cb * cg +
+      2 * ((b2 - a2) / b2) * cg * cg);
   const A1 = 4 * (-p * (1 + p) * cb + ((2 * a2) / b2) * cg * cg * cb - (1 - q) * ca * cg);
   const A0 = (1 + p) ** 2 - ((4 * a2) / b2) * cg * cg;
   const out: AbsolutePose[] = [];
@@ -60,8 +74,16 @@ export function p3p(X: ArrayLike<number>, x: ArrayLike<number>): AbsolutePose[] 
 }
 
 /** Squared normalised reprojection error of point i under (R, t); Infinity when behind the camera. */
-export function poseErrorSq(R: ArrayLike<number>, t: ArrayLike<number>, X: ArrayLike<number>, x: ArrayLike<number>, i: number): number {
-  const px = X[3 * i]!, py = X[3 * i + 1]!, pz = X[3 * i + 2]!;
+export function poseErrorSq(
+  R: ArrayLike<number>,
+  t: ArrayLike<number>,
+  X: ArrayLike<number>,
+  x: ArrayLike<number>,
+  i: number,
+): number {
+  const px = X[3 * i]!,
+    py = X[3 * i + 1]!,
+    pz = X[3 * i + 2]!;
   const Zc = R[6]! * px + R[7]! * py + R[8]! * pz + t[2]!;
   if (!(Zc > 1e-9)) return Infinity;
   const Xc = R[0]! * px + R[1]! * py + R[2]! * pz + t[0]!;
@@ -179,19 +201,28 @@ export function refinePose(
     g.fill(0);
     for (let i = 0; i < n; i++) {
       if (mask && !mask[i]) continue;
-      const px = X[3 * i]!, py = X[3 * i + 1]!, pz = X[3 * i + 2]!;
+      const px = X[3 * i]!,
+        py = X[3 * i + 1]!,
+        pz = X[3 * i + 2]!;
       const rx = R[0]! * px + R[1]! * py + R[2]! * pz;
       const ry = R[3]! * px + R[4]! * py + R[5]! * pz;
       const rz = R[6]! * px + R[7]! * py + R[8]! * pz;
-      const Xc = rx + t[0]!, Yc = ry + t[1]!, Zc = rz + t[2]!;
+      const Xc = rx + t[0]!,
+        Yc = ry + t[1]!,
+        Zc = rz + t[2]!;
       if (!(Zc > 1e-9)) continue;
       const iz = 1 / Zc;
-      const u = Xc * iz, v = Yc * iz;
-      const ex = u - x[2 * i]!, ey = v - x[2 * i + 1]!;
+      const u = Xc * iz,
+        v = Yc * iz;
+      const ex = u - x[2 * i]!,
+        ey = v - x[2 * i + 1]!;
       const r = Math.hypot(ex, ey);
       const w = r <= huber ? 1 : huber / r;
       // dXc/dω = −[RX]×, dXc/dt = I; du/dXc = [iz, 0, −u·iz], dv/dXc = [0, iz, −v·iz]
-      const du0 = iz, du2 = -u * iz, dv1 = iz, dv2 = -v * iz;
+      const du0 = iz,
+        du2 = -u * iz,
+        dv1 = iz,
+        dv2 = -v * iz;
       // −[p]× = [[0, pz, −py], [−pz, 0, px], [py, −px, 0]] with p = (rx, ry, rz)
       J[0] = du2 * ry; // dω_x: du0·0 + du2·ry
       J[1] = du0 * rz + du2 * -rx;
@@ -207,7 +238,8 @@ export function refinePose(
       J[11] = dv2;
       for (let a = 0; a < 6; a++) {
         g[a] = g[a]! + w * (J[a]! * ex + J[6 + a]! * ey);
-        for (let b = a; b < 6; b++) H[a * 6 + b] = H[a * 6 + b]! + w * (J[a]! * J[b]! + J[6 + a]! * J[6 + b]!);
+        for (let b = a; b < 6; b++)
+          H[a * 6 + b] = H[a * 6 + b]! + w * (J[a]! * J[b]! + J[6 + a]! * J[6 + b]!);
       }
     }
     for (let a = 0; a < 6; a++) for (let b = 0; b < a; b++) H[a * 6 + b] = H[b * 6 + a]!;

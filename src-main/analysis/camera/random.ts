@@ -30,7 +30,12 @@ export class Rng {
 }
 
 /** Iterations needed to draw one all-inlier sample with probability `confidence`. */
-export function ransacIterations(inlierRatio: number, sampleSize: number, confidence: number, max: number): number {
+export function ransacIterations(
+  inlierRatio: number,
+  sampleSize: number,
+  confidence: number,
+  max: number,
+): number {
   const w = Math.pow(Math.min(Math.max(inlierRatio, 1e-6), 1), sampleSize);
   if (w >= 1) return 1;
   const n = Math.log(1 - confidence) / Math.log(1 - w);

@@ -20,7 +20,13 @@ export interface RotationTrack {
   dynamic: Uint8Array;
 }
 
-export function solveRotationOnly(view: TrackView, cx: number, cy: number, focal: number, thresholdPx: number): RotationTrack {
+export function solveRotationOnly(
+  view: TrackView,
+  cx: number,
+  cy: number,
+  focal: number,
+  thresholdPx: number,
+): RotationTrack {
   const T = view.T;
   const R = new Float64Array(9 * T);
   const registered = new Uint8Array(T);
@@ -40,9 +46,27 @@ export function solveRotationOnly(view: TrackView, cx: number, cy: number, focal
       key = t - 1;
       pc = view.pair(key, t, cx, cy, focal);
     }
-    if (pc.ids.length < 8) return { ok: false, reason: `too few tracks between frames ${key} and ${t}`, R, registered, rmsPx: NaN, inlierFraction: 0, dynamic };
+    if (pc.ids.length < 8)
+      return {
+        ok: false,
+        reason: `too few tracks between frames ${key} and ${t}`,
+        R,
+        registered,
+        rmsPx: NaN,
+        inlierFraction: 0,
+        dynamic,
+      };
     const fit = ransacRotation(pc.x1, pc.x2, { threshold: thresholdPx / focal, rng });
-    if (!fit) return { ok: false, reason: `no rotation fits frames ${key}–${t}`, R, registered, rmsPx: NaN, inlierFraction: 0, dynamic };
+    if (!fit)
+      return {
+        ok: false,
+        reason: `no rotation fits frames ${key}–${t}`,
+        R,
+        registered,
+        rmsPx: NaN,
+        inlierFraction: 0,
+        dynamic,
+      };
     R.set(mul33(fit.R, R.subarray(9 * key, 9 * key + 9)), 9 * t);
     registered[t] = 1;
     se += fit.rms * fit.rms * fit.numInliers * focal * focal;
@@ -61,7 +85,13 @@ export function solveRotationOnly(view: TrackView, cx: number, cy: number, focal
  * Focal that best explains a pure rotation: for the frame pair with the most rotation, minimise the robust
  * rotation-fit error over log f (coarse grid, then parabola refinement).
  */
-export function focalFromRotation(view: TrackView, cx: number, cy: number, thresholdPx: number, width: number): number {
+export function focalFromRotation(
+  view: TrackView,
+  cx: number,
+  cy: number,
+  thresholdPx: number,
+  width: number,
+): number {
   const T = view.T;
   // pair: first frame with the farthest frame still sharing ≥ 30 tracks
   let b = T - 1;
@@ -73,9 +103,12 @@ export function focalFromRotation(view: TrackView, cx: number, cy: number, thres
     let s = 0;
     const th2 = (4 * thresholdPx) ** 2;
     for (let i = 0; i < pc.ids.length; i++) {
-      const a = pc.x1[2 * i]!, bb = pc.x1[2 * i + 1]!;
+      const a = pc.x1[2 * i]!,
+        bb = pc.x1[2 * i + 1]!;
       const Rm = fit.R;
-      const X = Rm[0]! * a + Rm[1]! * bb + Rm[2]!, Y = Rm[3]! * a + Rm[4]! * bb + Rm[5]!, Z = Rm[6]! * a + Rm[7]! * bb + Rm[8]!;
+      const X = Rm[0]! * a + Rm[1]! * bb + Rm[2]!,
+        Y = Rm[3]! * a + Rm[4]! * bb + Rm[5]!,
+        Z = Rm[6]! * a + Rm[7]! * bb + Rm[8]!;
       const e = ((X / Z - pc.x2[2 * i]!) ** 2 + (Y / Z - pc.x2[2 * i + 1]!) ** 2) * f * f;
       s += Math.min(e, th2);
     }
@@ -104,7 +137,9 @@ export function searchLogFocal(cost: (f: number) => number, width: number, centr
     let i = 0;
     for (let k = 1; k < 5; k++) if (cs[k]! < cs[i]!) i = k;
     const j = Math.min(3, Math.max(1, i));
-    const y0 = cs[j - 1]!, y1 = cs[j]!, y2 = cs[j + 1]!;
+    const y0 = cs[j - 1]!,
+      y1 = cs[j]!,
+      y2 = cs[j + 1]!;
     const den = y0 - 2 * y1 + y2;
     let l = ls[j]!;
     if (den > 0 && Number.isFinite(den)) l += (0.5 * step * (y0 - y2)) / den;

@@ -73,7 +73,17 @@ export function transpose33(a: ArrayLike<number>): Float64Array {
 
 /** Pose (centre + R_wc quaternion) from world-to-camera R_cw (row-major) and t_cw. */
 export function poseFromRt(R_cw: ArrayLike<number>, t: ArrayLike<number>): Pose {
-  const R_wc: Mat3 = [R_cw[0]!, R_cw[3]!, R_cw[6]!, R_cw[1]!, R_cw[4]!, R_cw[7]!, R_cw[2]!, R_cw[5]!, R_cw[8]!];
+  const R_wc: Mat3 = [
+    R_cw[0]!,
+    R_cw[3]!,
+    R_cw[6]!,
+    R_cw[1]!,
+    R_cw[4]!,
+    R_cw[7]!,
+    R_cw[2]!,
+    R_cw[5]!,
+    R_cw[8]!,
+  ];
   const C: [number, number, number] = [
     -(R_cw[0]! * t[0]! + R_cw[3]! * t[1]! + R_cw[6]! * t[2]!),
     -(R_cw[1]! * t[0]! + R_cw[4]! * t[1]! + R_cw[7]! * t[2]!),

@@ -94,7 +94,6 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
     timingsMs: timings,
     notes,
   };
-  const identity: Pose = { C: [0, 0, 0], q: [1, 0, 0, 0] };
   const result = (partial: Partial<CameraSolve> & Pick<CameraSolve, 'status' | 'message'>): CameraSolve => {
     timings[stage] = (timings[stage] ?? 0) + performance.now() - stageStart;
     const f = diag.focalPx;
@@ -137,7 +136,8 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
   diag.backgroundMotionPx = st.backgroundMotionPx;
   if (st.isStatic) {
     const flags = new Uint8Array(tracks.numTracks);
-    for (let k = 0; k < view.N; k++) if (view.length[k]! >= minLen) flags[k] = st.trackMotion[k]! > 3 * tol ? TRACK_DYNAMIC : TRACK_INLIER;
+    for (let k = 0; k < view.N; k++)
+      if (view.length[k]! >= minLen) flags[k] = st.trackMotion[k]! > 3 * tol ? TRACK_DYNAMIC : TRACK_INLIER;
     diag.registeredFrames = T;
     if (!options.focalPx) {
       diag.focalPx = W / (2 * Math.tan(Math.PI / 6));
@@ -164,7 +164,6 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
     seed,
     ...(signal ? { signal } : {}),
   };
-  let rec: Reconstruction | null = null;
   if (!options.focalPx) {
     const first = reconstruct(view, { ...baseOpts, quick: true });
     if (signal?.aborted) throw abortError(signal);
@@ -177,7 +176,8 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
       const nPts = fullPoints.reduce((a, v) => a + v, 0);
       const every = Math.max(1, Math.floor(nPts / 500));
       let seen = 0;
-      for (let k = 0; k < first.hasPoint.length; k++) if (first.hasPoint[k] && seen++ % every !== 0) first.hasPoint[k] = 0;
+      for (let k = 0; k < first.hasPoint.length; k++)
+        if (first.hasPoint[k] && seen++ % every !== 0) first.hasPoint[k] = 0;
       const ptVar = Uint8Array.from(first.hasPoint);
       let evals = 0;
       const cost = (f: number): number => {
@@ -211,7 +211,7 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
   // incremental SfM
   await enter('initial-pair', 'choosing the initial pair');
   let lastReport = 0;
-  rec = reconstruct(view, {
+  const rec = reconstruct(view, {
     ...baseOpts,
     onFrame: (n, total) => {
       const now = performance.now();
@@ -235,11 +235,18 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
       const poses: Pose[] = [];
       for (let i = 0; i < T; i++) poses.push(poseFromRt(rot.R.subarray(9 * i, 9 * i + 9), [0, 0, 0]));
       const flags = new Uint8Array(tracks.numTracks);
-      for (let k = 0; k < view.N; k++) if (view.length[k]! >= minLen) flags[k] = rot.dynamic[k] ? TRACK_DYNAMIC : TRACK_INLIER;
+      for (let k = 0; k < view.N; k++)
+        if (view.length[k]! >= minLen) flags[k] = rot.dynamic[k] ? TRACK_DYNAMIC : TRACK_INLIER;
       diag.registeredFrames = T;
       diag.reprojectionRmsPx = rot.rmsPx;
       diag.rotationOnlySegments = [[0, T - 1]];
-      return result({ status: 'rotation-only', message: 'rotation only (no translation)', poses, registered: rot.registered, trackFlags: flags });
+      return result({
+        status: 'rotation-only',
+        message: 'rotation only (no translation)',
+        poses,
+        registered: rot.registered,
+        trackFlags: flags,
+      });
     }
     const why = rot.ok
       ? `no frame pair shows parallax and the motion is not a pure rotation (rotation fit ${rot.rmsPx.toFixed(2)} px RMS, ${(100 * rot.inlierFraction).toFixed(0)} % inliers) — a flat or very distant scene, or too little camera translation`
@@ -266,12 +273,19 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
     );
   }
   if (!(rec.rmsPx <= 2 * thr))
-    return fail(`the reprojection error stays high (${rec.rmsPx.toFixed(2)} px RMS) — tracks are unreliable or the lens is not a pinhole`, out);
+    return fail(
+      `the reprojection error stays high (${rec.rmsPx.toFixed(2)} px RMS) — tracks are unreliable or the lens is not a pinhole`,
+      out,
+    );
   return result({ status: 'solved', message: 'solved', ...out });
 }
 
 /** Gauge (first registered camera at the origin, median point depth 1 there), poses, cloud, flags. */
-function finish(view: TrackView, rec: Reconstruction, numTracks: number): Pick<CameraSolve, 'poses' | 'registered' | 'points' | 'trackFlags' | 'gaugeFrame'> {
+function finish(
+  view: TrackView,
+  rec: Reconstruction,
+  numTracks: number,
+): Pick<CameraSolve, 'poses' | 'registered' | 'points' | 'trackFlags' | 'gaugeFrame'> {
   const T = view.T;
   let g = 0;
   while (g < T && !rec.registered[g]) g++;
@@ -282,11 +296,15 @@ function finish(view: TrackView, rec: Reconstruction, numTracks: number): Pick<C
   const depths: number[] = [];
   for (let k = 0; k < view.N; k++) {
     if (!rec.hasPoint[k]) continue;
-    const x = rec.X[3 * k]!, y = rec.X[3 * k + 1]!, z = rec.X[3 * k + 2]!;
-    for (let r = 0; r < 3; r++) Xn[3 * k + r] = Rg[3 * r]! * x + Rg[3 * r + 1]! * y + Rg[3 * r + 2]! * z + tg[r]!;
+    const x = rec.X[3 * k]!,
+      y = rec.X[3 * k + 1]!,
+      z = rec.X[3 * k + 2]!;
+    for (let r = 0; r < 3; r++)
+      Xn[3 * k + r] = Rg[3 * r]! * x + Rg[3 * r + 1]! * y + Rg[3 * r + 2]! * z + tg[r]!;
     if (view.has(k, g)) depths.push(Xn[3 * k + 2]!);
   }
-  if (depths.length < 5) for (let k = 0; k < view.N; k++) if (rec.hasPoint[k] && Xn[3 * k + 2]! > 0) depths.push(Xn[3 * k + 2]!);
+  if (depths.length < 5)
+    for (let k = 0; k < view.N; k++) if (rec.hasPoint[k] && Xn[3 * k + 2]! > 0) depths.push(Xn[3 * k + 2]!);
   const md = median(depths);
   const s = md > 0 ? 1 / md : 1;
   const poses: (Pose | null)[] = [];
@@ -298,7 +316,9 @@ function finish(view: TrackView, rec: Reconstruction, numTracks: number): Pick<C
     }
     const Rn = mul33(rec.R.subarray(9 * c, 9 * c + 9), RgT);
     const t = rec.t.subarray(3 * c, 3 * c + 3);
-    const tn = [0, 1, 2].map((r) => s * (t[r]! - (Rn[3 * r]! * tg[0]! + Rn[3 * r + 1]! * tg[1]! + Rn[3 * r + 2]! * tg[2]!)));
+    const tn = [0, 1, 2].map(
+      (r) => s * (t[r]! - (Rn[3 * r]! * tg[0]! + Rn[3 * r + 1]! * tg[1]! + Rn[3 * r + 2]! * tg[2]!)),
+    );
     poses.push(poseFromRt(Rn, tn));
   }
   const ids: number[] = [];
@@ -314,5 +334,11 @@ function finish(view: TrackView, rec: Reconstruction, numTracks: number): Pick<C
     if (rec.hasPoint[k]) flags[k] = TRACK_INLIER;
     else if (rec.dynamic[k]) flags[k] = TRACK_DYNAMIC;
   }
-  return { poses, registered: Uint8Array.from(rec.registered), points: { xyz, trackId: Int32Array.from(ids) }, trackFlags: flags, gaugeFrame: g };
+  return {
+    poses,
+    registered: Uint8Array.from(rec.registered),
+    points: { xyz, trackId: Int32Array.from(ids) },
+    trackFlags: flags,
+    gaugeFrame: g,
+  };
 }

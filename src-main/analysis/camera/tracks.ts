@@ -28,7 +28,9 @@ export class TrackView {
     let longEnough = 0;
     for (let k = 0; k < N; k++) if (this.length[k]! >= minLength) longEnough++;
     if (longEnough > maxTracks) {
-      const order = Array.from({ length: N }, (_, k) => k).sort((a, b) => this.length[b]! - this.length[a]! || a - b);
+      const order = Array.from({ length: N }, (_, k) => k).sort(
+        (a, b) => this.length[b]! - this.length[a]! || a - b,
+      );
       for (let i = maxTracks; i < N; i++) this.length[order[i]!] = 0;
     }
     const counts = new Int32Array(T + 1);
@@ -72,7 +74,14 @@ export class TrackView {
   }
 
   /** Tracks seen in both frames (excluding `skip[k] ≠ 0`), normalised by (cx, cy, f). */
-  pair(a: number, b: number, cx: number, cy: number, f: number, skip?: Uint8Array): { ids: Int32Array; x1: Float64Array; x2: Float64Array } {
+  pair(
+    a: number,
+    b: number,
+    cx: number,
+    cy: number,
+    f: number,
+    skip?: Uint8Array,
+  ): { ids: Int32Array; x1: Float64Array; x2: Float64Array } {
     const ids: number[] = [];
     for (const k of this.tracksIn(a)) if (this.has(k, b) && !(skip && skip[k])) ids.push(k);
     const n = ids.length;

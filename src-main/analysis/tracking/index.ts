@@ -39,13 +39,7 @@ export {
 export { forwardBackwardErrors, trackConfidence } from './forward-backward';
 export { PointGrid } from './point-grid';
 export { KltTracker, DEFAULT_KLT_OPTIONS, type KltOptions, type TrackingStats } from './klt-tracker';
-export {
-  TrackRecorder,
-  emptyTrackSet,
-  sliceTrackSet,
-  concatTrackSets,
-  type TrackSet,
-} from './track-set';
+export { TrackRecorder, emptyTrackSet, sliceTrackSet, concatTrackSets, type TrackSet } from './track-set';
 export { TRACKER_STATE_VERSION } from './tracker-state';
 export {
   encodeTrackFile,

@@ -35,7 +35,7 @@ export const DEFAULT_TEMPLATE_OPTIONS: TemplateOptions = {
   epsilon: 0.005,
   minEigenvalue: 1,
   translationFallback: false,
-  photometric: false,
+  photometric: true,
 };
 
 export interface RefineResult {
@@ -163,7 +163,8 @@ export class TemplateBank {
       [r.f64(), this.tinv, 3],
     ];
     for (const [src, dst, per] of parts) {
-      if (src.length !== count * per) throw new Error('Tracker state: template bank does not match its count');
+      if (src.length !== count * per)
+        throw new Error('Tracker state: template bank does not match its count');
       dst.set(src);
     }
     return count;
@@ -196,6 +197,7 @@ export class TemplateBank {
           H[r * 6 + c] = (H[r * 6 + c] as number) + (sd[r] as number) * (sd[c] as number);
     }
     for (let r = 0; r < 6; r++) for (let c = 0; c < r; c++) H[r * 6 + c] = H[c * 6 + r] as number;
+    if (this.options.photometric) this.projectOutBrightness(slot, H);
     // Translation block (parameters 4, 5): the usual KLT trackability test.
     const a = (H[28] as number) / n;
     const b = (H[29] as number) / n;
@@ -209,6 +211,45 @@ export class TemplateBank {
     this.hinv.set(this.hi, slot * 36);
     this.affine.set([1, 0, 0, 1], slot * 4);
     return true;
+  }
+
+  /**
+   * Brightness-invariant fit ("project out", Baker & Matthews): the error is taken orthogonal to the
+   * appearance subspace {constant, template − its mean} (see `error`), so the Hessian is that of the
+   * steepest-descent images with the same subspace projected out: H − Σₖ cₖcₖᵀ, cₖ = ⟨SD, Aₖ⟩ for the
+   * orthonormal basis A₀ = 1/√n, A₁ = (T − T̄)/‖T − T̄‖. Without this correction, matching brightness
+   * biases the geometry whenever the window's content changes with the warp (scale, perspective).
+   */
+  private projectOutBrightness(slot: number, H: Float64Array): void {
+    const n = this.n;
+    const half = this.options.halfWindow;
+    const base = slot * n;
+    let mt = 0;
+    for (let i = 0; i < n; i++) mt += this.tpl[base + i] as number;
+    mt /= n;
+    let tt = 0;
+    for (let i = 0; i < n; i++) tt += ((this.tpl[base + i] as number) - mt) ** 2;
+    const c0 = new Float64Array(6);
+    const c1 = new Float64Array(6);
+    const sd = this.sd;
+    const inv = tt > 1e-9 ? 1 / Math.sqrt(tt) : 0;
+    let i = 0;
+    for (let v = -half; v <= half; v++)
+      for (let u = -half; u <= half; u++, i++) {
+        this.steepest(base + i, u, v, sd);
+        const a1 = ((this.tpl[base + i] as number) - mt) * inv;
+        for (let r = 0; r < 6; r++) {
+          c0[r] = (c0[r] as number) + (sd[r] as number);
+          c1[r] = (c1[r] as number) + (sd[r] as number) * a1;
+        }
+      }
+    const k0 = 1 / n; // c0 used unnormalised: ⟨SD, 1/√n⟩² = (Σ SD)² / n
+    for (let r = 0; r < 6; r++)
+      for (let c = 0; c < 6; c++)
+        H[r * 6 + c] =
+          (H[r * 6 + c] as number) -
+          k0 * (c0[r] as number) * (c0[c] as number) -
+          (c1[r] as number) * (c1[c] as number);
   }
 
   // Steepest-descent image for parameters (a11−1, a21, a12, a22−1, tx, ty) at window offset (u, v).
@@ -236,7 +277,15 @@ export class TemplateBank {
    * Samples slot's window under the affine warp (tx, ty, a) from `image` into `this.win`, row by row with
    * incremental coordinates; bilinear, clamped at the border.
    */
-  private warp(image: GrayImage, tx: number, ty: number, a11: number, a12: number, a21: number, a22: number): void {
+  private warp(
+    image: GrayImage,
+    tx: number,
+    ty: number,
+    a11: number,
+    a12: number,
+    a21: number,
+    a22: number,
+  ): void {
     const half = this.options.halfWindow;
     const side = 2 * half + 1;
     const { width: w, height: h, data } = image;
@@ -273,9 +322,9 @@ export class TemplateBank {
 
   /**
    * Turns `this.win` (the warped window) into the error against slot's template, in place. With
-   * `photometric`, the window is first brought to the template's brightness: its mean is matched and its
-   * contrast scaled by the ratio of standard deviations (gain clamped to 0.5…2), so slow lighting changes,
-   * flicker and exposure drift do not pull the alignment. Returns the mean absolute error.
+   * `photometric`, the window's brightness and contrast relative to the template (least-squares offset
+   * and gain) are taken out first, so slow lighting changes, flicker and exposure drift do not pull the
+   * alignment. Returns the mean absolute error.
    */
   private error(base: number): number {
     const n = this.n;
@@ -290,35 +339,42 @@ export class TemplateBank {
       }
       return sad / n;
     }
-    let si = 0;
+    // Residual of the error e = I − T regressed on {1, T − T̄}: the least-squares gain and offset
+    // between window and template are removed (see projectOutBrightness).
+    let se = 0;
     let st = 0;
-    let sii = 0;
-    let stt = 0;
     for (let i = 0; i < n; i++) {
-      const a = win[i] as number;
-      const b = tpl[base + i] as number;
-      si += a;
-      st += b;
-      sii += a * a;
-      stt += b * b;
+      se += (win[i] as number) - (tpl[base + i] as number);
+      st += tpl[base + i] as number;
     }
-    const mi = si / n;
+    const me = se / n;
     const mt = st / n;
-    const vi = sii / n - mi * mi;
-    const vt = stt / n - mt * mt;
-    let g = vt > 1e-6 && vi > 1e-6 ? Math.sqrt(vi / vt) : 1;
-    g = g < 0.5 ? 0.5 : g > 2 ? 2 : g;
-    const ig = 1 / g;
+    let et = 0;
+    let tt = 0;
+    for (let i = 0; i < n; i++) {
+      const tc = (tpl[base + i] as number) - mt;
+      et += ((win[i] as number) - (tpl[base + i] as number) - me) * tc;
+      tt += tc * tc;
+    }
+    const beta = tt > 1e-9 ? et / tt : 0;
     let sad = 0;
     for (let i = 0; i < n; i++) {
-      const e = ((win[i] as number) - mi) * ig - ((tpl[base + i] as number) - mt);
+      const tc = (tpl[base + i] as number) - mt;
+      const e = (win[i] as number) - (tpl[base + i] as number) - me - beta * tc;
       win[i] = e;
       sad += Math.abs(e);
     }
     return sad / n;
   }
 
-  private align(slot: number, image: GrayImage, x: number, y: number, out: RefineResult, affine: boolean): void {
+  private align(
+    slot: number,
+    image: GrayImage,
+    x: number,
+    y: number,
+    out: RefineResult,
+    affine: boolean,
+  ): void {
     const n = this.n;
     const half = this.options.halfWindow;
     const base = slot * n;

@@ -150,7 +150,9 @@ export function concatTrackSets(parts: readonly TrackSet[]): TrackSet {
   let N = 0;
   for (const p of parts) {
     if (p.width !== first.width || p.height !== first.height)
-      throw new RangeError(`Track sets of ${p.width}×${p.height} and ${first.width}×${first.height} do not join`);
+      throw new RangeError(
+        `Track sets of ${p.width}×${p.height} and ${first.width}×${first.height} do not join`,
+      );
     T += p.numFrames;
     N = Math.max(N, p.numTracks);
   }

@@ -42,7 +42,8 @@ function crc32(bytes: Uint8Array): number {
     }
   }
   let c = -1;
-  for (let i = 0; i < bytes.length; i++) c = (crcTable[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
+  for (let i = 0; i < bytes.length; i++)
+    c = (crcTable[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
   return (c ^ -1) >>> 0;
 }
 
@@ -97,7 +98,8 @@ export class StateWriter {
   }
 
   array(a: NumArray): void {
-    const code = a instanceof Uint8Array ? U8 : a instanceof Int32Array ? I32 : a instanceof Float32Array ? F32 : F64A;
+    const code =
+      a instanceof Uint8Array ? U8 : a instanceof Int32Array ? I32 : a instanceof Float32Array ? F32 : F64A;
     this.raw(code, a);
   }
 

@@ -51,3 +51,21 @@ export function secondsLabel(frames: number, fps: Rational): string {
   if (fps.num <= 0) return '';
   return `${((frames * fps.den) / fps.num).toFixed(3)} s`;
 }
+
+/** `6,832`: counts read as the backend writes them in job messages. */
+export function countLabel(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+const PROVIDERS: Record<string, string> = {
+  cuda: 'CUDA',
+  dml: 'DirectML',
+  coreml: 'CoreML',
+  webgpu: 'WebGPU',
+  cpu: 'CPU',
+};
+
+/** An execution provider id (`cuda`, `cpu`, …) as the Models panel writes it. */
+export function providerLabel(provider: string): string {
+  return PROVIDERS[provider] ?? provider;
+}

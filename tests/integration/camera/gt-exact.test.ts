@@ -13,10 +13,17 @@ describe('camera solve on ../shared/gt, exact correspondences + noise + outliers
   for (const name of ['orbit_a', 'dolly_a']) {
     it(`${name}: ATE ≤ 1 %, RPE rot ≤ 0.1°, focal within 3 %`, async () => {
       const shot = gtShot(name);
-      const { set, dynamic } = gtTrackSet(shot, { noisePx: 0.3, dynamicFraction: 0.1, outlierFraction: 0.02 });
+      const { set, dynamic } = gtTrackSet(shot, {
+        noisePx: 0.3,
+        dynamicFraction: 0.1,
+        outlierFraction: 0.02,
+      });
       const solve = await solveCamera(set);
       const { m, focalErr, line } = evaluate(solve, gtPoses(shot));
-      let dynFlagged = 0, dynTotal = 0, staticAsDyn = 0, staticTotal = 0;
+      let dynFlagged = 0,
+        dynTotal = 0,
+        staticAsDyn = 0,
+        staticTotal = 0;
       for (let k = 0; k < set.numTracks; k++) {
         if (dynamic[k]) {
           dynTotal++;
@@ -26,7 +33,9 @@ describe('camera solve on ../shared/gt, exact correspondences + noise + outliers
           if (solve.trackFlags[k] === TRACK_DYNAMIC) staticAsDyn++;
         }
       }
-      console.log(`${name} exact: ${line}; moving-object tracks not used as scene: ${dynFlagged}/${dynTotal}, flagged dynamic ${solve.trackFlags.filter((f) => f === TRACK_DYNAMIC).length}; static tracks flagged dynamic ${staticAsDyn}/${staticTotal}`);
+      console.log(
+        `${name} exact: ${line}; moving-object tracks not used as scene: ${dynFlagged}/${dynTotal}, flagged dynamic ${solve.trackFlags.filter((f) => f === TRACK_DYNAMIC).length}; static tracks flagged dynamic ${staticAsDyn}/${staticTotal}`,
+      );
       expect(solve.status).toBe('solved');
       expect(m.ateRelative).toBeLessThanOrEqual(0.01);
       expect(m.rpeRotMeanDeg).toBeLessThanOrEqual(0.1);

@@ -62,9 +62,15 @@ export function gtTrackSet(shot: GtShot, o: GtTrackOptions = {}): { set: TrackSe
     for (let t = s; t < Math.min(T, s + life); t++) tr.push(trueTracks(shot, s, xs, ys, t));
     for (let i = 0; i < per; i++) {
       if (!tr[0]!.defined[i]) continue;
-      const row = { xs: new Float64Array(T).fill(NaN), ys: new Float64Array(T).fill(NaN), vis: new Uint8Array(T), dyn: 0 };
+      const row = {
+        xs: new Float64Array(T).fill(NaN),
+        ys: new Float64Array(T).fill(NaN),
+        vis: new Uint8Array(T),
+        dyn: 0,
+      };
       const dyn = rand() < (o.dynamicFraction ?? 0);
-      const vx = (rand() - 0.5) * 6, vy = (rand() - 0.5) * 4;
+      const vx = (rand() - 0.5) * 6,
+        vy = (rand() - 0.5) * 4;
       row.dyn = dyn ? 1 : 0;
       for (let j = 0; j < tr.length; j++) {
         const g = tr[j]!;

@@ -3,7 +3,10 @@ import { trajectoryMetrics, type Pose, type TrajectoryMetrics } from '../../../s
 import type { CameraSolve } from '../../../src-main/analysis/camera';
 import { TRUE_FOCAL } from './gt-fixture';
 
-export function evaluate(solve: CameraSolve, truth: Pose[]): { m: TrajectoryMetrics; focalErr: number; line: string } {
+export function evaluate(
+  solve: CameraSolve,
+  truth: Pose[],
+): { m: TrajectoryMetrics; focalErr: number; line: string } {
   const est = solve.poses.map((p, i) => p ?? truth[i]!);
   if (solve.poses.some((p) => !p)) throw new Error(`unregistered frames: ${solve.message}`);
   const m = trajectoryMetrics(est, truth);

@@ -16,8 +16,16 @@ export interface SyntheticOptions {
   seed?: number;
 }
 
-export function syntheticTracks(o: SyntheticOptions): { set: TrackSet; R: Float64Array[]; C: [number, number, number][] } {
-  const W = o.width ?? 640, H = o.height ?? 360, f = o.focal ?? 500, T = o.frames, n = o.points ?? 600;
+export function syntheticTracks(o: SyntheticOptions): {
+  set: TrackSet;
+  R: Float64Array[];
+  C: [number, number, number][];
+} {
+  const W = o.width ?? 640,
+    H = o.height ?? 360,
+    f = o.focal ?? 500,
+    T = o.frames,
+    n = o.points ?? 600;
   let s = (o.seed ?? 3) >>> 0;
   const rand = () => {
     let t = (s = (s + 0x6d2b79f5) >>> 0);
@@ -37,7 +45,8 @@ export function syntheticTracks(o: SyntheticOptions): { set: TrackSet; R: Float6
   for (let k = 0; k < n; k++) {
     const X = o.point(rand);
     for (let i = 0; i < T; i++) {
-      const R = Rs[i]!, C = Cs[i]!;
+      const R = Rs[i]!,
+        C = Cs[i]!;
       const d = [X[0] - C[0], X[1] - C[1], X[2] - C[2]];
       const xc = [0, 1, 2].map((r) => R[3 * r]! * d[0]! + R[3 * r + 1]! * d[1]! + R[3 * r + 2]! * d[2]!);
       if (!(xc[2]! > 0.1)) continue;

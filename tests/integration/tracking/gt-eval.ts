@@ -7,7 +7,13 @@
  * at b+24 of the tracks visible there, and survival = those / all counted.
  */
 import { probeMedia } from '../../../src-main/media';
-import { grayFrames, rgbFrames, KltTracker, XFeatTracker, type TrackSet } from '../../../src-main/analysis/tracking';
+import {
+  grayFrames,
+  rgbFrames,
+  KltTracker,
+  XFeatTracker,
+  type TrackSet,
+} from '../../../src-main/analysis/tracking';
 import { gtFramePath, loadGtShot, trueTracks, type GtShot } from '../../helpers/gt-tracks';
 import type { XFeatRunner } from '../../../src-main/analysis/tracking';
 
@@ -31,7 +37,11 @@ function pct(sorted: number[], p: number): number {
   return sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number) : NaN;
 }
 
-export function evaluateTrackSet(shot: GtShot, set: TrackSet, horizon = HORIZON): Omit<GtFigures, 'shot' | 'method' | 'msPerFrame'> {
+export function evaluateTrackSet(
+  shot: GtShot,
+  set: TrackSet,
+  horizon = HORIZON,
+): Omit<GtFigures, 'shot' | 'method' | 'msPerFrame'> {
   const T = set.numFrames;
   const errs: number[] = [];
   let counted = 0;
@@ -42,7 +52,11 @@ export function evaluateTrackSet(shot: GtShot, set: TrackSet, horizon = HORIZON)
     for (let k = 0; k < set.numTracks; k++) {
       const row = k * T;
       let birth = -1;
-      for (let f = 0; f < T; f++) if (set.visible[row + f]) { birth = f; break; }
+      for (let f = 0; f < T; f++)
+        if (set.visible[row + f]) {
+          birth = f;
+          break;
+        }
       if (birth !== b) continue;
       xs.push(set.xy[2 * (row + b)] as number);
       ys.push(set.xy[2 * (row + b) + 1] as number);
@@ -56,14 +70,32 @@ export function evaluateTrackSet(shot: GtShot, set: TrackSet, horizon = HORIZON)
       const at = k * T + b + horizon;
       if (!set.visible[at]) return;
       const end = truth[horizon] as ReturnType<typeof trueTracks>;
-      errs.push(Math.hypot((set.xy[2 * at] as number) - (end.x[i] as number), (set.xy[2 * at + 1] as number) - (end.y[i] as number)));
+      errs.push(
+        Math.hypot(
+          (set.xy[2 * at] as number) - (end.x[i] as number),
+          (set.xy[2 * at + 1] as number) - (end.y[i] as number),
+        ),
+      );
     });
   }
   errs.sort((a, b) => a - b);
-  return { tracks: set.numTracks, counted, survived: errs.length, survival: counted ? errs.length / counted : 0, median: pct(errs, 0.5), p75: pct(errs, 0.75), p90: pct(errs, 0.9) };
+  return {
+    tracks: set.numTracks,
+    counted,
+    survived: errs.length,
+    survival: counted ? errs.length / counted : 0,
+    median: pct(errs, 0.5),
+    p75: pct(errs, 0.75),
+    p90: pct(errs, 0.9),
+  };
 }
 
-export async function trackGtShot(name: string, method: 'klt' | 'xfeat', runner?: XFeatRunner, options: Record<string, unknown> = {}): Promise<GtFigures> {
+export async function trackGtShot(
+  name: string,
+  method: 'klt' | 'xfeat',
+  runner?: XFeatRunner,
+  options: Record<string, unknown> = {},
+): Promise<GtFigures> {
   const shot = loadGtShot(`${GT_ROOT}/${name}`);
   const facts = await probeMedia(gtFramePath(shot, 0));
   const t0 = performance.now();

@@ -21,15 +21,30 @@ function problem(seed: number, noisePx: number, perturb: boolean, focal = 500) {
   for (let c = 0; c < nc; c++)
     for (let p = 0; p < np; p++) {
       const r = 9 * c;
-      const xc = [0, 1, 2].map((k) => R[r + 3 * k]! * X[3 * p]! + R[r + 3 * k + 1]! * X[3 * p + 1]! + R[r + 3 * k + 2]! * X[3 * p + 2]! + t[3 * c + k]!);
+      const xc = [0, 1, 2].map(
+        (k) =>
+          R[r + 3 * k]! * X[3 * p]! +
+          R[r + 3 * k + 1]! * X[3 * p + 1]! +
+          R[r + 3 * k + 2]! * X[3 * p + 2]! +
+          t[3 * c + k]!,
+      );
       oc.push(c);
       op.push(p);
-      oxy.push((500 * xc[0]!) / xc[2]! + (rand() - 0.5) * 2 * noisePx, (500 * xc[1]!) / xc[2]! + (rand() - 0.5) * 2 * noisePx);
+      oxy.push(
+        (500 * xc[0]!) / xc[2]! + (rand() - 0.5) * 2 * noisePx,
+        (500 * xc[1]!) / xc[2]! + (rand() - 0.5) * 2 * noisePx,
+      );
     }
   const truth = { R: R.slice(), t: t.slice(), X: X.slice() };
   if (perturb) {
     for (let c = 1; c < nc; c++) {
-      R.set(mul33(rodrigues((rand() - 0.5) * 0.02, (rand() - 0.5) * 0.02, (rand() - 0.5) * 0.02), R.subarray(9 * c, 9 * c + 9)), 9 * c);
+      R.set(
+        mul33(
+          rodrigues((rand() - 0.5) * 0.02, (rand() - 0.5) * 0.02, (rand() - 0.5) * 0.02),
+          R.subarray(9 * c, 9 * c + 9),
+        ),
+        9 * c,
+      );
       for (let k = 0; k < 3; k++) t[3 * c + k] = t[3 * c + k]! + (rand() - 0.5) * 0.05;
     }
     for (let i = 0; i < X.length; i++) X[i] = X[i]! + (rand() - 0.5) * 0.1;

@@ -56,8 +56,16 @@ describe('five-point essential matrix', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 1e9 }),
-        fc.tuple(fc.double({ min: -0.3, max: 0.3, noNaN: true }), fc.double({ min: -0.3, max: 0.3, noNaN: true }), fc.double({ min: -0.3, max: 0.3, noNaN: true })),
-        fc.tuple(fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true })),
+        fc.tuple(
+          fc.double({ min: -0.3, max: 0.3, noNaN: true }),
+          fc.double({ min: -0.3, max: 0.3, noNaN: true }),
+          fc.double({ min: -0.3, max: 0.3, noNaN: true }),
+        ),
+        fc.tuple(
+          fc.double({ min: -1, max: 1, noNaN: true }),
+          fc.double({ min: -1, max: 1, noNaN: true }),
+          fc.double({ min: -1, max: 1, noNaN: true }),
+        ),
         (seed, w, t) => {
           const tn = Math.hypot(...t);
           fc.pre(tn > 0.1);
@@ -108,7 +116,9 @@ describe('P3P and PnP-RANSAC', () => {
           x[2 * i + 1] = p[1];
         }
         const sols = p3p(X, x);
-        const best = Math.min(...sols.map((s) => frob(s.R, R) + Math.hypot(s.t[0]! - t[0]!, s.t[1]! - t[1]!, s.t[2]! - t[2]!)));
+        const best = Math.min(
+          ...sols.map((s) => frob(s.R, R) + Math.hypot(s.t[0]! - t[0]!, s.t[1]! - t[1]!, s.t[2]! - t[2]!)),
+        );
         expect(best).toBeLessThan(1e-5);
       }),
       { numRuns: 50 },
@@ -143,9 +153,18 @@ describe('triangulation', () => {
     const R = new Float64Array(27);
     const t = new Float64Array(9);
     const poses = [
-      [[0, 0, 0], [0, 0, 0]],
-      [[0, 0.1, 0], [-0.5, 0, 0]],
-      [[0.05, -0.1, 0], [0.4, 0.1, 0.1]],
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      [
+        [0, 0.1, 0],
+        [-0.5, 0, 0],
+      ],
+      [
+        [0.05, -0.1, 0],
+        [0.4, 0.1, 0.1],
+      ],
     ] as const;
     poses.forEach(([w, tt], c) => {
       R.set(rodrigues(w[0], w[1], w[2]), 9 * c);

@@ -9,7 +9,12 @@ export function lcg(seed: number): () => number {
   };
 }
 
-export function project(R: ArrayLike<number>, t: ArrayLike<number>, X: ArrayLike<number>, o = 0): [number, number, number] {
+export function project(
+  R: ArrayLike<number>,
+  t: ArrayLike<number>,
+  X: ArrayLike<number>,
+  o = 0,
+): [number, number, number] {
   const x = R[0]! * X[o]! + R[1]! * X[o + 1]! + R[2]! * X[o + 2]! + t[0]!;
   const y = R[3]! * X[o]! + R[4]! * X[o + 1]! + R[5]! * X[o + 2]! + t[1]!;
   const z = R[6]! * X[o]! + R[7]! * X[o + 1]! + R[8]! * X[o + 2]! + t[2]!;
@@ -17,7 +22,12 @@ export function project(R: ArrayLike<number>, t: ArrayLike<number>, X: ArrayLike
 }
 
 /** Points in front of camera 1 (identity) and their images in camera 1 and camera 2 = (R, t). */
-export function twoViews(rand: () => number, n: number, w: [number, number, number], t: [number, number, number]) {
+export function twoViews(
+  rand: () => number,
+  n: number,
+  w: [number, number, number],
+  t: [number, number, number],
+) {
   const R = rodrigues(...w);
   const X = new Float64Array(3 * n);
   const x1 = new Float64Array(2 * n);

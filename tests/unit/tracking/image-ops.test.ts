@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { buildPyramid, createGray, downsample, pyramidDepth, sampleBilinear, sampleWindow, scharrGradients, gaussianBlur, gaussianKernel } from '../../../src-main/analysis/tracking';
+import {
+  buildPyramid,
+  createGray,
+  downsample,
+  pyramidDepth,
+  sampleBilinear,
+  sampleWindow,
+  scharrGradients,
+  gaussianBlur,
+  gaussianKernel,
+} from '../../../src-main/analysis/tracking';
 
 function ramp(w: number, h: number, f: (x: number, y: number) => number) {
   const img = createGray(w, h);
@@ -16,9 +26,14 @@ describe('bilinear sampling', () => {
   it('window sampling matches point sampling, inside and across the border', () => {
     const img = ramp(16, 12, (x, y) => Math.sin(x) * 50 + y * y);
     const out = new Float32Array(25);
-    for (const [cx, cy] of [[8.3, 6.7], [1.2, 0.9]] as const) {
+    for (const [cx, cy] of [
+      [8.3, 6.7],
+      [1.2, 0.9],
+    ] as const) {
       sampleWindow(img, cx, cy, 2, out);
-      for (let r = 0; r < 5; r++) for (let c = 0; c < 5; c++) expect(out[r * 5 + c]).toBeCloseTo(sampleBilinear(img, cx + c - 2, cy + r - 2), 3);
+      for (let r = 0; r < 5; r++)
+        for (let c = 0; c < 5; c++)
+          expect(out[r * 5 + c]).toBeCloseTo(sampleBilinear(img, cx + c - 2, cy + r - 2), 3);
     }
   });
 });
@@ -44,7 +59,11 @@ describe('pyramid', () => {
     // A linear ramp's value at level L and position p equals the level-0 value at p·2^L.
     const img = ramp(64, 48, (x, y) => 1.5 * x + 0.5 * y);
     const pyr = buildPyramid(img, 3);
-    expect(pyr.levels.map((l) => [l.image.width, l.image.height])).toEqual([[64, 48], [32, 24], [16, 12]]);
+    expect(pyr.levels.map((l) => [l.image.width, l.image.height])).toEqual([
+      [64, 48],
+      [32, 24],
+      [16, 12],
+    ]);
     const l2 = pyr.levels[2]!.image;
     expect(sampleBilinear(l2, 5.5, 4.5)).toBeCloseTo(1.5 * 22 + 0.5 * 18, 3);
   });

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildPyramid, createGray, LucasKanade, LK_OK, LK_LOW_TEXTURE, forwardBackwardErrors, TemplateBank, CornerDetector, scharrGradients } from '../../../src-main/analysis/tracking';
+import {
+  buildPyramid,
+  createGray,
+  LucasKanade,
+  LK_OK,
+  LK_LOW_TEXTURE,
+  forwardBackwardErrors,
+  TemplateBank,
+  CornerDetector,
+  scharrGradients,
+} from '../../../src-main/analysis/tracking';
 
 // Smooth random-ish texture, defined continuously so a shifted copy is exact.
 const tex = (x: number, y: number) =>
-  128 + 40 * Math.sin(0.21 * x + 0.9 * Math.cos(0.13 * y)) + 30 * Math.cos(0.17 * y - 0.07 * x) + 20 * Math.sin(0.05 * x * Math.sin(0.045 * y) + 0.3 * y);
+  128 +
+  40 * Math.sin(0.21 * x + 0.9 * Math.cos(0.13 * y)) +
+  30 * Math.cos(0.17 * y - 0.07 * x) +
+  20 * Math.sin(0.05 * x * Math.sin(0.045 * y) + 0.3 * y);
 
 function render(w: number, h: number, f: (x: number, y: number) => number) {
   const img = createGray(w, h);
@@ -27,15 +40,19 @@ describe('pyramidal Lucas–Kanade', () => {
 
   it('recovers a known subpixel shift of a texture (including a multi-pixel one)', () => {
     fc.assert(
-      fc.property(fc.double({ min: -6, max: 6, noNaN: true }), fc.double({ min: -6, max: 6, noNaN: true }), (sx, sy) => {
-        const b = render(W, H, (x, y) => tex(x - sx, y - sy));
-        lk.track(pa, buildPyramid(b, 3), xs, ys, 4, ox, oy, st, res);
-        for (let i = 0; i < 4; i++) {
-          expect(st[i]).toBe(LK_OK);
-          expect(Math.abs(ox[i]! - xs[i]! - sx)).toBeLessThan(0.03);
-          expect(Math.abs(oy[i]! - ys[i]! - sy)).toBeLessThan(0.03);
-        }
-      }),
+      fc.property(
+        fc.double({ min: -6, max: 6, noNaN: true }),
+        fc.double({ min: -6, max: 6, noNaN: true }),
+        (sx, sy) => {
+          const b = render(W, H, (x, y) => tex(x - sx, y - sy));
+          lk.track(pa, buildPyramid(b, 3), xs, ys, 4, ox, oy, st, res);
+          for (let i = 0; i < 4; i++) {
+            expect(st[i]).toBe(LK_OK);
+            expect(Math.abs(ox[i]! - xs[i]! - sx)).toBeLessThan(0.03);
+            expect(Math.abs(oy[i]! - ys[i]! - sy)).toBeLessThan(0.03);
+          }
+        },
+      ),
       { numRuns: 12 },
     );
   });
@@ -50,14 +67,24 @@ describe('pyramidal Lucas–Kanade', () => {
     const fb = new Float32Array(4);
     forwardBackwardErrors(xs, ys, bx, by, 4, fb);
     for (const e of fb) expect(e).toBeLessThan(0.05);
-    const flat = buildPyramid(render(W, H, () => 100), 3);
+    const flat = buildPyramid(
+      render(W, H, () => 100),
+      3,
+    );
     lk.track(flat, flat, xs, ys, 1, ox, oy, st, res);
     expect(st[0]).toBe(LK_LOW_TEXTURE);
   });
 
   it('forwardBackwardErrors is the Euclidean distance', () => {
     const out = new Float32Array(1);
-    forwardBackwardErrors(new Float32Array([1]), new Float32Array([1]), new Float32Array([4]), new Float32Array([5]), 1, out);
+    forwardBackwardErrors(
+      new Float32Array([1]),
+      new Float32Array([1]),
+      new Float32Array([4]),
+      new Float32Array([5]),
+      1,
+      out,
+    );
     expect(out[0]).toBeCloseTo(5, 6);
   });
 
@@ -85,10 +112,21 @@ describe('Shi–Tomasi corners', () => {
     const c = det.detect(g, { maxCorners: 10, minDistance: 6, border: 4 });
     expect(c.count).toBe(4);
     for (let i = 0; i < c.count; i++) {
-      const near = [[20, 20], [44, 20], [20, 44], [44, 44]].some(([x, y]) => Math.hypot(c.x[i]! - x!, c.y[i]! - y!) < 3);
+      const near = [
+        [20, 20],
+        [44, 20],
+        [20, 44],
+        [44, 44],
+      ].some(([x, y]) => Math.hypot(c.x[i]! - x!, c.y[i]! - y!) < 3);
       expect(near).toBe(true);
     }
-    const blocked = det.detect(g, { maxCorners: 10, minDistance: 6, border: 4 }, new Float32Array([20, 44]), new Float32Array([20, 44]), 2);
+    const blocked = det.detect(
+      g,
+      { maxCorners: 10, minDistance: 6, border: 4 },
+      new Float32Array([20, 44]),
+      new Float32Array([20, 44]),
+      2,
+    );
     expect(blocked.count).toBe(2);
   });
 });

@@ -4,11 +4,27 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  decodeTrackFile, encodeTrackFile, emptyTrackSet, queryFrameRange, readTrackFile, readTrackFrameRange, toTracksJson, stringifyTracksJson, writeTrackFile, TrackRecorder, type TrackSet,
+  decodeTrackFile,
+  encodeTrackFile,
+  emptyTrackSet,
+  queryFrameRange,
+  readTrackFile,
+  readTrackFrameRange,
+  toTracksJson,
+  stringifyTracksJson,
+  writeTrackFile,
+  TrackRecorder,
+  type TrackSet,
 } from '../../../src-main/analysis/tracking';
 
 const trackSetArb = fc
-  .record({ w: fc.integer({ min: 1, max: 4096 }), h: fc.integer({ min: 1, max: 4096 }), T: fc.integer({ min: 1, max: 12 }), N: fc.integer({ min: 0, max: 9 }), seed: fc.integer() })
+  .record({
+    w: fc.integer({ min: 1, max: 4096 }),
+    h: fc.integer({ min: 1, max: 4096 }),
+    T: fc.integer({ min: 1, max: 12 }),
+    N: fc.integer({ min: 0, max: 9 }),
+    seed: fc.integer(),
+  })
   .map(({ w, h, T, N, seed }): TrackSet => {
     const s = emptyTrackSet(w, h, T, N);
     let r = seed >>> 0;
@@ -25,7 +41,12 @@ const trackSetArb = fc
   });
 
 const same = (a: TrackSet, b: TrackSet) => {
-  expect([b.width, b.height, b.numFrames, b.numTracks]).toEqual([a.width, a.height, a.numFrames, a.numTracks]);
+  expect([b.width, b.height, b.numFrames, b.numTracks]).toEqual([
+    a.width,
+    a.height,
+    a.numFrames,
+    a.numTracks,
+  ]);
   expect(Array.from(b.xy)).toEqual(Array.from(a.xy));
   expect(Array.from(b.visible)).toEqual(Array.from(a.visible));
   expect(Array.from(b.confidence)).toEqual(Array.from(a.confidence));
@@ -33,30 +54,38 @@ const same = (a: TrackSet, b: TrackSet) => {
 
 describe('track file', () => {
   it('round-trips in memory (property, NaN positions included)', () => {
-    fc.assert(fc.property(trackSetArb, (s) => same(s, decodeTrackFile(encodeTrackFile(s)))), { numRuns: 60 });
+    fc.assert(
+      fc.property(trackSetArb, (s) => same(s, decodeTrackFile(encodeTrackFile(s)))),
+      { numRuns: 60 },
+    );
   });
 
   it('writes atomically to disk, reads back, and answers frame-range queries like the in-memory query', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'reshoot-tracks-'));
     try {
       await fc.assert(
-        fc.asyncProperty(trackSetArb, fc.integer({ min: -2, max: 13 }), fc.integer({ min: 0, max: 6 }), async (s, a, len) => {
-          const file = path.join(dir, 'tracks.rstk');
-          await writeTrackFile(file, s);
-          same(s, await readTrackFile(file));
-          const fromFile = await readTrackFrameRange(file, a, a + len);
-          const mem = queryFrameRange(s, a, a + len);
-          expect(Array.from(fromFile.trackIds)).toEqual(Array.from(mem.trackIds));
-          expect(Array.from(fromFile.xy)).toEqual(Array.from(mem.xy));
-          expect(Array.from(fromFile.visible)).toEqual(Array.from(mem.visible));
-          // Every returned track is visible somewhere in the range; every omitted one is not.
-          const L = mem.last - mem.first + 1;
-          for (let k = 0; k < s.numTracks; k++) {
-            let vis = false;
-            for (let f = mem.first; f <= mem.last; f++) vis ||= s.visible[k * s.numFrames + f] === 1;
-            expect(Array.from(mem.trackIds).includes(k)).toBe(vis && L > 0);
-          }
-        }),
+        fc.asyncProperty(
+          trackSetArb,
+          fc.integer({ min: -2, max: 13 }),
+          fc.integer({ min: 0, max: 6 }),
+          async (s, a, len) => {
+            const file = path.join(dir, 'tracks.rstk');
+            await writeTrackFile(file, s);
+            same(s, await readTrackFile(file));
+            const fromFile = await readTrackFrameRange(file, a, a + len);
+            const mem = queryFrameRange(s, a, a + len);
+            expect(Array.from(fromFile.trackIds)).toEqual(Array.from(mem.trackIds));
+            expect(Array.from(fromFile.xy)).toEqual(Array.from(mem.xy));
+            expect(Array.from(fromFile.visible)).toEqual(Array.from(mem.visible));
+            // Every returned track is visible somewhere in the range; every omitted one is not.
+            const L = mem.last - mem.first + 1;
+            for (let k = 0; k < s.numTracks; k++) {
+              let vis = false;
+              for (let f = mem.first; f <= mem.last; f++) vis ||= s.visible[k * s.numFrames + f] === 1;
+              expect(Array.from(mem.trackIds).includes(k)).toBe(vis && L > 0);
+            }
+          },
+        ),
         { numRuns: 25 },
       );
       expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { nonMaxSuppression, mutualNearest, similarityMatrix, matchDescriptors, matchGated, XFeatDecoder, rgbToXFeatInput, assignXFeatOutputs } from '../../../src-main/analysis/tracking';
+import {
+  nonMaxSuppression,
+  mutualNearest,
+  similarityMatrix,
+  matchDescriptors,
+  matchGated,
+  XFeatDecoder,
+  rgbToXFeatInput,
+  assignXFeatOutputs,
+} from '../../../src-main/analysis/tracking';
 
 function unitRows(n: number, dim: number, seed: number): Float32Array {
   let s = seed >>> 0;
@@ -69,7 +78,21 @@ describe('mutual nearest neighbours', () => {
   it('gated matching only considers candidates within the radius', () => {
     const a = unitRows(2, 64, 5);
     const b = new Float32Array(a);
-    const m = matchGated(a, new Float32Array([10, 50]), new Float32Array([10, 50]), 2, b, new Float32Array([12, 90]), new Float32Array([10, 90]), 2, 64, 8, 100, 100, { ratio: 1, minSimilarity: 0.5 });
+    const m = matchGated(
+      a,
+      new Float32Array([10, 50]),
+      new Float32Array([10, 50]),
+      2,
+      b,
+      new Float32Array([12, 90]),
+      new Float32Array([10, 90]),
+      2,
+      64,
+      8,
+      100,
+      100,
+      { ratio: 1, minSimilarity: 0.5 },
+    );
     expect(Array.from(m)).toEqual([0, -1]);
   });
 });
@@ -105,7 +128,9 @@ describe('XFeat adapter pieces', () => {
     const rgb = new Uint8Array(4 * 4 * 3);
     for (let i = 0; i < 16; i++) rgb.set([255, 0, 51], 3 * i);
     const t = rgbToXFeatInput(rgb, 4, 4, 2, 2);
-    expect(Array.from(t).map((v) => Math.round(v * 100) / 100)).toEqual([1, 1, 1, 1, 0, 0, 0, 0, 0.2, 0.2, 0.2, 0.2]);
+    expect(Array.from(t).map((v) => Math.round(v * 100) / 100)).toEqual([
+      1, 1, 1, 1, 0, 0, 0, 0, 0.2, 0.2, 0.2, 0.2,
+    ]);
     const f = (c: number) => ({ dims: [1, c, 1, 1], data: new Float32Array(c) });
     const o = assignXFeatOutputs({ a: f(1), b: f(65), c: f(64) });
     expect([o.descriptors.length, o.logits.length, o.reliability.length]).toEqual([64, 65, 1]);

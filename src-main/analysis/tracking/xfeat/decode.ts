@@ -102,8 +102,25 @@ export class XFeatDecoder {
       kp.score[i] = scores[c] as number;
       let norm = 0;
       const base = i * XFEAT_DESCRIPTOR_DIM;
-      for (let d = 0; d < XFEAT_DESCRIPTOR_DIM; d++) {
-        const v = sampleMap(this.normDesc, cw, ch, d, x / XFEAT_CELL, y / XFEAT_CELL);
+      // Bilinear weights once per keypoint (as sampleMap computes them), then every channel.
+      let fx = x / XFEAT_CELL - 0.5;
+      let fy = y / XFEAT_CELL - 0.5;
+      fx = fx < 0 ? 0 : fx > cw - 1 ? cw - 1 : fx;
+      fy = fy < 0 ? 0 : fy > ch - 1 ? ch - 1 : fy;
+      const x0 = Math.min(Math.floor(fx), Math.max(0, cw - 2));
+      const y0 = Math.min(Math.floor(fy), Math.max(0, ch - 2));
+      const ax = fx - x0;
+      const ay = fy - y0;
+      const p00 = y0 * cw + x0;
+      const p10 = y0 * cw + Math.min(x0 + 1, cw - 1);
+      const p01 = Math.min(y0 + 1, ch - 1) * cw + x0;
+      const p11 = Math.min(y0 + 1, ch - 1) * cw + Math.min(x0 + 1, cw - 1);
+      const plane = cw * ch;
+      const nd = this.normDesc;
+      for (let d = 0, o = 0; d < XFEAT_DESCRIPTOR_DIM; d++, o += plane) {
+        const v =
+          (1 - ay) * ((1 - ax) * (nd[o + p00] as number) + ax * (nd[o + p10] as number)) +
+          ay * ((1 - ax) * (nd[o + p01] as number) + ax * (nd[o + p11] as number));
         kp.descriptors[base + d] = v;
         norm += v * v;
       }

@@ -12,7 +12,7 @@ import { createGray, type GrayImage } from '../image';
 import { LK_OK, LucasKanade } from '../lucas-kanade';
 import { PointGrid } from '../point-grid';
 import { buildPyramid, pyramidDepth, type Pyramid } from '../pyramid';
-import { TemplateBank, type RefineResult } from '../template-bank';
+import { TemplateBank, type RefineResult, type TemplateOptions } from '../template-bank';
 import { TrackRecorder, type TrackSet } from '../track-set';
 import {
   optionsFromJson,
@@ -44,10 +44,21 @@ export interface XFeatTrackerOptions {
   fbThreshold: number;
   maxResidual: number;
   anchorGate: number;
+  /** As in KLT: frames a track may follow LK without its anchor aligning before it is re-anchored. */
+  anchorPatience: number;
+  /**
+   * A keypoint becomes a track only where the min-eigenvalue corner score (5×5 block, (intensity/px)²)
+   * at its snapped position reaches max(minBirthScore, birthQuality × the frame's best score) — the same
+   * rule as KLT's corners: XFeat also fires on edges and blobs a window cannot pin down.
+   */
+  minBirthScore: number;
+  birthQuality: number;
   presmooth: number;
   border: number;
   decode: Partial<DecodeOptions>;
   match: Partial<MatchOptions>;
+  /** Anchored re-alignment (template-bank) settings (window fixed at 15×15). */
+  templates: Partial<TemplateOptions>;
   /** Stricter matching for re-identification (nothing geometric backs it up). */
   reidMatch: Partial<MatchOptions>;
 }
@@ -64,10 +75,14 @@ export const DEFAULT_XFEAT_TRACKER_OPTIONS: XFeatTrackerOptions = {
   fbThreshold: 0.75,
   maxResidual: 20,
   anchorGate: 1.5,
+  anchorPatience: 3,
+  minBirthScore: 2,
+  birthQuality: 0.01,
   presmooth: 1,
   border: 8,
   decode: {},
   match: {},
+  templates: {},
   reidMatch: { ratio: 0.8, minSimilarity: 0.8 },
 };
 
@@ -117,7 +132,7 @@ export class XFeatTracker {
   private readonly run: XFeatRunner;
   private readonly decoder: XFeatDecoder;
   private readonly lk = new LucasKanade({ halfWindow: 7 });
-  private readonly templates = new TemplateBank({ halfWindow: 7 });
+  private readonly templates: TemplateBank;
   private readonly refined: RefineResult = { ok: false, x: 0, y: 0, residual: 0 };
   private readonly recorder = new TrackRecorder();
   private readonly kernel: Float32Array | null;
@@ -136,6 +151,8 @@ export class XFeatTracker {
   private vx = new Float32Array(0);
   private vy = new Float32Array(0);
   private miss = new Int32Array(0);
+  /** Consecutive frames each track's anchor has failed to align (see `anchorPatience`). */
+  private fails = new Int32Array(0);
   private desc = new Float32Array(0);
   private lost: Lost[] = [];
   // Scratch (one entry per active track).
@@ -158,6 +175,7 @@ export class XFeatTracker {
     this.height = height;
     this.run = run;
     this.options = { ...DEFAULT_XFEAT_TRACKER_OPTIONS, ...options };
+    this.templates = new TemplateBank({ ...this.options.templates, halfWindow: 7 });
     this.decoder = new XFeatDecoder(this.options.inputWidth, this.options.inputHeight);
     this.kernel = this.options.presmooth > 0 ? gaussianKernel(this.options.presmooth) : null;
     this.blurTmp = new Float32Array(this.kernel ? width * height : 0);
@@ -182,6 +200,7 @@ export class XFeatTracker {
     this.vx = keep(this.vx, new Float32Array(n));
     this.vy = keep(this.vy, new Float32Array(n));
     this.miss = keep(this.miss, new Int32Array(n));
+    this.fails = keep(this.fails, new Int32Array(n));
     this.desc = keep(this.desc, new Float32Array(n * D), D);
     for (const k of ['px', 'py', 'gx', 'gy', 'fx', 'fy', 'bx', 'by', 'res', 'resb', 'sim'] as const)
       this[k] = new Float32Array(n);
@@ -279,6 +298,7 @@ export class XFeatTracker {
       let fx = x;
       let fy = y;
       let conf = 0;
+      let fails = 0;
       if (ok && level0) {
         this.templates.move(i, k);
         const r = this.refined;
@@ -286,8 +306,12 @@ export class XFeatTracker {
         if (r.ok && Math.hypot(r.x - x, r.y - y) <= o.anchorGate && r.residual <= o.maxResidual) {
           fx = r.x;
           fy = r.y;
-        } else if (!this.templates.anchor(k, level0.image, level0.grad.gx, level0.grad.gy, x, y)) ok = false;
+        } else if ((fails = (this.fails[i] as number) + 1) > o.anchorPatience) {
+          fails = 0;
+          if (!this.templates.anchor(k, level0.image, level0.grad.gx, level0.grad.gy, x, y)) ok = false;
+        }
         conf = Math.max(0, 1 - fb / o.fbThreshold) * (agrees ? Math.max(0, this.sim[i] as number) : 0.5);
+        if (fails > 0) conf *= 0.5;
       }
       if (!ok || miss > o.maxCoastFrames) {
         this.toLost(i);
@@ -307,6 +331,7 @@ export class XFeatTracker {
       this.xs[k] = fx;
       this.ys[k] = fy;
       this.miss[k] = miss;
+      this.fails[k] = fails;
       k++;
       this.recorder.record(this.frame, this.ids[k - 1] as number, fx, fy, conf);
     }
@@ -410,6 +435,7 @@ export class XFeatTracker {
     this.vx[c] = 0;
     this.vy[c] = 0;
     this.miss[c] = 0;
+    this.fails[c] = 0;
     this.desc.set(desc, c * D);
     this.recorder.record(this.frame, id, x, y, conf);
   }
@@ -423,6 +449,9 @@ export class XFeatTracker {
     // within the model's pixel footprint so new tracks start on a well-conditioned, precise point.
     const score = this.corners.minEigenMap(level0.grad, 2);
     const snap = Math.ceil(Math.max(this.width / o.inputWidth, this.height / o.inputHeight));
+    let top = 0;
+    for (let i = 0; i < score.length; i++) if ((score[i] as number) > top) top = score[i] as number;
+    const minScore = Math.max(o.minBirthScore, o.birthQuality * top);
     for (let i = 0; i < this.count; i++) grid.add(this.xs[i] as number, this.ys[i] as number);
     const b = o.border;
     for (let j = 0; j < kp.count && this.count < o.targetTracks; j++) {
@@ -443,7 +472,7 @@ export class XFeatTracker {
           }
         }
       }
-      if (grid.hasNeighbour(x, y, o.minDistance)) continue;
+      if (best < minScore || grid.hasNeighbour(x, y, o.minDistance)) continue;
       this.reserve(this.count + 1);
       if (!this.templates.anchor(this.count, level0.image, level0.grad.gx, level0.grad.gy, x, y)) continue;
       grid.add(x, y);
@@ -499,6 +528,7 @@ export class XFeatTracker {
     w.array(this.vx.subarray(0, n));
     w.array(this.vy.subarray(0, n));
     w.array(this.miss.subarray(0, n));
+    w.array(this.fails.subarray(0, n));
     w.array(this.desc.subarray(0, n * D));
     this.templates.writeState(w, n);
     const nl = this.lost.length;
@@ -547,9 +577,10 @@ export class XFeatTracker {
     t.frame = r.num();
     t.nextId = r.num();
     const n = r.num();
-    const arrays = [r.i32(), r.f32(), r.f32(), r.f32(), r.f32(), r.i32(), r.f32()] as const;
+    const arrays = [r.i32(), r.f32(), r.f32(), r.f32(), r.f32(), r.i32(), r.i32(), r.f32()] as const;
     arrays.forEach((a, i) => {
-      if (a.length !== (i === 6 ? n * D : n)) throw new Error('Tracker state: track arrays do not match their count');
+      if (a.length !== (i === 7 ? n * D : n))
+        throw new Error('Tracker state: track arrays do not match their count');
     });
     t.reserve(n);
     t.ids.set(arrays[0]);
@@ -558,9 +589,11 @@ export class XFeatTracker {
     t.vx.set(arrays[3]);
     t.vy.set(arrays[4]);
     t.miss.set(arrays[5]);
-    t.desc.set(arrays[6]);
+    t.fails.set(arrays[6]);
+    t.desc.set(arrays[7]);
     t.count = n;
-    if (t.templates.readState(r) !== n) throw new Error('Tracker state: template bank does not match the tracks');
+    if (t.templates.readState(r) !== n)
+      throw new Error('Tracker state: template bank does not match the tracks');
     const nl = r.num();
     const scalars = r.f64();
     const descs = r.f32();

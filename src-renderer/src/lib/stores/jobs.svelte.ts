@@ -1,5 +1,5 @@
 /** The project's jobs, newest first, updated live from job events. */
-import type { Job, JobType } from '../../../../src-shared/api/contract';
+import type { Job, JobType, TrackMethod } from '../../../../src-shared/api/contract';
 import { call, errorMessage } from '../api';
 import { notices } from './notices.svelte';
 
@@ -48,9 +48,10 @@ class Jobs {
     return this.list.filter((j) => j.status === 'queued' || j.status === 'running').length;
   }
 
-  async start(type: JobType, shotId: number): Promise<void> {
+  /** `method` picks the tracker of a 'track' job. */
+  async start(type: JobType, shotId: number, method?: TrackMethod): Promise<void> {
     try {
-      await this.fromCall(() => call('jobs.start', { type, shotId }), null);
+      await this.fromCall(() => call('jobs.start', { type, shotId, ...(method ? { method } : {}) }), null);
       this.panelOpen = true;
     } catch (e) {
       notices.error(`Could not start the ${type} job: ${errorMessage(e)}`);

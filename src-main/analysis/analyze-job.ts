@@ -1,0 +1,345 @@
+/**
+ * "Analyze shot": tracks → source camera → depth → 3D tracks, as one resumable job. The plan is fixed
+ * when the job is queued (tracks and depth in chunks of frames, camera and 3D tracks one step each);
+ * each step first checks whether its stage's inputs changed since the last run (content hashes in
+ * analysis_stages) and, if not, reuses what is there.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AnalysisStage } from '../../src-shared/api/contract';
+import { shotMedia } from '../api/shot-media';
+import type { ChunkContext, ChunkPlan, FinishContext, JobKind } from '../jobs/kinds';
+import type { Project, ShotRecord } from '../store';
+import type { TrackMethod } from '../store/tracks';
+import { writeFileAtomicSync } from '../util/atomic-write';
+import {
+  DEPTH_WIDTH,
+  type AnalysisRequest,
+  type AnalysisResult,
+  type AnalysisWorkerMessage,
+} from './analysis-protocol';
+import { runWorker } from './run-worker';
+import { TRACK_CHUNK_FRAMES, createTrackJob, finishTracks, trackChunk, type TrackJobDeps } from './track-job';
+import { decodePoints, encodePoints } from './point-file';
+
+/** Depth frames per committed step. */
+export const DEPTH_CHUNK_FRAMES = 8;
+/** Every n-th frame adds points to the dense cloud shown in the 3D view. */
+const DENSE_EVERY = 12;
+
+interface AnalyzeParams {
+  method: TrackMethod;
+  analysisWidth: number;
+  analysisHeight: number;
+}
+
+/** Step kinds, laid out in the plan in this order. Chunk indices encode the stage (see planOf). */
+interface Step {
+  stage: AnalysisStage;
+  chunk: ChunkPlan;
+  /** Index of this step within its stage. */
+  part: number;
+  parts: number;
+}
+
+function stepsOf(shot: ShotRecord): Step[] {
+  const steps: Step[] = [];
+  const n = shot.frameCount;
+  const split = (stage: AnalysisStage, size: number) => {
+    const parts = Math.ceil(n / size);
+    for (let part = 0; part < parts; part++) {
+      const start = part * size;
+      steps.push({
+        stage,
+        part,
+        parts,
+        chunk: { index: steps.length, start, count: Math.min(size, n - start) },
+      });
+    }
+  };
+  split('tracks', TRACK_CHUNK_FRAMES);
+  steps.push({ stage: 'camera', part: 0, parts: 1, chunk: { index: steps.length, start: 0, count: 1 } });
+  split('depth', DEPTH_CHUNK_FRAMES);
+  steps.push({ stage: 'tracks3d', part: 0, parts: 1, chunk: { index: steps.length, start: 0, count: 1 } });
+  return steps;
+}
+
+const hash = (...parts: (string | number | null | undefined)[]) =>
+  createHash('sha256')
+    .update(parts.map((p) => String(p ?? '')).join('\u0000'))
+    .digest('hex')
+    .slice(0, 32);
+
+/** What each stage is computed from; a stage whose hash matches its last successful run is reused. */
+function inputHash(project: Project, shot: ShotRecord, p: AnalyzeParams, stage: AnalysisStage): string {
+  const tracks = project.tracks.get(shot.id, p.method);
+  const camera = project.cameras.get(shot.id);
+  switch (stage) {
+    case 'tracks':
+      return hash('tracks', shot.fingerprint, p.method, p.analysisWidth, p.analysisHeight);
+    case 'camera':
+      // An imported camera is the user's: it is used as it is, whatever the tracks.
+      return camera?.origin === 'imported'
+        ? hash('camera', 'imported', camera.createdAt)
+        : hash('camera', 'solve', tracks?.createdAt);
+    case 'depth':
+      return hash('depth', shot.fingerprint, DEPTH_WIDTH, camera?.createdAt);
+    case 'tracks3d':
+      // Depth is fully determined by the media, the camera and its resolution: hash those, not the depth
+      // stage's own record (which a reuse rewrites).
+      return hash('tracks3d', tracks?.createdAt, shot.fingerprint, DEPTH_WIDTH, camera?.createdAt);
+  }
+}
+
+function fresh(project: Project, shot: ShotRecord, p: AnalyzeParams, stage: AnalysisStage): boolean {
+  const r = project.analysis.stage(shot.id, stage);
+  if (!r || r.status === 'failed' || r.inputHash !== inputHash(project, shot, p, stage)) return false;
+  if (stage === 'tracks') return !!project.tracks.get(shot.id, p.method);
+  if (stage === 'camera') return !!project.cameras.get(shot.id);
+  if (stage === 'depth') return !!project.analysis.depth(shot.id);
+  return existsSync(project.paths.tracks3d(shot.id));
+}
+
+/** Seconds spent in a stage, summed over its steps (survives resuming after a crash). */
+function addSeconds(scratch: string, stage: AnalysisStage, seconds: number): number {
+  const file = join(scratch, `seconds-${stage}.json`);
+  const total = (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as number) : 0) + seconds;
+  mkdirSync(scratch, { recursive: true });
+  writeFileAtomicSync(file, JSON.stringify(total));
+  return total;
+}
+
+type Progress = Extract<AnalysisWorkerMessage, { type: 'progress' }>;
+type Done = Extract<AnalysisWorkerMessage, { type: 'done' }>;
+
+async function analysis(
+  req: AnalysisRequest,
+  signal: AbortSignal,
+  onProgress: (done: number) => void,
+): Promise<AnalysisResult> {
+  const done = await runWorker<Progress, Done>('analysis', req, signal, (m) => onProgress(m.done));
+  return done.result;
+}
+
+export function createAnalyzeJob(deps: TrackJobDeps): JobKind {
+  const trackKind = createTrackJob(deps);
+
+  async function step(ctx: ChunkContext): Promise<string | null> {
+    const { project, shot, jobId, signal, onFrames } = ctx;
+    const p = ctx.params as unknown as AnalyzeParams;
+    const s = stepsOf(shot)[ctx.chunk.index]!;
+    const scratch = project.paths.jobScratch(jobId);
+    mkdirSync(scratch, { recursive: true });
+    const t0 = performance.now();
+    const record = (status: 'done' | 'reused' | 'failed', message: string | null, seconds: number) =>
+      project.analysis.putStage({
+        shotId: shot.id,
+        stage: s.stage,
+        status,
+        inputHash: inputHash(project, shot, p, s.stage),
+        outputHash: null,
+        seconds,
+        message,
+        finishedAt: new Date().toISOString(),
+      });
+    const lastPart = s.part === s.parts - 1;
+
+    // A stage already up to date is reused: every one of its steps returns at once.
+    if (s.part === 0 && fresh(project, shot, p, s.stage)) {
+      // A marker, not data: it makes every later step of the stage a no-op, also after a resume.
+      writeFileAtomicSync(join(scratch, `reuse-${s.stage}`), '');
+    }
+    if (existsSync(join(scratch, `reuse-${s.stage}`))) {
+      if (lastPart) {
+        const prev = project.analysis.stage(shot.id, s.stage)!;
+        record('reused', prev.message, 0);
+      }
+      return null;
+    }
+
+    switch (s.stage) {
+      case 'tracks': {
+        const tracksScratch = join(scratch, 'tracks');
+        const out = await trackChunk(deps, {
+          ...ctx,
+          chunk: { ...s.chunk, index: s.part },
+          scratch: tracksScratch,
+        });
+        if (lastPart) {
+          const message = await finishTracks({ project, shot, params: ctx.params, scratch: tracksScratch });
+          record('done', message, addSeconds(scratch, 'tracks', (performance.now() - t0) / 1000));
+        } else addSeconds(scratch, 'tracks', (performance.now() - t0) / 1000);
+        return out;
+      }
+      case 'camera': {
+        const tracks = project.tracks.get(shot.id, p.method)!;
+        const tracksFile = join(project.dir, tracks.file);
+        const pointsOut = project.paths.sparsePoints(shot.id);
+        mkdirSync(join(pointsOut, '..'), { recursive: true });
+        const existing = project.cameras.get(shot.id);
+        if (existing?.origin === 'imported') {
+          const r = await analysis(
+            { stage: 'sparse', tracksFile, camerasJson: existing.trackJson, pointsOut },
+            signal,
+            () => onFrames(0),
+          );
+          if (r.stage !== 'sparse') throw new Error('unexpected worker result');
+          record(
+            'done',
+            `using the imported camera · ${r.points.toLocaleString('en-US')} points triangulated`,
+            (performance.now() - t0) / 1000,
+          );
+          return pointsOut;
+        }
+        const r = await analysis(
+          { stage: 'camera', tracksFile, fps: [shot.fpsNum, shot.fpsDen], pointsOut },
+          signal,
+          () => onFrames(0),
+        );
+        if (r.stage !== 'camera') throw new Error('unexpected worker result');
+        const seconds = (performance.now() - t0) / 1000;
+        if (!r.camerasJson) {
+          record('failed', r.message, seconds);
+          throw new Error(`${r.message} (the 2D tracks are kept)`);
+        }
+        project.cameras.put({
+          shotId: shot.id,
+          origin: 'solved',
+          status: r.status,
+          message: r.message,
+          sourceFile: null,
+          format: null,
+          frames: shot.frameCount,
+          trackJson: r.camerasJson,
+          createdAt: new Date().toISOString(),
+        });
+        record('done', `${r.message} · ${r.points.toLocaleString('en-US')} points`, seconds);
+        return pointsOut;
+      }
+      case 'depth': {
+        const camera = project.cameras.get(shot.id);
+        if (!camera) throw new Error('the shot has no source camera; the camera stage must run first');
+        const files = Array.from({ length: s.chunk.count }, (_, i) =>
+          project.paths.depthFrame(shot.id, s.chunk.start + i),
+        );
+        mkdirSync(join(files[0]!, '..'), { recursive: true });
+        const r = await analysis(
+          {
+            stage: 'depth',
+            facts: shotMedia(project, shot),
+            camerasJson: camera.trackJson,
+            pointsFile: project.paths.sparsePoints(shot.id),
+            start: s.chunk.start,
+            count: s.chunk.count,
+            depthFiles: files,
+            denseEvery: DENSE_EVERY,
+            denseOut: join(scratch, `dense-${String(s.part).padStart(5, '0')}.bin`),
+          },
+          signal,
+          (n) => onFrames(n),
+        );
+        if (r.stage !== 'depth') throw new Error('unexpected worker result');
+        project.transaction(() => {
+          for (const f of r.frames) project.analysis.putDepthFrame(shot.id, f);
+        });
+        const seconds = addSeconds(scratch, 'depth', (performance.now() - t0) / 1000);
+        if (lastPart) finishDepth(project, shot, r.width, r.height, scratch, s.parts, seconds, record);
+        return files.at(-1)!;
+      }
+      case 'tracks3d': {
+        const tracks = project.tracks.get(shot.id, p.method)!;
+        const d = project.analysis.depth(shot.id)!;
+        mkdirSync(join(project.paths.tracks3d(shot.id), '..'), { recursive: true });
+        const r = await analysis(
+          {
+            stage: 'tracks3d',
+            tracksFile: join(project.dir, tracks.file),
+            camerasJson: project.cameras.get(shot.id)!.trackJson,
+            depthFiles: Array.from({ length: shot.frameCount }, (_, i) =>
+              project.paths.depthFrame(shot.id, i),
+            ),
+            depthWidth: d.width,
+            depthHeight: d.height,
+            out: project.paths.tracks3d(shot.id),
+          },
+          signal,
+          () => onFrames(0),
+        );
+        if (r.stage !== 'tracks3d') throw new Error('unexpected worker result');
+        record(
+          'done',
+          `${r.tracks.toLocaleString('en-US')} 3D tracks · ${r.dynamic.toLocaleString('en-US')} moving`,
+          (performance.now() - t0) / 1000,
+        );
+        return project.paths.tracks3d(shot.id);
+      }
+    }
+  }
+
+  return {
+    type: 'analyze',
+    params(shot, given) {
+      return trackKind.params!(shot, given);
+    },
+    describe(params) {
+      const p = params as unknown as AnalyzeParams;
+      return `tracks (${p.method.toUpperCase()}) → camera → depth → 3D tracks`;
+    },
+    plan(shot) {
+      return stepsOf(shot).map((s) => s.chunk);
+    },
+    runChunk: step,
+    async finish({ project, shot, jobId }: FinishContext) {
+      rmSync(project.paths.jobScratch(jobId), { recursive: true, force: true });
+      const stages = project.analysis.stages(shot.id);
+      const total = stages.reduce((a, s) => a + s.seconds, 0);
+      const reused = stages.filter((s) => s.status === 'reused').map((s) => s.stage);
+      return `Analysed in ${total.toFixed(1)} s${reused.length ? ` (reused: ${reused.join(', ')})` : ''}`;
+    },
+  };
+}
+
+function finishDepth(
+  project: Project,
+  shot: ShotRecord,
+  width: number,
+  height: number,
+  scratch: string,
+  parts: number,
+  seconds: number,
+  record: (status: 'done', message: string, seconds: number) => void,
+): void {
+  const frames = project.analysis.depthFrames(shot.id).filter((f) => f.frame < shot.frameCount);
+  const valid = frames.reduce((a, f) => a + f.validFraction, 0) / Math.max(1, frames.length);
+  const near = Math.min(...frames.map((f) => (f.p5 > 0 ? f.p5 : Infinity)));
+  const far = Math.max(...frames.map((f) => f.p95));
+  project.analysis.putDepth(
+    shot.id,
+    {
+      method: 'plane-sweep',
+      width,
+      height,
+      frames: shot.frameCount,
+      near: Number.isFinite(near) ? near : 0,
+      far,
+      validFraction: valid,
+    },
+    new Date().toISOString(),
+  );
+  // The dense cloud for the 3D view: the points each depth step sampled, joined.
+  const xyz: number[] = [];
+  const rgb: number[] = [];
+  for (let part = 0; part < parts; part++) {
+    const f = join(scratch, `dense-${String(part).padStart(5, '0')}.bin`);
+    if (!existsSync(f)) continue;
+    const pts = decodePoints(new Uint8Array(readFileSync(f)), f);
+    for (const v of pts.xyz) xyz.push(v);
+    for (const v of pts.rgb) rgb.push(v);
+  }
+  writeFileAtomicSync(
+    project.paths.densePoints(shot.id),
+    encodePoints({ xyz: new Float32Array(xyz), rgb: new Uint8Array(rgb) }),
+  );
+  record('done', `plane sweep at ${width}×${height} · ${Math.round(valid * 100)} % valid`, seconds);
+}

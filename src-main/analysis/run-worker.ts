@@ -1,0 +1,41 @@
+import { resolveWorker } from '../inference/worker-entry';
+
+/** The messages every analysis worker sends: progress, then exactly one done or error. */
+export type WorkerMessage<P, D> =
+  ({ type: 'progress' } & P) | ({ type: 'done' } & D) | { type: 'error'; message: string };
+
+/**
+ * Runs one piece of heavy work in a worker thread (src-main/workers/<name>.worker.ts) and resolves with
+ * its 'done' message. Aborting terminates the worker at once; a crash or an 'error' message rejects.
+ */
+export function runWorker<P, D>(
+  name: string,
+  data: unknown,
+  signal: AbortSignal,
+  onProgress: (m: P) => void,
+): Promise<D> {
+  return new Promise((resolve, reject) => {
+    const worker = resolveWorker(name).start(data);
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      fn();
+    };
+    const onAbort = () =>
+      finish(() => reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled')));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', (m: WorkerMessage<P, D>) => {
+      if (m.type === 'progress') onProgress(m);
+      else if (m.type === 'done') finish(() => resolve(m));
+      else finish(() => reject(new Error(m.message)));
+    });
+    worker.on('error', (e) => finish(() => reject(e)));
+    worker.on('exit', (code) =>
+      finish(() => reject(new Error(`the ${name} worker stopped unexpectedly (exit code ${code})`))),
+    );
+  });
+}

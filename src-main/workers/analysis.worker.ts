@@ -1,0 +1,308 @@
+/**
+ * "Analyze shot" worker: the CPU-heavy stages — camera solve, sparse triangulation with imported
+ * cameras, plane-sweep depth for a chunk of frames, lifting 2D tracks to 3D — off the main thread.
+ * Protocol: src-main/analysis/analysis-protocol.ts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  backprojectPixel,
+  documentToTrack,
+  liftTracks,
+  parseCamerasJson,
+  projectPoint,
+  serializeCamerasJson,
+  trackToDocument,
+  type Camera,
+  type CameraTrack,
+  type DepthBuffer,
+} from '../../src-shared/geometry';
+import {
+  DEPTH_NEIGHBOUR_MARGIN,
+  DEPTH_WIDTH,
+  type AnalysisRequest,
+  type AnalysisResult,
+  type AnalysisWorkerMessage,
+  type DepthFrameResult,
+} from '../analysis/analysis-protocol';
+import { solveCamera, solveToCameraTrack } from '../analysis/camera';
+import {
+  ShotDepthEstimator,
+  decodeFloat16,
+  depthStats,
+  encodeFloat16,
+  float16FromBytesLE,
+  float16ToBytesLE,
+  grayFromRgb,
+  type StereoView,
+} from '../analysis/depth';
+import { readPoints, writePoints } from '../analysis/point-file';
+import { readTrackFile, rgbFrames, type TrackSet } from '../analysis/tracking';
+import { writeTracks3d } from '../analysis/tracks3d-file';
+import { writeFileAtomic } from '../util/atomic-write';
+import { readFile } from 'node:fs/promises';
+
+const port = parentPort;
+if (!port) throw new Error('analysis.worker: must be started as a worker thread');
+const post = (m: AnalysisWorkerMessage) => port.postMessage(m);
+
+function camerasOf(json: string): CameraTrack {
+  return documentToTrack(parseCamerasJson(json));
+}
+
+/** The camera with its intrinsics scaled to an image s times the size. */
+function scaled(c: Camera, s: number, width: number, height: number): Camera {
+  const k = c.intrinsics;
+  return { ...c, intrinsics: { width, height, fx: k.fx * s, fy: k.fy * s, cx: k.cx * s, cy: k.cy * s } };
+}
+
+async function cameraStage(req: Extract<AnalysisRequest, { stage: 'camera' }>): Promise<AnalysisResult> {
+  const set = await readTrackFile(req.tracksFile);
+  const solve = await solveCamera(set, { onProgress: (p) => post({ type: 'progress', done: p.fraction }) });
+  const n = solve.points.xyz.length / 3;
+  await writePoints(req.pointsOut, {
+    xyz: solve.points.xyz,
+    rgb: solve.points.rgb ?? new Uint8Array(3 * n).fill(200),
+  });
+  let camerasJson: string | null = null;
+  let status: string = solve.status;
+  let message = solve.message;
+  if (solve.status !== 'failed') {
+    const track = solveToCameraTrack(solve, req.fps);
+    if (track.frames.length === set.numFrames) camerasJson = serializeCamerasJson(trackToDocument(track));
+    else {
+      status = 'failed';
+      message = `could not solve the camera: only ${track.frames.length} of ${set.numFrames} frames could be registered`;
+    }
+  }
+  return { stage: 'camera', status, message, camerasJson, points: n, diagnostics: { ...solve.diagnostics } };
+}
+
+/**
+ * Triangulates 2D tracks with known (imported) cameras: the least-squares meeting point of each
+ * track's rays, kept when every ray sees it in front, the rays are not near-parallel, and it
+ * reprojects within 2 px.
+ */
+async function sparseStage(req: Extract<AnalysisRequest, { stage: 'sparse' }>): Promise<AnalysisResult> {
+  const set = await readTrackFile(req.tracksFile);
+  const cams = camerasOf(req.camerasJson).frames.map((f) => f.camera);
+  const T = set.numFrames;
+  const pts: number[] = [];
+  const frames: number[] = [];
+  for (let k = 0; k < set.numTracks; k++) {
+    frames.length = 0;
+    for (let t = 0; t < T; t++) if (set.visible[k * T + t]) frames.push(t);
+    if (frames.length < 3) continue;
+    const step = Math.max(1, Math.floor(frames.length / 8));
+    const A = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const b = [0, 0, 0];
+    const rays: { C: readonly number[]; d: number[] }[] = [];
+    for (let j = 0; j < frames.length; j += step) {
+      const t = frames[j]!;
+      const cam = cams[t]!;
+      const u = set.xy[2 * (k * T + t)]!;
+      const v = set.xy[2 * (k * T + t) + 1]!;
+      const p = backprojectPixel(cam, u, v, 1);
+      const d = [p[0] - cam.C[0], p[1] - cam.C[1], p[2] - cam.C[2]];
+      const n = Math.hypot(d[0]!, d[1]!, d[2]!);
+      for (let i = 0; i < 3; i++) d[i] = d[i]! / n;
+      rays.push({ C: cam.C, d });
+      for (let r = 0; r < 3; r++)
+        for (let c = 0; c < 3; c++) {
+          const m = (r === c ? 1 : 0) - d[r]! * d[c]!;
+          A[r * 3 + c] = A[r * 3 + c]! + m;
+          b[r] = b[r]! + m * cam.C[c]!;
+        }
+    }
+    const X = solve3(A, b);
+    if (!X) continue;
+    let ok = rays.length >= 2;
+    let maxAngle = 0;
+    const d0 = rays[0]!.d;
+    for (const r of rays) {
+      const cos = d0[0]! * r.d[0]! + d0[1]! * r.d[1]! + d0[2]! * r.d[2]!;
+      maxAngle = Math.max(maxAngle, Math.acos(Math.min(1, cos)));
+    }
+    if (maxAngle < (1 * Math.PI) / 180) ok = false;
+    for (let j = 0; ok && j < frames.length; j += step) {
+      const t = frames[j]!;
+      const proj = projectPoint(cams[t]!, X as [number, number, number]);
+      const u = set.xy[2 * (k * T + t)]!;
+      const v = set.xy[2 * (k * T + t) + 1]!;
+      if (!(proj.depth > 0) || Math.hypot(proj.u - u, proj.v - v) > 2) ok = false;
+    }
+    if (ok) pts.push(X[0]!, X[1]!, X[2]!);
+  }
+  const xyz = new Float32Array(pts);
+  await writePoints(req.pointsOut, { xyz, rgb: new Uint8Array(xyz.length).fill(200) });
+  return { stage: 'sparse', points: xyz.length / 3 };
+}
+
+function solve3(A: number[], b: number[]): number[] | null {
+  const [a, b1, c, d, e, f, g, h, i] = A as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const det = a * (e * i - f * h) - b1 * (d * i - f * g) + c * (d * h - e * g);
+  if (!(Math.abs(det) > 1e-12)) return null;
+  const inv = [
+    e * i - f * h,
+    c * h - b1 * i,
+    b1 * f - c * e,
+    f * g - d * i,
+    a * i - c * g,
+    c * d - a * f,
+    d * h - e * g,
+    b1 * g - a * h,
+    a * e - b1 * d,
+  ];
+  return [0, 1, 2].map(
+    (r) => (inv[r * 3]! * b[0]! + inv[r * 3 + 1]! * b[1]! + inv[r * 3 + 2]! * b[2]!) / det,
+  );
+}
+
+async function depthStage(req: Extract<AnalysisRequest, { stage: 'depth' }>): Promise<AnalysisResult> {
+  const track = camerasOf(req.camerasJson);
+  const { facts } = req;
+  const W = Math.min(DEPTH_WIDTH, facts.width);
+  const H = Math.max(2, 2 * Math.round((facts.height * W) / facts.width / 2));
+  const s = W / facts.width;
+  const lo = Math.max(0, req.start - DEPTH_NEIGHBOUR_MARGIN);
+  const hi = Math.min(facts.frameCount, req.start + req.count + DEPTH_NEIGHBOUR_MARGIN);
+  const views: StereoView[] = [];
+  const colours = new Map<number, Uint8Array>();
+  for await (const f of rgbFrames(facts, { start: lo, count: hi - lo, width: W, height: H })) {
+    const cam = track.frames[f.index]!.camera;
+    views.push({ image: grayFromRgb(f.rgb, W, H), camera: scaled(cam, s, W, H) });
+    if (f.index >= req.start && f.index < req.start + req.count && f.index % req.denseEvery === 0) {
+      colours.set(f.index, f.rgb.slice());
+    }
+  }
+  if (views.length !== hi - lo)
+    throw new Error(`decoded ${views.length} of ${hi - lo} frames from ${facts.path}`);
+  const points = await readPoints(req.pointsFile);
+  const est = new ShotDepthEstimator(views, points.xyz.length >= 3 * 8 ? { sparsePoints: points.xyz } : {});
+  const results: DepthFrameResult[] = [];
+  const dense: number[] = [];
+  const denseRgb: number[] = [];
+  for (let i = req.start; i < req.start + req.count; i++) {
+    const fd = est.frame(i - lo);
+    const depth = new Float32Array(fd.depth.length);
+    for (let p = 0; p < depth.length; p++) depth[p] = fd.valid[p] ? fd.depth[p]! : 0;
+    await writeFileAtomic(req.depthFiles[i - req.start]!, float16ToBytesLE(encodeFloat16(depth)));
+    const st = depthStats(depth, fd.valid);
+    results.push({ frame: i, median: st.median, p5: st.p5, p95: st.p95, validFraction: st.validFraction });
+    const rgb = colours.get(i);
+    if (rgb) {
+      const cam = views[i - lo]!.camera;
+      for (let y = 2; y < H; y += 4)
+        for (let x = 2; x < W; x += 4) {
+          const z = depth[y * W + x]!;
+          if (!(z > 0)) continue;
+          const X = backprojectPixel(cam, x + 0.5, y + 0.5, z);
+          dense.push(X[0], X[1], X[2]);
+          const o = 3 * (y * W + x);
+          denseRgb.push(rgb[o]!, rgb[o + 1]!, rgb[o + 2]!);
+        }
+    }
+    est.forget(i - lo - DEPTH_NEIGHBOUR_MARGIN, hi - lo);
+    post({ type: 'progress', done: i - req.start + 1 });
+  }
+  await writePoints(req.denseOut, { xyz: new Float32Array(dense), rgb: new Uint8Array(denseRgb) });
+  return { stage: 'depth', width: W, height: H, frames: results };
+}
+
+async function tracks3dStage(req: Extract<AnalysisRequest, { stage: 'tracks3d' }>): Promise<AnalysisResult> {
+  const set: TrackSet = await readTrackFile(req.tracksFile);
+  const cams = camerasOf(req.camerasJson).frames.map((f) => f.camera);
+  const N = set.numTracks;
+  const T = set.numFrames;
+  // The tracker stores tracks track-major; the geometry core works frame-major.
+  const xy = new Float32Array(2 * N * T);
+  const visible = new Uint8Array(N * T);
+  for (let k = 0; k < N; k++)
+    for (let t = 0; t < T; t++) {
+      xy[2 * (t * N + k)] = set.xy[2 * (k * T + t)]!;
+      xy[2 * (t * N + k) + 1] = set.xy[2 * (k * T + t) + 1]!;
+      visible[t * N + k] = set.visible[k * T + t]!;
+    }
+  const s = req.depthWidth / set.width;
+  const depthOf = async (t: number): Promise<DepthBuffer> => ({
+    intrinsics: scaled(cams[t]!, s, req.depthWidth, req.depthHeight).intrinsics,
+    data: decodeFloat16(float16FromBytesLE(new Uint8Array(await readFile(req.depthFiles[t]!)))),
+  });
+  const buffers: DepthBuffer[] = [];
+  for (let t = 0; t < T; t++) {
+    buffers.push(await depthOf(t));
+    post({ type: 'progress', done: t / T });
+  }
+  const world = liftTracks({ numTracks: N, numFrames: T, xy, visible }, cams, (t) => buffers[t]);
+  // A static scene point stays put in the world: dynamic when its lifted positions spread by more than
+  // 5 % of its distance from the camera (depth noise is far below that on a solved shot).
+  const dynamic = new Uint8Array(N);
+  let nDynamic = 0;
+  for (let k = 0; k < N; k++) {
+    let n = 0;
+    let mx = 0;
+    let my = 0;
+    let mz = 0;
+    for (let t = 0; t < T; t++) {
+      if (!world.valid[t * N + k]) continue;
+      const o = 3 * (t * N + k);
+      mx += world.xyz[o]!;
+      my += world.xyz[o + 1]!;
+      mz += world.xyz[o + 2]!;
+      n++;
+    }
+    if (n < 3) continue;
+    mx /= n;
+    my /= n;
+    mz /= n;
+    let spread = 0;
+    let dist = 0;
+    for (let t = 0; t < T; t++) {
+      if (!world.valid[t * N + k]) continue;
+      const o = 3 * (t * N + k);
+      spread = Math.max(
+        spread,
+        Math.hypot(world.xyz[o]! - mx, world.xyz[o + 1]! - my, world.xyz[o + 2]! - mz),
+      );
+      const C = cams[t]!.C;
+      dist = Math.max(dist, Math.hypot(mx - C[0], my - C[1], mz - C[2]));
+    }
+    if (spread > 0.05 * dist) {
+      dynamic[k] = 1;
+      nDynamic++;
+    }
+  }
+  await writeTracks3d(req.out, { numTracks: N, numFrames: T, xyz: world.xyz, valid: world.valid, dynamic });
+  return { stage: 'tracks3d', tracks: N, dynamic: nDynamic };
+}
+
+async function main(): Promise<void> {
+  const req = workerData as AnalysisRequest;
+  let result: AnalysisResult;
+  switch (req.stage) {
+    case 'camera':
+      result = await cameraStage(req);
+      break;
+    case 'sparse':
+      result = await sparseStage(req);
+      break;
+    case 'depth':
+      result = await depthStage(req);
+      break;
+    case 'tracks3d':
+      result = await tracks3dStage(req);
+      break;
+  }
+  post({ type: 'done', result });
+}
+
+main().catch((e: unknown) => post({ type: 'error', message: (e as Error).message ?? String(e) }));

@@ -1,0 +1,150 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ffmpeg } from '../../helpers/media-fixtures';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppCore, createHandlers, createMediaHandler, type Handlers } from '../../../src-main/api';
+import { shotCameraTrack } from '../../../src-main/api/shot-camera';
+import { readTracks3d } from '../../../src-main/analysis/tracks3d-file';
+import {
+  decodeCloud,
+  decodeDepthFrame,
+  mediaUrl,
+  type MediaRoute,
+} from '../../../src-shared/api/media-routes';
+import { documentToTrack, parseCamerasJson, trajectoryMetrics } from '../../../src-shared/geometry';
+import { tempDir } from '../../helpers/temp';
+
+const GT = resolve('../shared/gt/orbit_a');
+const tmp = tempDir();
+let core: AppCore;
+let api: Handlers;
+
+beforeAll(async () => {
+  core = new AppCore({ mode: 'web', configDir: join(tmp.dir, 'config') });
+  api = createHandlers(core);
+  await api['project.create']({ parentDir: tmp.dir, name: 'Analyze' });
+});
+afterAll(async () => {
+  await core.closeProject();
+  tmp.cleanup();
+});
+
+async function media(route: MediaRoute): Promise<ArrayBuffer> {
+  const url = mediaUrl('http://x/media', route);
+  const res = await createMediaHandler(core)(new Request(url), new URL(url).pathname.slice('/media'.length));
+  expect(res.status).toBe(200);
+  return res.arrayBuffer();
+}
+
+function gtDepth(frame: number): Float32Array {
+  const b = readFileSync(join(GT, 'depth', `frame_${String(frame + 1).padStart(4, '0')}.f32`));
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+async function analyse(shotId: number) {
+  const job = await api['jobs.start']({ type: 'analyze', shotId });
+  await core.require().runner.whenIdle();
+  const done = (await api['jobs.list']()).find((j) => j.id === job.id)!;
+  expect(done.status, done.error ?? '').toBe('done');
+  return done;
+}
+
+/** The first FRAMES frames of the gt shot and their cameras: enough for stereo, quick to analyse. */
+const FRAMES = 16;
+async function shortGtShot(): Promise<{ video: string; cameras: string }> {
+  const video = join(tmp.dir, 'orbit16.mp4');
+  await ffmpeg([
+    '-framerate',
+    '24',
+    '-i',
+    join(GT, 'frames', 'frame_%04d.png'),
+    '-frames:v',
+    String(FRAMES),
+    '-c:v',
+    'libx264',
+    '-crf',
+    '12',
+    '-pix_fmt',
+    'yuv420p',
+    video,
+  ]);
+  const doc = JSON.parse(readFileSync(join(GT, 'cameras.json'), 'utf8')) as { frames: unknown[] };
+  const cameras = join(tmp.dir, 'orbit16.cameras.json');
+  writeFileSync(cameras, JSON.stringify({ ...doc, frames: doc.frames.slice(0, FRAMES) }));
+  return { video, cameras };
+}
+
+describe('Analyze shot on a ground-truth shot', () => {
+  it('with an imported camera: tracks, sparse points, depth and 3D tracks; depth matches the ground truth', async () => {
+    const short = await shortGtShot();
+    const [shot] = (await api['shots.import']({ paths: [short.video], skipBad: false })).imported;
+    await api['shots.importCamera']({ shotId: shot!.id, path: short.cameras, worldUp: 'z' });
+    const done = await analyse(shot!.id);
+    expect(done.message).toMatch(/^Analysed in [\d.]+ s$/);
+    const s = (await api['shots.list']()).find((x) => x.id === shot!.id)!;
+    expect(s.analysis.map((a) => [a.stage, a.status])).toEqual([
+      ['tracks', 'done'],
+      ['camera', 'done'],
+      ['depth', 'done'],
+      ['tracks3d', 'done'],
+    ]);
+    expect(s.analysis[1]!.message).toMatch(/using the imported camera/);
+    expect(s.depth).toMatchObject({ method: 'plane-sweep', width: 320, height: 180, frames: FRAMES });
+
+    // Depth against the ground truth (same gauge: the imported camera is metric), on valid pixels.
+    for (const frame of [3, 12]) {
+      const d = decodeDepthFrame(await media({ kind: 'depth', shotId: shot!.id, frame }));
+      const gt = gtDepth(frame);
+      let n = 0;
+      let rel = 0;
+      let sky = 0;
+      for (let i = 0; i < gt.length; i++) {
+        if (!(gt[i]! > 0)) {
+          sky++;
+          continue;
+        }
+        if (!(d.depth[i]! > 0)) continue;
+        n++;
+        rel += Math.abs(d.depth[i]! - gt[i]!) / gt[i]!;
+      }
+      expect(rel / n, `AbsRel frame ${frame}`).toBeLessThan(0.1);
+      expect(n / (gt.length - sky), `valid fraction frame ${frame}`).toBeGreaterThan(0.7);
+    }
+
+    const cloud = decodeCloud(await media({ kind: 'cloud', shotId: shot!.id }));
+    expect(cloud.sparse).toBeGreaterThan(100);
+    expect(cloud.count).toBeGreaterThan(cloud.sparse + 1000);
+
+    const t3 = await readTracks3d(core.require().project.paths.tracks3d(shot!.id));
+    expect(t3.numFrames).toBe(FRAMES);
+    expect(t3.valid.reduce((a, v) => a + v, 0)).toBeGreaterThan(500);
+    // A static synthetic scene: almost nothing should be flagged as moving.
+    expect(t3.dynamic.reduce((a, v) => a + v, 0) / t3.numTracks).toBeLessThan(0.1);
+  }, 600_000);
+
+  it('runs again with nothing changed: every stage is reused', async () => {
+    const [shot] = await api['shots.list']();
+    const done = await analyse(shot!.id);
+    expect(done.message).toMatch(/reused: tracks, camera, depth, tracks3d/);
+  }, 120_000);
+
+  it('without a camera: solves it from the tracks (ATE ≤ 1 % of path length vs ground truth)', async () => {
+    const [shot] = (await api['shots.import']({ paths: [join(GT, 'shot.mp4')], skipBad: false })).imported;
+    const job = await api['jobs.start']({ type: 'analyze', shotId: shot!.id });
+    // Only the tracks and camera stages matter here: cancel once the camera is solved.
+    const { project, runner } = core.require();
+    while (!project.cameras.get(shot!.id) && project.jobs.get(job.id)!.status !== 'failed') {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await runner.cancelAndWait(job.id);
+    const s = (await api['shots.list']()).find((x) => x.id === shot!.id)!;
+    expect(s.camera).toMatchObject({ origin: 'solved', status: 'solved', frames: 48 });
+    const est = shotCameraTrack(project, shot!.id)!.frames.map((f) => f.camera);
+    const ref = documentToTrack(parseCamerasJson(readFileSync(join(GT, 'cameras.json'), 'utf8'))).frames.map(
+      (f) => f.camera,
+    );
+    const m = trajectoryMetrics(est, ref);
+    expect(m.ateRelative).toBeLessThan(0.01);
+    expect(m.rpeRotMeanDeg).toBeLessThan(0.1);
+  }, 600_000);
+});
