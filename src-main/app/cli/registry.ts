@@ -7,7 +7,8 @@ import { infoCommand } from './commands/project-info';
 import { jobsCommand, jobsResumeCommand, proxyCommand } from './commands/jobs';
 import { newCommand } from './commands/project-new';
 import { webCommand } from './commands/web';
-import { exportTracksCommand, trackCommand } from './commands/track';
+import { analyzeCommand, exportTracksCommand, trackCommand } from './commands/track';
+import { exportDepthCommand } from './commands/export-depth';
 import { cameraImportCommand, exportCameraCommand } from './commands/shot-camera';
 import { modelsCommands } from './commands/models';
 
@@ -21,9 +22,11 @@ export const commands: CliCommand[] = [
   jobsCommand,
   jobsResumeCommand,
   trackCommand,
+  analyzeCommand,
   exportTracksCommand,
   cameraImportCommand,
   exportCameraCommand,
+  exportDepthCommand,
   ...modelsCommands,
   cameraConvertCommand,
   parascaleTransferCommand,

@@ -13,6 +13,7 @@ import {
 } from '../../../src-shared/api/media-routes';
 import { documentToTrack, parseCamerasJson, trajectoryMetrics } from '../../../src-shared/geometry';
 import { tempDir } from '../../helpers/temp';
+import { runCli } from '../../../src-main/app/cli/main';
 
 const GT = resolve('../shared/gt/orbit_a');
 const tmp = tempDir();
@@ -127,6 +128,27 @@ describe('Analyze shot on a ground-truth shot', () => {
     const done = await analyse(shot!.id);
     expect(done.message).toMatch(/reused: tracks, camera, depth, tracks3d/);
   }, 120_000);
+
+  it('reshoot export depth writes the ../shared/gt layout with a cameras.json describing the depth grid', async () => {
+    const [shot] = await api['shots.list']();
+    const dir = core.require().project.dir;
+    await core.closeProject();
+    const out = join(tmp.dir, 'depth-export');
+    const io = { out: () => {}, err: (t: string) => process.stderr.write(t), cwd: tmp.dir, env: process.env };
+    try {
+      expect(await runCli(['export', 'depth', dir, String(shot!.id), '--out', out], io)).toBe(0);
+    } finally {
+      await api['project.open']({ path: dir });
+    }
+    const doc = parseCamerasJson(readFileSync(join(out, 'cameras.json'), 'utf8'));
+    expect(doc.depth).toMatchObject({ width: 320, height: 180 });
+    expect(doc.depth!.K[0]).toBeCloseTo(doc.K[0] / 2, 6);
+    const f3 = readFileSync(join(out, 'frame_0004.f32'));
+    expect(f3.length).toBe(320 * 180 * 4);
+    const exported = new Float32Array(f3.buffer.slice(f3.byteOffset, f3.byteOffset + f3.length));
+    const served = decodeDepthFrame(await media({ kind: 'depth', shotId: shot!.id, frame: 3 }));
+    expect(Array.from(exported)).toEqual(Array.from(served.depth));
+  });
 
   it('without a camera: solves it from the tracks (ATE ≤ 1 % of path length vs ground truth)', async () => {
     const [shot] = (await api['shots.import']({ paths: [join(GT, 'shot.mp4')], skipBad: false })).imported;

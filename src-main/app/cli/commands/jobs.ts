@@ -10,7 +10,7 @@ function line(j: Job): string {
 }
 
 /** Waits for the given jobs, printing progress to stderr; exit code says whether all finished. */
-async function follow(core: AppCore, io: CliIO, ids: number[]): Promise<number> {
+export async function follow(core: AppCore, io: CliIO, ids: number[]): Promise<number> {
   const { runner, project } = core.require();
   let last = 0;
   const off = core.bus.subscribe((e) => {

@@ -6,6 +6,7 @@ import { writeFileAtomicSync } from '../../../util/atomic-write';
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { openCore, openProject, projectFailure } from './common';
+import { follow } from './jobs';
 
 function findShot(project: Project, wanted: string) {
   const s = project.shots.list().find((x) => String(x.id) === wanted || x.name === wanted);
@@ -28,51 +29,67 @@ function methodOf(value: string | undefined, command: string): TrackMethod | und
   return value as TrackMethod;
 }
 
-export const trackCommand: CliCommand = {
+/** A shot job run in the foreground: progress on stderr, the closing message on stdout. */
+export function shotJobCommand(opts: {
+  path: string[];
+  type: 'track' | 'analyze';
+  summary: string;
+  help: string;
+}): CliCommand {
+  const name = opts.path.join(' ');
+  return {
+    path: opts.path,
+    summary: opts.summary,
+    help: opts.help,
+    async run(argv, io) {
+      const { positionals, values } = parseCommandArgs(argv, { method: { type: 'string' } }, name);
+      if (positionals.length !== 2)
+        throw new CliError(`reshoot ${name}: expected <project> <shot>. See --help.`, EXIT.usage);
+      const method = methodOf(values.method, name);
+      const { core, handlers } = await openCore(io, positionals[0]!);
+      try {
+        const { project } = core.require();
+        const shot = findShot(project, positionals[1]!);
+        const job = await handlers['jobs.start']({
+          type: opts.type,
+          shotId: shot.id,
+          ...(method ? { method } : {}),
+        });
+        const code = await follow(core, io, [job.id]);
+        const done = project.jobs.get(job.id)!;
+        if (code === EXIT.ok) io.out(`${shot.name}: ${done.message}\n`);
+        return code;
+      } catch (e) {
+        throw projectFailure(e);
+      } finally {
+        await core.closeProject();
+      }
+    },
+  };
+}
+
+export const trackCommand = shotJobCommand({
   path: ['track'],
+  type: 'track',
   summary: '2D point tracks through a shot (KLT, or XFeat when its model is installed)',
   help: `Usage: reshoot track <project> <shot id or name> [--method klt|xfeat]
 
 Runs the "Track shot" job in the foreground with progress on stderr. KLT needs no model; XFeat
 needs the XFeat model ('reshoot models pull xfeat'). Tracking is saved in chunks: if stopped,
 'reshoot jobs resume <project> <job id>' continues from the last finished chunk.`,
-  async run(argv, io) {
-    const { positionals, values } = parseCommandArgs(argv, { method: { type: 'string' } }, 'track');
-    if (positionals.length !== 2)
-      throw new CliError('reshoot track: expected <project> <shot>. See --help.', EXIT.usage);
-    const method = methodOf(values.method, 'track');
-    const { core, handlers } = await openCore(io, positionals[0]!);
-    try {
-      const { project, runner } = core.require();
-      const shot = findShot(project, positionals[1]!);
-      const job = await handlers['jobs.start']({
-        type: 'track',
-        shotId: shot.id,
-        ...(method ? { method } : {}),
-      });
-      let last = 0;
-      const off = core.bus.subscribe((e) => {
-        if (e.type !== 'job' || e.job.id !== job.id) return;
-        if (Date.now() - last > 1000 || e.job.status !== 'running') {
-          last = Date.now();
-          io.err(
-            `track ${shot.name}: ${e.job.status} ${Math.round(e.job.fraction * 100)}% (${e.job.framesDone}/${e.job.framesTotal})${e.job.error ? ` — ${e.job.error}` : ''}\n`,
-          );
-        }
-      });
-      await runner.whenIdle();
-      off();
-      const done = project.jobs.get(job.id)!;
-      if (done.status !== 'done') return EXIT.failure;
-      io.out(`${shot.name}: ${done.message}\n`);
-      return EXIT.ok;
-    } catch (e) {
-      throw projectFailure(e);
-    } finally {
-      await core.closeProject();
-    }
-  },
-};
+});
+
+export const analyzeCommand = shotJobCommand({
+  path: ['analyze'],
+  type: 'analyze',
+  summary: 'Analyze a shot: 2D tracks, source camera, depth, 3D tracks',
+  help: `Usage: reshoot analyze <project> <shot id or name> [--method klt|xfeat]
+
+Runs "Analyze shot" in the foreground: tracks (--method, default klt) → source camera (solved
+from the tracks, or the camera imported with 'reshoot camera import') → per-frame depth (plane
+sweep) → 3D tracks. Stages whose inputs did not change since the last run are reused. If the
+camera cannot be solved, it says why and keeps the tracks (exit 1).`,
+});
 
 export const exportTracksCommand: CliCommand = {
   path: ['export', 'tracks'],
