@@ -8,7 +8,7 @@
  * With --write, replaces the "## Source camera vs COLMAP" section of docs/BENCHMARKS.md.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,7 @@ import { readColmap, trajectoryMetrics, poseFromRotation, type Pose } from '../.
 import { probeMedia } from '../../src-main/media';
 import { grayFrames, KltTracker } from '../../src-main/analysis/tracking';
 import { solveCamera } from '../../src-main/analysis/camera';
+import { writeBenchmarkSection } from '../lib/benchmarks-doc';
 
 const run = promisify(execFile);
 const SHOTS = ['orbit_a', 'dolly_a'];
@@ -177,7 +178,7 @@ const lines = [
   '## Source camera vs COLMAP',
   '',
   `Machine: ${os.cpus().length}-core ${os.arch()} (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), no GPU, Node ${process.versions.node}; COLMAP 3.8 (Debian, CPU, ${THREADS} threads).`,
-  `Date: 2026-11-21. Command: \`npx tsx bench/camera/colmap-peer.ts --write\`. 1-minute load average during the run: ${loads.map((l) => l.toFixed(1)).join(', ')} (the machine is shared with other engineers' work; both tools ran one after the other under that load, so times are noisy and ratios are within this run).`,
+  `Date: ${new Date().toISOString().slice(0, 10)}. Command: \`npx tsx bench/camera/colmap-peer.ts --write\`. 1-minute load average during the run: ${loads.map((l) => l.toFixed(1)).join(', ')} (the machine is shared with other engineers' work; both tools ran one after the other under that load, so times are noisy and ratios are within this run).`,
   'Input: the 48 PNG frames (640×360) of each ../shared/gt shot; focal unknown to both (true 497.8 px). End to end = frames on disk → camera poses (Reshoot: decode + KLT tracking + solve; COLMAP: feature extraction + sequential matching + mapping + text export).',
   'ATE = RMSE of camera centres after Sim(3) alignment, as % of the true path length (src-shared/geometry trajectoryMetrics); RPE rot = mean per-frame relative rotation error.',
   '',
@@ -201,18 +202,4 @@ for (const shot of SHOTS) {
 lines.push('');
 const table = lines.join('\n');
 console.log(table);
-if (process.argv.includes('--write')) {
-  const file = 'docs/BENCHMARKS.md';
-  let doc: string;
-  try {
-    doc = await readFile(file, 'utf8');
-  } catch {
-    doc = '# Benchmarks\n\n';
-  }
-  const start = doc.indexOf('## Source camera vs COLMAP');
-  if (start >= 0) {
-    const next = doc.indexOf('\n## ', start + 3);
-    doc = doc.slice(0, start) + table + (next >= 0 ? doc.slice(next + 1) : '');
-  } else doc = doc.replace(/\n*$/, '\n\n') + table;
-  await writeFile(file, doc);
-}
+await writeBenchmarkSection('Source camera vs COLMAP', table);

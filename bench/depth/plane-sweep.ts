@@ -11,10 +11,7 @@
  * Run: npx tsx bench/depth/plane-sweep.ts [--write] [--planes 64] [--neighbours 6] [--repeats 3]
  * --write replaces the "## Dense depth" section of docs/BENCHMARKS.md (only that section).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   chooseNeighbours,
   planeSweep,
@@ -23,6 +20,7 @@ import {
   type PlaneSweepOptions,
 } from '../../src-main/analysis/depth';
 import { loadGtDepthShot, loadGtGray } from '../../tests/integration/depth/gt-depth-data';
+import { writeBenchmarkSection } from '../lib/benchmarks-doc';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -80,7 +78,7 @@ const lines = [
   `D = ${D} fronto-parallel planes uniform in inverse depth (1–150 m), 9×9 NCC windows, best-${Math.ceil(nbs.length / 2)} aggregation.`,
   '',
   `- Machine: 2-core x86_64 (${cpu}), no GPU, Node ${process.versions.node}; shared with other engineers`,
-  `- Date: 2026-11-21`,
+  `- Date: ${new Date().toISOString().slice(0, 10)}`,
   `- Load average when the run finished: ${load.map((x) => x.toFixed(2)).join(' / ')} (1 / 5 / 15 min) — absolute times are upper bounds; the ratio is within this one run`,
   '- Command: `npx tsx bench/depth/plane-sweep.ts --write`',
   '',
@@ -98,20 +96,4 @@ const lines = [
 ];
 const text = lines.join('\n');
 console.log(text);
-if (process.argv.includes('--write')) {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const file = path.resolve(here, '../../docs/BENCHMARKS.md');
-  let doc: string;
-  try {
-    doc = readFileSync(file, 'utf8');
-  } catch {
-    doc = '# Benchmarks\n\n';
-  }
-  const start = doc.indexOf('\n## Dense depth');
-  if (start >= 0) {
-    const next = doc.indexOf('\n## ', start + 1);
-    doc = doc.slice(0, start + 1) + text + (next >= 0 ? doc.slice(next + 1) : '');
-  } else doc = doc.replace(/\s*$/, '\n\n') + text;
-  writeFileSync(file, doc);
-  console.log(`wrote ${file}`);
-}
+await writeBenchmarkSection('Dense depth', text);

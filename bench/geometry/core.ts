@@ -7,6 +7,8 @@ import {
   TRACK_FLAGS,
   type Camera,
 } from '../../src-shared/geometry';
+import { cpus, loadavg } from 'node:os';
+import { writeBenchmarkSection } from '../lib/benchmarks-doc';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -65,4 +67,20 @@ console.log(
     null,
     1,
   ),
+);
+
+const load = loadavg()[0]!.toFixed(1);
+await writeBenchmarkSection(
+  'Geometry core',
+  `## Geometry core
+
+Machine: 2-core x86_64 (${cpus()[0]?.model ?? 'unknown CPU'}), no GPU, Node ${process.version}. Date ${new Date().toISOString().slice(0, 10)}.
+1-minute load average at the end: ${load}. Command: \`npx tsx bench/geometry/core.ts --write\` (medians of 9 / 51 runs after a warm-up).
+
+| benchmark | median | bar |
+|---|---:|---|
+| 10,000 tracks × 240 frames projected through a target path with z-test (\`projectTracks\`, 2.4 M points) | ${tTracks.toFixed(1)} ms | well under 100 ms: ${tTracks < 100 ? 'met' : 'NOT met'} |
+| Plücker map 64×64 from a camera (\`cameraToRaxels\`) | ${tRaxMake.toFixed(3)} ms | — |
+| camera from a 64×64 raxel map (\`raxelsToCamera\`) | ${tRaxSolve.toFixed(3)} ms | < 1 ms: ${tRaxSolve < 1 ? 'met' : 'NOT met'} |
+`,
 );

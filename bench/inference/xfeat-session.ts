@@ -1,19 +1,20 @@
 /**
  * XFeat 320×224 session benchmark: load time and median session.run, CPU (and WebGPU on SwiftShader
  * when available), direct (session in this thread) vs in-worker (InferenceRuntime: round trip including
- * transfer). Writes the `## Inference runtime` section of docs/BENCHMARKS.md.
+ * transfer). With --write, replaces the `## Inference runtime` section of docs/BENCHMARKS.md.
  *
- *   npx tsx bench/inference/xfeat-session.ts [--runs 30] [--no-webgpu] [--no-write]
+ *   npx tsx bench/inference/xfeat-session.ts [--runs 30] [--no-webgpu] [--write]
  *
  * Reads the test weights from ../shared/models/xfeat (benchmarks only; the app never does).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { InferenceRuntime } from '../../src-main/inference/runtime';
 import { SessionHost } from '../../src-main/inference/session-host';
 import type { ProviderName } from '../../src-main/inference/types';
+import { writeBenchmarkSection } from '../lib/benchmarks-doc';
 
 const root = join(import.meta.dirname, '../..');
 const MODEL = join(root, '../shared/models/xfeat/xfeat_320x224.onnx');
@@ -139,7 +140,7 @@ input [1,3,224,320] float32. Load = session creation (graph optimisation level "
 transfer), so its run time includes the message round trip.
 
 - Machine: 2-core x86_64 (${cpus()[0]?.model ?? 'unknown CPU'}), no GPU
-- Date: 2026-11-21
+- Date: ${new Date().toISOString().slice(0, 10)}
 - 1-minute load average when it finished: ${loadavg()[0]!.toFixed(1)} (other work shares these 2 cores; figures are upper bounds)
 - Command: \`${cmd}\`
 
@@ -149,16 +150,4 @@ ${webgpuNote}
 `;
 console.log(section);
 
-if (!args.includes('--no-write')) {
-  const file = join(root, 'docs/BENCHMARKS.md');
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = doc.indexOf('## Inference runtime');
-  if (start >= 0) {
-    const next = doc.indexOf('\n## ', start + 1);
-    doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : '');
-  } else {
-    doc = doc.replace(/\s*$/, '\n\n') + section;
-  }
-  writeFileSync(file, doc);
-  console.log(`wrote ${file}`);
-}
+await writeBenchmarkSection('Inference runtime', section);

@@ -4,11 +4,11 @@
  * Run from the project root: npx tsx bench/tracking/track-fps.ts [--write]
  * With --write, replaces the "## 2D point tracking" section of docs/BENCHMARKS.md.
  */
-import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { probeMedia } from '../../src-main/media';
 import { grayFrames, rgbFrames, KltTracker, XFeatTracker } from '../../src-main/analysis/tracking';
 import { openXFeatSession } from '../../tests/integration/tracking/xfeat-session';
+import { writeBenchmarkSection } from '../lib/benchmarks-doc';
 
 const CLIP = '../shared/media/02_dashcam_highway.mp4';
 const FRAMES = Number(process.env.FRAMES ?? 100);
@@ -111,7 +111,7 @@ const base = results['decode-gray 640x360'];
 const section = `## 2D point tracking
 
 Machine: 2-core x86_64 (${os.cpus()[0]?.model ?? 'unknown CPU'}), no GPU, Node ${process.versions.node}, onnxruntime-node 1.30 CPU
-(1 intra-op thread). Date: 2026-11-21. Command: \`npx tsx bench/tracking/track-fps.ts --write\`.
+(1 intra-op thread). Date: ${new Date().toISOString().slice(0, 10)}. Command: \`npx tsx bench/tracking/track-fps.ts --write\`.
 Clip: \`../shared/media/02_dashcam_highway.mp4\`, first ${FRAMES} frames, decoded by ffmpeg to the size shown
 (decode included in every fps). ms/frame is the median per-frame time; fps = frames / total wall time.
 The machine is shared with other work, so absolute figures are noisy; ratios are within this one run.
@@ -135,16 +135,4 @@ ${rows.join('\n')}
 - Peak memory over the run: rss ${(peakRss / 2 ** 20).toFixed(0)} MiB, heap used ${(peakHeap / 2 ** 20).toFixed(0)} MiB.
 `;
 console.log(section);
-if (process.argv.includes('--write')) {
-  const file = 'docs/BENCHMARKS.md';
-  let doc: string;
-  try {
-    doc = await readFile(file, 'utf8');
-  } catch {
-    doc =
-      '# Benchmarks\n\nLatest figures of the benchmarks in bench/, each with the command that produced it.\n';
-  }
-  const re = /## 2D point tracking\n[\s\S]*?(?=\n## |$)/;
-  doc = re.test(doc) ? doc.replace(re, section.trimEnd() + '\n') : doc.trimEnd() + '\n\n' + section;
-  await writeFile(file, doc);
-}
+await writeBenchmarkSection('2D point tracking', section);
