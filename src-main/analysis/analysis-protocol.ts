@@ -33,6 +33,11 @@ export type AnalysisRequest =
       /** Every n-th frame contributes coloured points to the dense cloud (written to denseOut). */
       denseEvery: number;
       denseOut: string;
+      /**
+       * Depth Anything V2 (installed): relative depth per frame aligned to the sparse points, instead
+       * of plane-sweep stereo.
+       */
+      depthModel: string | null;
     }
   | {
       stage: 'tracks3d';
@@ -62,7 +67,14 @@ export type AnalysisResult =
       diagnostics: Record<string, unknown>;
     }
   | { stage: 'sparse'; points: number }
-  | { stage: 'depth'; width: number; height: number; frames: DepthFrameResult[] }
+  | {
+      stage: 'depth';
+      width: number;
+      height: number;
+      frames: DepthFrameResult[];
+      method: string;
+      provider: string | null;
+    }
   | { stage: 'tracks3d'; tracks: number; dynamic: number };
 
 export type AnalysisWorkerMessage =

@@ -32,6 +32,13 @@ interface AnalyzeParams {
   method: TrackMethod;
   analysisWidth: number;
   analysisHeight: number;
+  /** Chosen when the job is queued: the model when it is installed, else stereo. */
+  depthMethod: 'depth-anything-v2' | 'plane-sweep';
+}
+
+export interface AnalyzeJobDeps extends TrackJobDeps {
+  /** The installed Depth Anything V2 model file, or null. */
+  depthModel(): string | null;
 }
 
 /** Step kinds, laid out in the plan in this order. Chunk indices encode the stage (see planOf). */
@@ -84,11 +91,18 @@ function inputHash(project: Project, shot: ShotRecord, p: AnalyzeParams, stage: 
         ? hash('camera', 'imported', camera.createdAt)
         : hash('camera', 'solve', tracks?.createdAt);
     case 'depth':
-      return hash('depth', shot.fingerprint, DEPTH_WIDTH, camera?.createdAt);
+      return hash('depth', shot.fingerprint, DEPTH_WIDTH, camera?.createdAt, p.depthMethod);
     case 'tracks3d':
       // Depth is fully determined by the media, the camera and its resolution: hash those, not the depth
       // stage's own record (which a reuse rewrites).
-      return hash('tracks3d', tracks?.createdAt, shot.fingerprint, DEPTH_WIDTH, camera?.createdAt);
+      return hash(
+        'tracks3d',
+        tracks?.createdAt,
+        shot.fingerprint,
+        DEPTH_WIDTH,
+        camera?.createdAt,
+        p.depthMethod,
+      );
   }
 }
 
@@ -122,7 +136,7 @@ async function analysis(
   return done.result;
 }
 
-export function createAnalyzeJob(deps: TrackJobDeps): JobKind {
+export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
   const trackKind = createTrackJob(deps);
 
   async function step(ctx: ChunkContext): Promise<string | null> {
@@ -220,6 +234,12 @@ export function createAnalyzeJob(deps: TrackJobDeps): JobKind {
       case 'depth': {
         const camera = project.cameras.get(shot.id);
         if (!camera) throw new Error('the shot has no source camera; the camera stage must run first');
+        const depthModel = p.depthMethod === 'depth-anything-v2' ? deps.depthModel() : null;
+        if (p.depthMethod === 'depth-anything-v2' && !depthModel) {
+          throw new Error(
+            'the Depth Anything V2 model was removed while analysing; install it again in Models, then resume',
+          );
+        }
         const files = Array.from({ length: s.chunk.count }, (_, i) =>
           project.paths.depthFrame(shot.id, s.chunk.start + i),
         );
@@ -235,6 +255,7 @@ export function createAnalyzeJob(deps: TrackJobDeps): JobKind {
             depthFiles: files,
             denseEvery: DENSE_EVERY,
             denseOut: join(scratch, `dense-${String(s.part).padStart(5, '0')}.bin`),
+            depthModel,
           },
           signal,
           (n) => onFrames(n),
@@ -244,7 +265,7 @@ export function createAnalyzeJob(deps: TrackJobDeps): JobKind {
           for (const f of r.frames) project.analysis.putDepthFrame(shot.id, f);
         });
         const seconds = addSeconds(scratch, 'depth', (performance.now() - t0) / 1000);
-        if (lastPart) finishDepth(project, shot, r.width, r.height, scratch, s.parts, seconds, record);
+        if (lastPart) finishDepth(project, shot, r, scratch, s.parts, seconds, record);
         return files.at(-1)!;
       }
       case 'tracks3d': {
@@ -280,11 +301,15 @@ export function createAnalyzeJob(deps: TrackJobDeps): JobKind {
   return {
     type: 'analyze',
     params(shot, given) {
-      return trackKind.params!(shot, given);
+      return {
+        ...trackKind.params!(shot, given),
+        depthMethod: deps.depthModel() ? 'depth-anything-v2' : 'plane-sweep',
+      };
     },
     describe(params) {
       const p = params as unknown as AnalyzeParams;
-      return `tracks (${p.method.toUpperCase()}) → camera → depth → 3D tracks`;
+      const depth = p.depthMethod === 'depth-anything-v2' ? 'Depth Anything V2' : 'plane sweep';
+      return `tracks (${p.method.toUpperCase()}) → camera → depth (${depth}) → 3D tracks`;
     },
     plan(shot) {
       return stepsOf(shot).map((s) => s.chunk);
@@ -303,8 +328,7 @@ export function createAnalyzeJob(deps: TrackJobDeps): JobKind {
 function finishDepth(
   project: Project,
   shot: ShotRecord,
-  width: number,
-  height: number,
+  last: Extract<AnalysisResult, { stage: 'depth' }>,
   scratch: string,
   parts: number,
   seconds: number,
@@ -314,10 +338,11 @@ function finishDepth(
   const valid = frames.reduce((a, f) => a + f.validFraction, 0) / Math.max(1, frames.length);
   const near = Math.min(...frames.map((f) => (f.p5 > 0 ? f.p5 : Infinity)));
   const far = Math.max(...frames.map((f) => f.p95));
+  const { width, height } = last;
   project.analysis.putDepth(
     shot.id,
     {
-      method: 'plane-sweep',
+      method: last.method,
       width,
       height,
       frames: shot.frameCount,
@@ -341,5 +366,7 @@ function finishDepth(
     project.paths.densePoints(shot.id),
     encodePoints({ xyz: new Float32Array(xyz), rgb: new Uint8Array(rgb) }),
   );
-  record('done', `plane sweep at ${width}×${height} · ${Math.round(valid * 100)} % valid`, seconds);
+  const how =
+    last.method === 'plane-sweep' ? 'plane sweep' : `Depth Anything V2 on ${last.provider ?? 'cpu'}`;
+  record('done', `${how} at ${width}×${height} · ${Math.round(valid * 100)} % valid`, seconds);
 }

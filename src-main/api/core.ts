@@ -83,14 +83,16 @@ export class AppCore {
   }
 
   private attach(project: Project): ProjectSummary {
+    const installed = (id: string) => {
+      try {
+        return this.models.requirePath(id);
+      } catch {
+        return null;
+      }
+    };
     const kinds = createJobKinds({
-      xfeatModel: () => {
-        try {
-          return this.models.requirePath('xfeat');
-        } catch {
-          return null;
-        }
-      },
+      xfeatModel: () => installed('xfeat'),
+      depthModel: () => installed('depth-anything-v2-small'),
       recordProvider: (provider) =>
         this.models.recordUse('xfeat', provider as Parameters<ModelManager['recordUse']>[1]),
     });

@@ -7,10 +7,10 @@ import { proxyJob } from './proxy-job';
 import { thumbnailsJob } from './thumbnails-job';
 import type { JobKind } from './kinds';
 
-import { createTrackJob, type TrackJobDeps } from '../analysis/track-job';
-import { createAnalyzeJob } from '../analysis/analyze-job';
+import { createTrackJob } from '../analysis/track-job';
+import { createAnalyzeJob, type AnalyzeJobDeps } from '../analysis/analyze-job';
 
 /** Every job type the app runs; some need services of the app (the model manager). */
-export function createJobKinds(deps: TrackJobDeps): JobKind[] {
+export function createJobKinds(deps: AnalyzeJobDeps): JobKind[] {
   return [thumbnailsJob, proxyJob, createTrackJob(deps), createAnalyzeJob(deps)];
 }

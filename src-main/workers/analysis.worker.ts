@@ -32,10 +32,16 @@ import {
   encodeFloat16,
   float16FromBytesLE,
   float16ToBytesLE,
+  alignedDepth,
+  alignmentSamples,
   grayFromRgb,
+  projectSparsePoints,
+  stabiliseAlignments,
   type StereoView,
 } from '../analysis/depth';
 import { readPoints, writePoints } from '../analysis/point-file';
+import { runDepthAnythingV2 } from '../inference/adapters/depth-anything';
+import { SessionHost } from '../inference/session-host';
 import { readTrackFile, rgbFrames, type TrackSet } from '../analysis/tracking';
 import { writeTracks3d } from '../analysis/tracks3d-file';
 import { writeFileAtomic } from '../util/atomic-write';
@@ -176,10 +182,12 @@ async function depthStage(req: Extract<AnalysisRequest, { stage: 'depth' }>): Pr
   const lo = Math.max(0, req.start - DEPTH_NEIGHBOUR_MARGIN);
   const hi = Math.min(facts.frameCount, req.start + req.count + DEPTH_NEIGHBOUR_MARGIN);
   const views: StereoView[] = [];
+  const rgbs: Uint8Array[] = [];
   const colours = new Map<number, Uint8Array>();
   for await (const f of rgbFrames(facts, { start: lo, count: hi - lo, width: W, height: H })) {
     const cam = track.frames[f.index]!.camera;
     views.push({ image: grayFromRgb(f.rgb, W, H), camera: scaled(cam, s, W, H) });
+    if (req.depthModel && f.index >= req.start && f.index < req.start + req.count) rgbs.push(f.rgb.slice());
     if (f.index >= req.start && f.index < req.start + req.count && f.index % req.denseEvery === 0) {
       colours.set(f.index, f.rgb.slice());
     }
@@ -187,16 +195,28 @@ async function depthStage(req: Extract<AnalysisRequest, { stage: 'depth' }>): Pr
   if (views.length !== hi - lo)
     throw new Error(`decoded ${views.length} of ${hi - lo} frames from ${facts.path}`);
   const points = await readPoints(req.pointsFile);
-  const est = new ShotDepthEstimator(views, points.xyz.length >= 3 * 8 ? { sparsePoints: points.xyz } : {});
+  const model = req.depthModel
+    ? await modelDepth(req.depthModel, rgbs, views, points.xyz, req.start - lo)
+    : null;
+  const est = model
+    ? null
+    : new ShotDepthEstimator(views, points.xyz.length >= 3 * 8 ? { sparsePoints: points.xyz } : {});
   const results: DepthFrameResult[] = [];
   const dense: number[] = [];
   const denseRgb: number[] = [];
   for (let i = req.start; i < req.start + req.count; i++) {
-    const fd = est.frame(i - lo);
-    const depth = new Float32Array(fd.depth.length);
-    for (let p = 0; p < depth.length; p++) depth[p] = fd.valid[p] ? fd.depth[p]! : 0;
+    let depth: Float32Array;
+    let valid: Uint8Array;
+    if (model) {
+      ({ depth, valid } = model.frames[i - req.start]!);
+    } else {
+      const fd = est!.frame(i - lo);
+      valid = fd.valid;
+      depth = new Float32Array(fd.depth.length);
+      for (let p = 0; p < depth.length; p++) depth[p] = fd.valid[p] ? fd.depth[p]! : 0;
+    }
     await writeFileAtomic(req.depthFiles[i - req.start]!, float16ToBytesLE(encodeFloat16(depth)));
-    const st = depthStats(depth, fd.valid);
+    const st = depthStats(depth, valid);
     results.push({ frame: i, median: st.median, p5: st.p5, p95: st.p95, validFraction: st.validFraction });
     const rgb = colours.get(i);
     if (rgb) {
@@ -211,11 +231,51 @@ async function depthStage(req: Extract<AnalysisRequest, { stage: 'depth' }>): Pr
           denseRgb.push(rgb[o]!, rgb[o + 1]!, rgb[o + 2]!);
         }
     }
-    est.forget(i - lo - DEPTH_NEIGHBOUR_MARGIN, hi - lo);
+    est?.forget(i - lo - DEPTH_NEIGHBOUR_MARGIN, hi - lo);
     post({ type: 'progress', done: i - req.start + 1 });
   }
   await writePoints(req.denseOut, { xyz: new Float32Array(dense), rgb: new Uint8Array(denseRgb) });
-  return { stage: 'depth', width: W, height: H, frames: results };
+  return {
+    stage: 'depth',
+    width: W,
+    height: H,
+    frames: results,
+    method: model ? 'depth-anything-v2' : 'plane-sweep',
+    provider: model?.provider ?? null,
+  };
+}
+
+/**
+ * The model path: Depth Anything V2's affine-invariant inverse depth for the chunk's frames, each
+ * aligned to the sparse points it sees by a robust scale and shift, the scale shared across the chunk
+ * (temporal stabilisation within the chunk; see docs/depth.md).
+ */
+async function modelDepth(
+  modelPath: string,
+  rgbs: Uint8Array[],
+  views: StereoView[],
+  points: Float32Array,
+  offset: number,
+): Promise<{ frames: { depth: Float32Array; valid: Uint8Array }[]; provider: string }> {
+  const host = new SessionHost({});
+  await host.load({ path: modelPath, key: 'depth' });
+  const first = views[offset]!.image;
+  const r = await runDepthAnythingV2(
+    host,
+    'depth',
+    rgbs.map((data) => ({ width: first.width, height: first.height, channels: 3 as const, data })),
+  );
+  const samples = r.depth.map((pred, j) =>
+    alignmentSamples(
+      { width: r.width, height: r.height, data: pred },
+      projectSparsePoints(views[offset + j]!.camera, points),
+    ),
+  );
+  const fit = stabiliseAlignments(samples, { mode: 'global-scale' });
+  return {
+    frames: r.depth.map((pred, j) => alignedDepth(pred, fit.frames[j]!)),
+    provider: r.provider,
+  };
 }
 
 async function tracks3dStage(req: Extract<AnalysisRequest, { stage: 'tracks3d' }>): Promise<AnalysisResult> {
