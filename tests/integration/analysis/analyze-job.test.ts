@@ -143,7 +143,8 @@ describe('Analyze shot on a ground-truth shot', () => {
     const doc = parseCamerasJson(readFileSync(join(out, 'cameras.json'), 'utf8'));
     expect(doc.depth).toMatchObject({ width: 320, height: 180 });
     expect(doc.depth!.K[0]).toBeCloseTo(doc.K[0] / 2, 6);
-    const f3 = readFileSync(join(out, 'frame_0004.f32'));
+    expect(doc.frames[3]!.depth_file).toBe('depth/frame_0004.f32');
+    const f3 = readFileSync(join(out, 'depth', 'frame_0004.f32'));
     expect(f3.length).toBe(320 * 180 * 4);
     const exported = new Float32Array(f3.buffer.slice(f3.byteOffset, f3.byteOffset + f3.length));
     const served = decodeDepthFrame(await media({ kind: 'depth', shotId: shot!.id, frame: 3 }));

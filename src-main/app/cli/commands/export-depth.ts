@@ -14,10 +14,10 @@ export const exportDepthCommand: CliCommand = {
   summary: "Write a shot's depth maps in the ../shared/gt layout (float32 planar z per frame)",
   help: `Usage: reshoot export depth <project> <shot id or name> --out <dir>
 
-Writes <dir>/frame_0001.f32 … (frame index 0 is frame_0001): little-endian float32, planar z along
-the optical axis, depth-height × depth-width, row-major, top row first, 0 = invalid — in the same
-gauge as 'reshoot export camera'. Also writes <dir>/cameras.json with the source camera and the
-depth grid (depth_width, depth_height, depth_K), as in ../shared/gt.`,
+Writes <dir>/depth/frame_0001.f32 … (frame index 0 is frame_0001): little-endian float32, planar z
+along the optical axis, depth-height × depth-width, row-major, top row first, 0 = invalid — in the
+same gauge as 'reshoot export camera'. Also writes <dir>/cameras.json with the source camera, each
+frame's depth_file and the depth grid (depth_width, depth_height, depth_K), as in ../shared/gt.`,
   async run(argv, io) {
     const { positionals, values } = parseCommandArgs(argv, { out: { type: 'string' } }, 'export depth');
     if (positionals.length !== 2 || !values.out) {
@@ -40,15 +40,16 @@ depth grid (depth_width, depth_height, depth_K), as in ../shared/gt.`,
         );
       }
       const out = resolve(io.cwd, values.out);
-      mkdirSync(out, { recursive: true });
+      mkdirSync(join(out, 'depth'), { recursive: true });
       for (let f = 0; f < depth.frames; f++) {
         const bytes = new Uint8Array(await readFile(project.paths.depthFrame(shot.id, f)));
         writeFileAtomicSync(
-          join(out, depthFileName(f)),
+          join(out, 'depth', depthFileName(f)),
           encodeDepthF32LE(decodeFloat16(float16FromBytesLE(bytes))),
         );
       }
       const doc = trackToDocument(track);
+      for (const fr of doc.frames) fr.depth_file = `depth/${depthFileName(fr.index)}`;
       const s = depth.width / shot.width;
       // K is row-major 3×3: the first two rows scale with the image, the last stays [0, 0, 1].
       const K = doc.K.map((v, i) => (i < 6 ? v * s : v)) as typeof doc.K;
