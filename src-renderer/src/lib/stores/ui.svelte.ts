@@ -6,8 +6,14 @@ import { call, errorMessage } from '../api';
 import { notices } from './notices.svelte';
 import { session } from './app.svelte';
 
-/** `model-file`: any single file (model weights); folders are only entered. */
-export type BrowseMode = 'folder' | 'project' | 'media' | 'model-file';
+/** `model-file`, `file`: any single file (model weights; a camera file); folders are only entered. */
+export type BrowseMode = 'folder' | 'project' | 'media' | 'model-file' | 'file';
+
+/** The camera import/export dialog of one shot. */
+export interface CameraDialogRequest {
+  mode: 'import' | 'export';
+  shotId: number;
+}
 
 export interface BrowseRequest {
   mode: BrowseMode;
@@ -22,6 +28,7 @@ class Ui {
   browse = $state<BrowseRequest | null>(null);
   newProjectOpen = $state(false);
   modelsOpen = $state(false);
+  cameraDialog = $state<CameraDialogRequest | null>(null);
   /** Remembered between browser openings, like a native dialog does. */
   lastDir = $state<string | null>(null);
 
@@ -59,6 +66,12 @@ class Ui {
   async pickModelFile(title: string, hint?: string): Promise<string | null> {
     if (this.native) return this.nativeCall(() => call('dialog.pickFile', { title }));
     return (await this.openBrowser('model-file', title, false, hint))?.[0] ?? null;
+  }
+
+  /** Any one file (e.g. a camera solve): the native file dialog in the desktop app, else the in-app browser. */
+  async pickFile(title: string, hint?: string): Promise<string | null> {
+    if (this.native) return this.nativeCall(() => call('dialog.pickFile', { title }));
+    return (await this.openBrowser('file', title, false, hint))?.[0] ?? null;
   }
 
   async pickProject(): Promise<string | null> {
