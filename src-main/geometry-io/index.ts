@@ -43,7 +43,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
 }
 
 /**
- * Reads one frame's depth from a folder in the ../shared/gt layout: raw little-endian float32,
+ * Reads one frame's depth from a folder in the ground-truth shot layout (docs/depth.md): raw little-endian float32,
  * height × width, row-major; the file is the basename of the frame's depth_file, else frame_%04d.f32 (index + 1).
  */
 export function readDepthFrame(dir: string, doc: CamerasDocument, frameIdx: number): Float32Array {

@@ -6,7 +6,7 @@ import { quatFromMat3, quatToMat3 } from './quat';
 import type { Vec3 } from './vec3';
 
 /**
- * Reshoot's camera interchange file, `cameras.json`: the layout of ../shared/gt/<shot>/cameras.json.
+ * Reshoot's camera interchange file, `cameras.json`: the layout of the ground-truth shots' cameras.json.
  * Required: width, height, fps [num, den], K (3×3, zero skew), frames[{index, C, R_wc}]. Optional and
  * checked when present: R_cw (= R_wcᵀ), t_cw (= −R_cw·C), file, depth_file, convention ("opencv"), units,
  * depth_width/depth_height/depth_K (together), distortion {k1,k2,p1,p2,k3}. Every other field is kept as is

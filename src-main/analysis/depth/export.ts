@@ -1,5 +1,5 @@
 /**
- * Depth export in the ../shared/gt layout: `depth/frame_0001.f32` … (frame index i → number i + 1, four
+ * Depth export in the ground-truth shot layout (docs/depth.md): `depth/frame_0001.f32` … (frame index i → number i + 1, four
  * digits), each raw little-endian float32, height × width row-major, top row first, planar z-depth in the
  * gauge of the exported camera, 0 = invalid (sky, unknown, masked out). Pure: returns bytes and names, the
  * caller writes files. The depth grid's intrinsics are the camera's scaled to its size (depth_K in

@@ -5,7 +5,7 @@
  *   geometric consistency, plane fits over textureless holes, edge-aware hole filling, sparse anchoring;
  * - with a model: robust scale-and-shift alignment of affine-invariant inverse depth to sparse points,
  *   temporal stabilisation, conversion to planar depth (align.ts).
- * Plus storage (float16, per-frame statistics) and export (../shared/gt layout) helpers.
+ * Plus storage (float16, per-frame statistics) and export (ground-truth shot layout, docs/depth.md) helpers.
  * Depth is planar z along the optical axis in the cameras' gauge (SPEC §2); pixel centres at +0.5.
  */
 export * from './image';

@@ -23,7 +23,7 @@ Options:
   --fps <num/den>          frame rate for inputs that lack one (default 24/1)
 
 Example:
-  reshoot camera convert ../shared/gt/orbit_a/cameras.json --to usda --out orbit_a.usda`,
+  reshoot camera convert gt/orbit_a/cameras.json --to usda --out orbit_a.usda`,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       argv,

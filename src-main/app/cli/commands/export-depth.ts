@@ -11,13 +11,14 @@ import { openProject } from './common';
 
 export const exportDepthCommand: CliCommand = {
   path: ['export', 'depth'],
-  summary: "Write a shot's depth maps in the ../shared/gt layout (float32 planar z per frame)",
+  summary:
+    "Write a shot's depth maps in the ground-truth shot layout (docs/depth.md) (float32 planar z per frame)",
   help: `Usage: reshoot export depth <project> <shot id or name> --out <dir>
 
 Writes <dir>/depth/frame_0001.f32 … (frame index 0 is frame_0001): little-endian float32, planar z
 along the optical axis, depth-height × depth-width, row-major, top row first, 0 = invalid — in the
 same gauge as 'reshoot export camera'. Also writes <dir>/cameras.json with the source camera, each
-frame's depth_file and the depth grid (depth_width, depth_height, depth_K), as in ../shared/gt.`,
+frame's depth_file and the depth grid (depth_width, depth_height, depth_K), as in the ground-truth shots.`,
   async run(argv, io) {
     const { positionals, values } = parseCommandArgs(argv, { out: { type: 'string' } }, 'export depth');
     if (positionals.length !== 2 || !values.out) {

@@ -15,7 +15,7 @@ rotation per frame step), RotErr (sum of geodesic angles, degrees) and TransErr 
 Definitions: docs/geometry.md.
 
 Example:
-  reshoot metrics solved/cameras.json ../shared/gt/orbit_a/cameras.json --json`,
+  reshoot metrics solved/cameras.json gt/orbit_a/cameras.json --json`,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       argv,

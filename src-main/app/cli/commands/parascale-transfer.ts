@@ -64,12 +64,12 @@ frame) and re-realises them in the target scene: the output starts at the target
 camera per reference frame, copies the reference's rotation increments untouched, and gives each step the
 length Π_i · Z̄ᵗᵍᵗ, where Z̄ᵗᵍᵗ is the median depth of the target's point cloud (lifted from its depth maps)
 as seen from the output pose reached so far. The output uses the target's intrinsics and units (gauge).
-Depth folders use the ../shared/gt layout (float32 little-endian, depth_width × depth_height).
+Depth folders use the ground-truth shot layout (docs/depth.md) (float32 little-endian, depth_width × depth_height).
 --raw writes the uncalibrated baseline (reference step lengths copied) instead.
 
 Example:
-  reshoot parascale transfer --reference ../shared/gt/dolly_a/cameras.json --reference-depth ../shared/gt/dolly_a/depth \\
-    --target ../shared/gt/orbit_a/cameras.json --target-depth ../shared/gt/orbit_a/depth --out dolly_on_orbit.json`,
+  reshoot parascale transfer --reference gt/dolly_a/cameras.json --reference-depth gt/dolly_a/depth \\
+    --target gt/orbit_a/cameras.json --target-depth gt/orbit_a/depth --out dolly_on_orbit.json`,
   async run(argv, io) {
     const { values } = parseCommandArgs(
       argv,
