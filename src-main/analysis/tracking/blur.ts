@@ -38,6 +38,17 @@ export function gaussianBlur(src: GrayImage, dst: GrayImage, kernel: Float32Arra
   }
   const d = dst.data;
   for (let y = 0; y < h; y++) {
+    if (y >= r && y < h - r) {
+      // Interior rows: no clamping; same taps in the same order as below.
+      const top = (y - r) * w;
+      for (let x = 0; x < w; x++) {
+        let acc = 0;
+        for (let i = 0, q = top + x; i <= 2 * r; i++, q += w)
+          acc += (kernel[i] as number) * (tmp[q] as number);
+        d[y * w + x] = acc;
+      }
+      continue;
+    }
     for (let x = 0; x < w; x++) {
       let acc = 0;
       for (let i = -r; i <= r; i++) {

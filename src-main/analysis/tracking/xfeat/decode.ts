@@ -30,66 +30,174 @@ export class XFeatDecoder {
   readonly inH: number;
   private readonly heat: Float32Array;
   private readonly normDesc: Float32Array;
+  private readonly normSums: Float64Array;
+  /** Cells whose heat is all zeros from a skip (see heatmapAbove). */
+  private readonly zeroCell: Uint8Array;
+  private readonly expScratch = new Float64Array(65);
+  private nmsOut: Int32Array = new Int32Array(1024);
+  private sortKeys = new Float64Array(1024);
+  private scoreBuf = new Float32Array(1024);
+  private orderBuf = new Int32Array(1024);
+  private kpBuf: Keypoints = {
+    count: 0,
+    x: new Float32Array(0),
+    y: new Float32Array(0),
+    score: new Float32Array(0),
+    descriptors: new Float32Array(0),
+  };
 
   constructor(inW: number, inH: number) {
     this.inW = inW;
     this.inH = inH;
     this.heat = new Float32Array(inW * inH);
     this.normDesc = new Float32Array(XFEAT_DESCRIPTOR_DIM * (inW / XFEAT_CELL) * (inH / XFEAT_CELL));
+    this.normSums = new Float64Array((inW / XFEAT_CELL) * (inH / XFEAT_CELL));
+    this.zeroCell = new Uint8Array((inW / XFEAT_CELL) * (inH / XFEAT_CELL));
   }
 
   /** Full-resolution keypoint heatmap (exposed for tests). */
   heatmap(logits: Float32Array): Float32Array {
+    return this.heatmapAbove(logits, -Infinity);
+  }
+
+  /**
+   * The heatmap, except that a cell whose 64 values provably all stay ≤ `threshold` is written as zeros
+   * without its exponentials: heat_k = e^(l_k − max) / Σ ≤ e^(l_k − max) since Σ ≥ 1, so a cell where
+   * every non-dustbin logit is more than −ln(threshold) below the cell's maximum (with a margin) cannot
+   * reach it. Such values can neither be keypoints nor suppress one (NMS only compares against values
+   * above the threshold), so decoding gives exactly what the full heatmap gives.
+   */
+  private heatmapAbove(logits: Float32Array, threshold: number): Float32Array {
     const cw = this.inW / XFEAT_CELL;
     const ch = this.inH / XFEAT_CELL;
     const plane = cw * ch;
     const heat = this.heat;
+    const e = this.expScratch;
+    const inW = this.inW;
+    const zero = this.zeroCell;
+    const skipBelow = threshold > 0 ? Math.log(threshold) - 1e-6 : -Infinity;
     for (let cy = 0; cy < ch; cy++) {
       for (let cx = 0; cx < cw; cx++) {
         const p = cy * cw + cx;
-        let max = -Infinity;
-        for (let k = 0; k < 65; k++) max = Math.max(max, logits[k * plane + p] as number);
+        let maxK = -Infinity;
+        for (let k = 0, q = p; k < 64; k++, q += plane) maxK = Math.max(maxK, logits[q] as number);
+        const max = Math.max(maxK, logits[64 * plane + p] as number);
+        const o0 = cy * 8 * inW + cx * 8;
+        if (maxK - max < skipBelow) {
+          // Already zero when skipped last time too.
+          if (!zero[p]) for (let r = 0; r < 8; r++) heat.fill(0, o0 + r * inW, o0 + r * inW + 8);
+          zero[p] = 1;
+          continue;
+        }
+        zero[p] = 0;
+        // Each exponential once (the same values the sum and the heat use).
         let sum = 0;
-        for (let k = 0; k < 65; k++) sum += Math.exp((logits[k * plane + p] as number) - max);
+        for (let k = 0, q = p; k < 65; k++, q += plane) {
+          const v = Math.exp((logits[q] as number) - max);
+          e[k] = v;
+          sum += v;
+        }
         const inv = 1 / sum;
-        for (let k = 0; k < 64; k++) {
-          const r = k >> 3;
-          const c = k & 7;
-          heat[(cy * 8 + r) * this.inW + cx * 8 + c] =
-            Math.exp((logits[k * plane + p] as number) - max) * inv;
+        for (let r = 0; r < 8; r++) {
+          const o = o0 + r * inW;
+          const kb = r << 3;
+          for (let c = 0; c < 8; c++) heat[o + c] = (e[kb + c] as number) * inv;
         }
       }
     }
     return heat;
   }
 
-  decode(out: XFeatOutputs, frameW: number, frameH: number, options: Partial<DecodeOptions> = {}): Keypoints {
+  /**
+   * Candidate indices by descending score, ties in index order (what a stable sort gives). Non-negative
+   * float32 scores order as their bit patterns, so (inverted bits, index) packs into one float64 key and
+   * a plain numeric sort does it without a comparator.
+   */
+  private orderByScore(scores: Float32Array, n: number): Int32Array {
+    if (this.orderBuf.length < n) this.orderBuf = new Int32Array(Math.max(n, 2 * this.orderBuf.length));
+    const order = this.orderBuf.subarray(0, n);
+    const bits = new Uint32Array(scores.buffer, scores.byteOffset, n);
+    let packable = n <= 0x200000;
+    for (let i = 0; i < n && packable; i++) if (!((scores[i] as number) >= 0)) packable = false;
+    if (!packable) {
+      const idx = Array.from({ length: n }, (_, i) => i).sort(
+        (a, b) => (scores[b] as number) - (scores[a] as number),
+      );
+      order.set(idx);
+      return order;
+    }
+    if (this.sortKeys.length < n) this.sortKeys = new Float64Array(Math.max(n, 2 * this.sortKeys.length));
+    const keys = this.sortKeys.subarray(0, n);
+    // +0 and -0 never differ here (all scores ≥ 0 and -0 ≥ 0 is true): map -0 to +0's bits.
+    for (let i = 0; i < n; i++) {
+      const b = (scores[i] as number) === 0 ? 0 : (bits[i] as number);
+      keys[i] = (0xffffffff - b) * 0x200000 + i;
+    }
+    keys.sort();
+    for (let i = 0; i < n; i++) order[i] = (keys[i] as number) % 0x200000;
+    return order;
+  }
+
+  /**
+   * Keypoints of one model output. With `reuse`, the returned arrays are views of the decoder's own
+   * buffers and are overwritten by its next decode (the tracker uses them only within one frame).
+   */
+  decode(
+    out: XFeatOutputs,
+    frameW: number,
+    frameH: number,
+    options: Partial<DecodeOptions> = {},
+    reuse = false,
+  ): Keypoints {
     const o = { ...DEFAULT_DECODE_OPTIONS, ...options };
     const { inW, inH } = this;
-    const heat = this.heatmap(out.logits);
-    const cands = nonMaxSuppression(heat, inW, inH, o.nmsRadius, o.threshold);
+    const heat = this.heatmapAbove(out.logits, o.threshold);
+    const found = nonMaxSuppressionInto(heat, inW, inH, o.nmsRadius, o.threshold, this.nmsOut);
+    this.nmsOut = found.out;
+    const cands = found.out;
     const cw = inW / XFEAT_CELL;
     const ch = inH / XFEAT_CELL;
-    const n = cands.length;
-    const scores = new Float32Array(n);
+    const n = found.count;
+    if (this.scoreBuf.length < n) this.scoreBuf = new Float32Array(Math.max(n, 2 * this.scoreBuf.length));
+    const scores = this.scoreBuf.subarray(0, n);
     for (let i = 0; i < n; i++) {
       const p = cands[i] as number;
       const x = (p % inW) + 0.5;
       const y = Math.floor(p / inW) + 0.5;
       scores[i] = (heat[p] as number) * sampleMap(out.reliability, cw, ch, 0, x / XFEAT_CELL, y / XFEAT_CELL);
     }
-    const order = Array.from({ length: n }, (_, i) => i).sort(
-      (a, b) => (scores[b] as number) - (scores[a] as number),
-    );
+    const order = this.orderByScore(scores, n);
     const k = Math.min(o.topK, n);
-    const kp: Keypoints = {
-      count: k,
-      x: new Float32Array(k),
-      y: new Float32Array(k),
-      score: new Float32Array(k),
-      descriptors: new Float32Array(k * XFEAT_DESCRIPTOR_DIM),
-    };
-    normaliseDescriptorMap(out.descriptors, cw * ch, this.normDesc);
+    let kp: Keypoints;
+    if (reuse) {
+      if (this.kpBuf.x.length < k) {
+        const cap = Math.max(k, 2 * this.kpBuf.x.length);
+        this.kpBuf = {
+          count: 0,
+          x: new Float32Array(cap),
+          y: new Float32Array(cap),
+          score: new Float32Array(cap),
+          descriptors: new Float32Array(cap * XFEAT_DESCRIPTOR_DIM),
+        };
+      }
+      const b = this.kpBuf;
+      kp = {
+        count: k,
+        x: b.x.subarray(0, k),
+        y: b.y.subarray(0, k),
+        score: b.score.subarray(0, k),
+        descriptors: b.descriptors.subarray(0, k * XFEAT_DESCRIPTOR_DIM),
+      };
+    } else {
+      kp = {
+        count: k,
+        x: new Float32Array(k),
+        y: new Float32Array(k),
+        score: new Float32Array(k),
+        descriptors: new Float32Array(k * XFEAT_DESCRIPTOR_DIM),
+      };
+    }
+    normaliseDescriptorMap(out.descriptors, cw * ch, this.normDesc, this.normSums);
     const sx = frameW / inW;
     const sy = frameH / inH;
     for (let i = 0; i < k; i++) {
@@ -115,12 +223,16 @@ export class XFeatDecoder {
       const p10 = y0 * cw + Math.min(x0 + 1, cw - 1);
       const p01 = Math.min(y0 + 1, ch - 1) * cw + x0;
       const p11 = Math.min(y0 + 1, ch - 1) * cw + Math.min(x0 + 1, cw - 1);
-      const plane = cw * ch;
       const nd = this.normDesc;
-      for (let d = 0, o = 0; d < XFEAT_DESCRIPTOR_DIM; d++, o += plane) {
+      // normDesc is position-major: each corner's 64 channels are contiguous.
+      const q00 = p00 * XFEAT_DESCRIPTOR_DIM;
+      const q10 = p10 * XFEAT_DESCRIPTOR_DIM;
+      const q01 = p01 * XFEAT_DESCRIPTOR_DIM;
+      const q11 = p11 * XFEAT_DESCRIPTOR_DIM;
+      for (let d = 0; d < XFEAT_DESCRIPTOR_DIM; d++) {
         const v =
-          (1 - ay) * ((1 - ax) * (nd[o + p00] as number) + ax * (nd[o + p10] as number)) +
-          ay * ((1 - ax) * (nd[o + p01] as number) + ax * (nd[o + p11] as number));
+          (1 - ay) * ((1 - ax) * (nd[q00 + d] as number) + ax * (nd[q10 + d] as number)) +
+          ay * ((1 - ax) * (nd[q01 + d] as number) + ax * (nd[q11 + d] as number));
         kp.descriptors[base + d] = v;
         norm += v * v;
       }
@@ -140,39 +252,82 @@ export function nonMaxSuppression(
   r: number,
   threshold: number,
 ): Int32Array {
-  const out: number[] = [];
+  const { out, count } = nonMaxSuppressionInto(map, w, h, r, threshold, new Int32Array(256));
+  return out.slice(0, count);
+}
+
+/** {@link nonMaxSuppression} into a reusable buffer (grown as needed; the one used is returned). */
+export function nonMaxSuppressionInto(
+  map: Float32Array,
+  w: number,
+  h: number,
+  r: number,
+  threshold: number,
+  buffer: Int32Array,
+): { out: Int32Array; count: number } {
+  let out = buffer;
+  let count = 0;
   for (let y = 0; y < h; y++) {
+    const y0 = y - r < 0 ? 0 : y - r;
+    const y1 = y + r >= h ? h - 1 : y + r;
     for (let x = 0; x < w; x++) {
-      const v = map[y * w + x] as number;
+      const p = y * w + x;
+      const v = map[p] as number;
       if (!(v > threshold)) continue;
+      const x0 = x - r < 0 ? 0 : x - r;
+      const x1 = x + r >= w ? w - 1 : x + r;
       let isMax = true;
-      for (let dy = -r; dy <= r && isMax; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= h) continue;
-        for (let dx = -r; dx <= r; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= w || (dx === 0 && dy === 0)) continue;
-          const u = map[yy * w + xx] as number;
-          // Ties: the first in raster order wins, so a plateau yields one point.
-          if (u > v || (u === v && (dy < 0 || (dy === 0 && dx < 0)))) {
+      // Ties: the first in raster order wins, so a plateau yields one point. Rows above and the pixels
+      // before (x, y) in its row lose to an equal value; the rest must be strictly smaller.
+      for (let yy = y0; yy <= y1 && isMax; yy++) {
+        const row = yy * w;
+        for (let xx = x0; xx <= x1; xx++) {
+          const q = row + xx;
+          if (q === p) continue;
+          const u = map[q] as number;
+          if (u > v || (u === v && q < p)) {
             isMax = false;
             break;
           }
         }
       }
-      if (isMax) out.push(y * w + x);
+      if (isMax) {
+        if (count === out.length) {
+          const grown = new Int32Array(out.length * 2);
+          grown.set(out);
+          out = grown;
+        }
+        out[count++] = p;
+      }
     }
   }
-  return Int32Array.from(out);
+  return { out, count };
 }
 
-/** L2-normalises each position's channel vector of a [C, plane] map. */
-function normaliseDescriptorMap(src: Float32Array, plane: number, dst: Float32Array): void {
+/**
+ * L2-normalises each position's channel vector of a [C, plane] map into `dst`, position-major
+ * ([plane, C]). Sums run over channels in order, accumulated plane-wide so reads stay contiguous.
+ */
+function normaliseDescriptorMap(
+  src: Float32Array,
+  plane: number,
+  dst: Float32Array,
+  sums: Float64Array,
+): void {
+  const C = XFEAT_DESCRIPTOR_DIM;
+  sums.fill(0, 0, plane);
+  for (let d = 0, o = 0; d < C; d++, o += plane) {
+    for (let p = 0; p < plane; p++) {
+      const v = src[o + p] as number;
+      sums[p] = (sums[p] as number) + v * v;
+    }
+  }
   for (let p = 0; p < plane; p++) {
-    let s = 0;
-    for (let d = 0; d < XFEAT_DESCRIPTOR_DIM; d++) s += (src[d * plane + p] as number) ** 2;
-    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let d = 0; d < XFEAT_DESCRIPTOR_DIM; d++) dst[d * plane + p] = (src[d * plane + p] as number) * inv;
+    const s = sums[p] as number;
+    sums[p] = s > 0 ? 1 / Math.sqrt(s) : 0;
+  }
+  for (let d = 0, o = 0; d < C; d++, o += plane) {
+    for (let p = 0, q = d; p < plane; p++, q += C) dst[q] = (src[o + p] as number) * (sums[p] as number);
   }
 }
 

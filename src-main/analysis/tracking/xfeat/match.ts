@@ -43,6 +43,39 @@ export function similarityMatrix(
   return sim;
 }
 
+/**
+ * s0 + a[ai+from…ai+to) · b[bj+from…bj+to), accumulated strictly in order (so unrolling does not
+ * change a bit): eight terms per step while they last.
+ */
+function dot(
+  a: Float32Array,
+  ai: number,
+  b: Float32Array,
+  bj: number,
+  from: number,
+  to: number,
+  s0: number,
+): number {
+  let s = s0;
+  let d = from;
+  for (; d + 8 <= to; d += 8) {
+    const p = ai + d;
+    const q = bj + d;
+    s =
+      s +
+      (a[p] as number) * (b[q] as number) +
+      (a[p + 1] as number) * (b[q + 1] as number) +
+      (a[p + 2] as number) * (b[q + 2] as number) +
+      (a[p + 3] as number) * (b[q + 3] as number) +
+      (a[p + 4] as number) * (b[q + 4] as number) +
+      (a[p + 5] as number) * (b[q + 5] as number) +
+      (a[p + 6] as number) * (b[q + 6] as number) +
+      (a[p + 7] as number) * (b[q + 7] as number);
+  }
+  for (; d < to; d++) s += (a[ai + d] as number) * (b[bj + d] as number);
+  return s;
+}
+
 function passesRatio(best: number, second: number, ratio: number): boolean {
   if (ratio >= 1 || second === -Infinity) return true;
   const d1 = Math.sqrt(Math.max(0, 2 - 2 * best));
@@ -134,8 +167,7 @@ export function matchGated(
     for (let q = 0; q < m; q++) {
       const j = near[q] as number;
       const bj = j * dim;
-      let s = 0;
-      for (let d = 0; d < dim; d++) s += (a[ai + d] as number) * (b[bj + d] as number);
+      const s = dot(a, ai, b, bj, 0, dim, 0);
       if (s > (bestSimOfA[i] as number)) {
         secondOfA[i] = bestSimOfA[i] as number;
         bestSimOfA[i] = s;

@@ -219,10 +219,13 @@ export class XFeatTracker {
     const t1 = performance.now();
     const outputs = await this.run(this.input, [1, 3, o.inputHeight, o.inputWidth]);
     const t2 = performance.now();
-    const kp = this.decoder.decode(outputs, this.width, this.height, {
-      ...DEFAULT_DECODE_OPTIONS,
-      ...o.decode,
-    });
+    const kp = this.decoder.decode(
+      outputs,
+      this.width,
+      this.height,
+      { ...DEFAULT_DECODE_OPTIONS, ...o.decode },
+      true,
+    );
     const t3 = performance.now();
     const matchBefore = this.stats.matchMs;
     const base = this.spare?.levels[0]?.image ?? createGray(this.width, this.height);
