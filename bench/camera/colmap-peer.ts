@@ -127,8 +127,12 @@ async function colmap(shot: string, truth: Pose[]): Promise<Row> {
 async function reshoot(shot: string, truth: Pose[]): Promise<Row> {
   const t0 = performance.now();
   const facts = await probeMedia(path.join(GT, shot, 'frames', 'frame_0001.png'));
-  const trk = new KltTracker(facts.width, facts.height, {});
-  for await (const f of grayFrames(facts)) trk.push(f.image);
+  // the app's tracking settings (track-job analysisSize): KLT, default options, long side at most 640 px
+  const s = Math.min(1, 640 / Math.max(facts.width, facts.height));
+  const width = 2 * Math.round((facts.width * s) / 2);
+  const height = 2 * Math.round((facts.height * s) / 2);
+  const trk = new KltTracker(width, height);
+  for await (const f of grayFrames(facts, { width, height })) trk.push(f.image);
   const set = trk.result();
   const tTrack = (performance.now() - t0) / 1000;
   const solve = await solveCamera(set);
@@ -151,7 +155,7 @@ async function reshoot(shot: string, truth: Pose[]): Promise<Row> {
     ate: met.ateRelative,
     rpeRot: met.rpeRotMeanDeg,
     focal: solve.intrinsics.fx,
-    note: `${solve.status}; tracking ${tTrack.toFixed(1)} s + solve ${(seconds - tTrack).toFixed(1)} s; ${set.numTracks} tracks`,
+    note: `${solve.status}; tracking ${tTrack.toFixed(1)} s (KLT ${width}×${height}) + solve ${(seconds - tTrack).toFixed(1)} s; ${set.numTracks} tracks`,
   };
 }
 

@@ -165,42 +165,15 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
     ...(signal ? { signal } : {}),
   };
   if (!options.focalPx) {
-    const first = reconstruct(view, { ...baseOpts, quick: true });
+    const found = estimateFocal(tracks, view, minLen, baseOpts, (n, f) =>
+      progress('focal', Math.min(1, n / 17), `focal search: ${f.toFixed(1)} px`),
+    );
     if (signal?.aborted) throw abortError(signal);
-    if (first.ok && first.pair) {
-      const snap = { R: first.R.slice(), t: first.t.slice(), X: first.X.slice() };
-      const camVar = Uint8Array.from(first.registered);
-      camVar[first.pair.a] = 0;
-      // the search runs on a subset of the points (every k-th), which keeps each bundle adjustment cheap
-      const fullPoints = Uint8Array.from(first.hasPoint);
-      const nPts = fullPoints.reduce((a, v) => a + v, 0);
-      const every = Math.max(1, Math.floor(nPts / 500));
-      let seen = 0;
-      for (let k = 0; k < first.hasPoint.length; k++)
-        if (first.hasPoint[k] && seen++ % every !== 0) first.hasPoint[k] = 0;
-      const ptVar = Uint8Array.from(first.hasPoint);
-      let evals = 0;
-      const cost = (f: number): number => {
-        first.R.set(snap.R);
-        first.t.set(snap.t);
-        first.X.set(snap.X);
-        first.focal = f;
-        evals++;
-        progress('focal', Math.min(1, evals / 24), `focal search: ${f.toFixed(1)} px`);
-        return runBundle(view, first, baseOpts, camVar, ptVar, false, 15).finalCost;
-      };
-      // widen around the default until the minimum is bracketed, then refine
-      let centre = baseOpts.focal;
-      for (let shift = 0; shift < 4; shift++) {
-        const cs = [-2, -1, 0, 1, 2].map((k) => cost(centre * Math.exp(0.2 * k)));
-        let i = 0;
-        for (let k = 1; k < 5; k++) if (cs[k]! < cs[i]!) i = k;
-        centre *= Math.exp(0.2 * (i - 2));
-        if (i > 0 && i < 4) break;
-      }
-      baseOpts.focal = searchLogFocal(cost, W, centre);
-      first.hasPoint.set(fullPoints);
-      notes.push(`focal search: ${evals} bundle adjustments`);
+    if (found) {
+      baseOpts.focal = found.focal;
+      notes.push(
+        `focal search: ${found.evaluations} bundle adjustments on ${found.points} points and ${found.frames} frames`,
+      );
     }
     diag.focalPx = baseOpts.focal;
     await yieldToLoop();
@@ -340,5 +313,101 @@ function finish(
     points: { xyz, trackId: Int32Array.from(ids) },
     trackFlags: flags,
     gaugeFrame: g,
+  };
+}
+
+/** Tracks and frames the focal search runs on (the longest tracks, every k-th frame). */
+const SEARCH_TRACKS = 600;
+const SEARCH_FRAMES = 24;
+
+/**
+ * The focal minimising the bundle-adjusted reprojection error, searched over log f on a reduced problem:
+ * a quick reconstruction at the default focal from the longest tracks on a subsample of the frames (the
+ * full problem when the subsample does not register), then each candidate focal is a bundle adjustment
+ * from that reconstruction. The minimum is bracketed in steps of 0.2 (log), then refined by five-point
+ * stencils and parabolas at shrinking steps (searchLogFocal); costs are memoised.
+ */
+function estimateFocal(
+  tracks: TrackSet,
+  view: TrackView,
+  minLen: number,
+  o: IncrementalOptions,
+  onEval: (n: number, f: number) => void,
+): { focal: number; evaluations: number; points: number; frames: number } | null {
+  const T = view.T;
+  let usable = 0;
+  for (let k = 0; k < view.N; k++) if (view.length[k]! >= minLen) usable++;
+  const attempt = (v: TrackView, frames: Int32Array | null): Reconstruction | null => {
+    const r = reconstruct(v, { ...o, quick: true, ...(frames ? { frames } : {}) });
+    if (!r.ok || !r.pair) return null;
+    const want = frames ? frames.length : T;
+    const got = r.registered.reduce((a, x) => a + x, 0);
+    return got >= want ? r : null;
+  };
+  let sv = view;
+  let first: Reconstruction | null = null;
+  let nFrames = T;
+  if (usable > SEARCH_TRACKS || T > SEARCH_FRAMES) {
+    const step = Math.max(1, Math.ceil(T / SEARCH_FRAMES));
+    const fr: number[] = [];
+    for (let f = 0; f < T; f += step) fr.push(f);
+    if (fr[fr.length - 1] !== T - 1) fr.push(T - 1);
+    const small = usable > SEARCH_TRACKS ? new TrackView(tracks, minLen, SEARCH_TRACKS) : view;
+    first = attempt(small, step > 1 ? Int32Array.from(fr) : null);
+    if (first) {
+      sv = small;
+      nFrames = step > 1 ? fr.length : T;
+    }
+  }
+  if (!first) {
+    const r = reconstruct(view, { ...o, quick: true });
+    if (!r.ok || !r.pair) return null;
+    first = r;
+    nFrames = T;
+  }
+  if (o.signal?.aborted) return null;
+  const rec = first;
+  const snap = { R: rec.R.slice(), t: rec.t.slice(), X: rec.X.slice() };
+  const camVar = Uint8Array.from(rec.registered);
+  camVar[rec.pair!.a] = 0;
+  // at most 500 points in each bundle adjustment (every k-th)
+  const nPts = rec.hasPoint.reduce((a, v) => a + v, 0);
+  const every = Math.max(1, Math.floor(nPts / 500));
+  let seen = 0;
+  for (let k = 0; k < rec.hasPoint.length; k++)
+    if (rec.hasPoint[k] && seen++ % every !== 0) rec.hasPoint[k] = 0;
+  const ptVar = Uint8Array.from(rec.hasPoint);
+  let nPoints = 0;
+  for (let k = 0; k < ptVar.length; k++) nPoints += ptVar[k]!;
+  const memo = new Map<number, number>();
+  const cost = (l: number): number => {
+    const key = Math.round(l * 1e6);
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    if (o.signal?.aborted) return Infinity;
+    rec.R.set(snap.R);
+    rec.t.set(snap.t);
+    rec.X.set(snap.X);
+    rec.focal = Math.exp(l);
+    onEval(memo.size + 1, rec.focal);
+    const c = runBundle(sv, rec, o, camVar, ptVar, false, 15).finalCost;
+    memo.set(key, c);
+    return c;
+  };
+  // widen around the default until the minimum is bracketed, then refine (5-point stencils, parabolas)
+  let centre = o.focal;
+  for (let shift = 0; shift < 4; shift++) {
+    const cs = [-2, -1, 0, 1, 2].map((k) => cost(Math.log(centre) + 0.2 * k));
+    let i = 0;
+    for (let k = 1; k < 5; k++) if (cs[k]! < cs[i]!) i = k;
+    centre *= Math.exp(0.2 * (i - 2));
+    if (i > 0 && i < 4) break;
+  }
+  const best = Math.log(searchLogFocal((f) => cost(Math.log(f)), sv.set.width, centre));
+  return {
+    focal: Math.exp(best),
+    evaluations: memo.size,
+    points: nPoints,
+    frames: nFrames,
   };
 }
