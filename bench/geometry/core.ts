@@ -79,7 +79,7 @@ Machine: 2-core x86_64 (${cpus()[0]?.model ?? 'unknown CPU'}), no GPU, Node ${pr
 
 | benchmark | median | bar |
 |---|---:|---|
-| 10,000 tracks × 240 frames projected through a target path with z-test (\`projectTracks\`, 2.4 M points) | ${tTracks.toFixed(1)} ms | well under 100 ms: ${tTracks < 100 ? 'met' : 'NOT met'} |
+| 10,000 tracks × 240 frames projected through a target path with z-test (\`projectTracks\`, 2.4 M points) | ${tTracks.toFixed(1)} ms | well under 100 ms (taken as < 75 ms): ${tTracks < 75 ? 'met' : 'NOT met'} |
 | Plücker map 64×64 from a camera (\`cameraToRaxels\`) | ${tRaxMake.toFixed(3)} ms | — |
 | camera from a 64×64 raxel map (\`raxelsToCamera\`) | ${tRaxSolve.toFixed(3)} ms | < 1 ms: ${tRaxSolve < 1 ? 'met' : 'NOT met'} |
 `,
