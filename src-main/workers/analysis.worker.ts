@@ -11,8 +11,11 @@ import {
   parseCamerasJson,
   projectPoint,
   serializeCamerasJson,
+  solve3,
   trackToDocument,
   type Camera,
+  type Mat3,
+  type Vec3,
   type CameraTrack,
   type DepthBuffer,
 } from '../../src-shared/geometry';
@@ -99,8 +102,8 @@ async function sparseStage(req: Extract<AnalysisRequest, { stage: 'sparse' }>): 
     for (let t = 0; t < T; t++) if (set.visible[k * T + t]) frames.push(t);
     if (frames.length < 3) continue;
     const step = Math.max(1, Math.floor(frames.length / 8));
-    const A = [0, 0, 0, 0, 0, 0, 0, 0, 0];
-    const b = [0, 0, 0];
+    const A: Mat3 = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const b: Vec3 = [0, 0, 0];
     const rays: { C: readonly number[]; d: number[] }[] = [];
     for (let j = 0; j < frames.length; j += step) {
       const t = frames[j]!;
@@ -119,8 +122,12 @@ async function sparseStage(req: Extract<AnalysisRequest, { stage: 'sparse' }>): 
           b[r] = b[r]! + m * cam.C[c]!;
         }
     }
-    const X = solve3(A, b);
-    if (!X) continue;
+    let X: Vec3;
+    try {
+      X = solve3(A, b);
+    } catch {
+      continue; // Parallel rays: no meeting point.
+    }
     let ok = rays.length >= 2;
     let maxAngle = 0;
     const d0 = rays[0]!.d;
@@ -131,7 +138,7 @@ async function sparseStage(req: Extract<AnalysisRequest, { stage: 'sparse' }>): 
     if (maxAngle < (1 * Math.PI) / 180) ok = false;
     for (let j = 0; ok && j < frames.length; j += step) {
       const t = frames[j]!;
-      const proj = projectPoint(cams[t]!, X as [number, number, number]);
+      const proj = projectPoint(cams[t]!, X);
       const u = set.xy[2 * (k * T + t)]!;
       const v = set.xy[2 * (k * T + t) + 1]!;
       if (!(proj.depth > 0) || Math.hypot(proj.u - u, proj.v - v) > 2) ok = false;
@@ -141,36 +148,6 @@ async function sparseStage(req: Extract<AnalysisRequest, { stage: 'sparse' }>): 
   const xyz = new Float32Array(pts);
   await writePoints(req.pointsOut, { xyz, rgb: new Uint8Array(xyz.length).fill(200) });
   return { stage: 'sparse', points: xyz.length / 3 };
-}
-
-function solve3(A: number[], b: number[]): number[] | null {
-  const [a, b1, c, d, e, f, g, h, i] = A as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const det = a * (e * i - f * h) - b1 * (d * i - f * g) + c * (d * h - e * g);
-  if (!(Math.abs(det) > 1e-12)) return null;
-  const inv = [
-    e * i - f * h,
-    c * h - b1 * i,
-    b1 * f - c * e,
-    f * g - d * i,
-    a * i - c * g,
-    c * d - a * f,
-    d * h - e * g,
-    b1 * g - a * h,
-    a * e - b1 * d,
-  ];
-  return [0, 1, 2].map(
-    (r) => (inv[r * 3]! * b[0]! + inv[r * 3 + 1]! * b[1]! + inv[r * 3 + 2]! * b[2]!) / det,
-  );
 }
 
 async function depthStage(req: Extract<AnalysisRequest, { stage: 'depth' }>): Promise<AnalysisResult> {
