@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { screenshot, watchPageErrors } from './support';
 import { startWebApp, type WebApp } from './web-server';
 
 // Issue 5, items 4 and 5: import a camera solve through the UI, run "Analyze shot", read the stage
@@ -51,10 +52,6 @@ test.afterAll(async () => {
   await app?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
-}
 
 /** Picks a path in the in-app file browser by typing it. */
 async function browseTo(page: Page, path: string, selectedName?: string): Promise<void> {
@@ -236,19 +233,7 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
   page,
 }) => {
   test.setTimeout(300_000);
-  const consoleErrors: string[] = [];
-  /** Set while a request is refused on purpose (its 400 shows in the console too). */
-  let refusing = false;
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !(refusing && m.text().includes('status of 400')))
-      consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  page.on('response', (r) => {
-    // The refused camera file (below) answers 4xx on purpose.
-    if (r.status() >= 400 && !r.url().endsWith('/rpc/shots.importCamera'))
-      consoleErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
-  });
+  const pageErrors = watchPageErrors(page);
 
   await test.step('create a project and import the 16-frame clip', async () => {
     await page.goto(app.url);
@@ -285,16 +270,16 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     doc.frames = doc.frames.slice(0, 8);
     writeFileSync(wrong, JSON.stringify(doc));
     await dialog.getByTestId('camera-path').fill(wrong);
-    refusing = true;
-    await dialog.getByTestId('camera-submit').click();
-    await expect(dialog.getByTestId('camera-error')).toContainText('cameras_8.json');
-    refusing = false;
+    await pageErrors.expectRefusal('shots.importCamera', async () => {
+      await dialog.getByTestId('camera-submit').click();
+      await expect(dialog.getByTestId('camera-error')).toContainText('cameras_8.json');
+    });
     await expect(dialog.getByTestId('camera-error')).toContainText('8 cameras');
     await expect(row.getByTestId('camera-badge')).toHaveCount(0);
     await dialog.getByTestId('camera-browse').click();
     await browseTo(page, cameras, 'cameras.json');
     await expect(dialog.getByTestId('camera-path')).toHaveValue(cameras);
-    await shot(page, '01-import-camera');
+    await screenshot(page, '01-import-camera');
     await dialog.getByTestId('camera-submit').click();
     await expect(dialog).toBeHidden();
     const badge = row.getByTestId('camera-badge');
@@ -310,7 +295,7 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     const job = page.locator('[data-testid="job-row"][data-type="analyze"]').first();
     await expect(job).toBeVisible();
     await expect(job.getByTestId('job-detail')).toContainText('tracks (KLT)');
-    await shot(page, '02-analyze-running');
+    await screenshot(page, '02-analyze-running');
     await expect(job).toHaveAttribute('data-status', 'done', { timeout: 200_000 });
     await expect(row.getByTestId('depth-badge')).toHaveText('DEP');
     await expect(row.getByTestId('tracks-badge')).toHaveText('TRK');
@@ -363,7 +348,7 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     expect(r.farChecked).toBeGreaterThan(20);
     expect(r.farCool / r.farChecked).toBeGreaterThan(0.9);
     await page.mouse.move(0, 0);
-    await shot(page, '03-depth-overlay');
+    await screenshot(page, '03-depth-overlay');
     await page.getByTestId('viewer').screenshot({ path: test.info().outputPath('depth-overlay.png') });
     // It follows the playhead.
     await page.keyboard.press('ArrowRight');
@@ -394,7 +379,7 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     await page.waitForTimeout(600);
     expect(Number(await canvas.getAttribute('data-renders'))).toBe(idle);
     await page.mouse.move(0, 0);
-    await shot(page, '04-3d-view');
+    await screenshot(page, '04-3d-view');
     await page.getByTestId('viewer').screenshot({ path: test.info().outputPath('analysis-3d.png') });
     // Closer, zoomed towards the playhead's camera: the path and its frusta.
     const view = await canvas.boundingBox();
@@ -451,7 +436,7 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     await dialog.getByTestId('camera-name').fill('orbit_short.chan');
     const target = join(work, 'orbit_short.chan');
     await expect(dialog.getByTestId('camera-target')).toHaveText(target);
-    await shot(page, '05-export-camera');
+    await screenshot(page, '05-export-camera');
     await dialog.getByTestId('camera-submit').click();
     await expect(dialog).toBeHidden();
     await expect(page.getByTestId('notice-info').last()).toContainText(`Exported ${FRAMES} cameras`);
@@ -470,5 +455,5 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     expect(rows[0]![3]).toBeCloseTo(-first[1]!, 4);
   });
 
-  expect(consoleErrors, 'no errors in the page console').toEqual([]);
+  expect(pageErrors.list, 'no errors in the page console').toEqual([]);
 });

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { makeClip, makeSequence } from '../helpers/media-fixtures';
+import { screenshot, watchPageErrors } from './support';
 import { startWebApp, type WebApp } from './web-server';
 
 // Issue 4, item 2: the Models panel (list, licences, checksum status; install XFeat from a folder via
@@ -75,10 +76,6 @@ test.afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
-}
-
 /** Picks a path in the in-app file browser by typing it. */
 async function browseTo(page: Page, path: string): Promise<Locator> {
   const browser = page.getByTestId('file-browser');
@@ -89,19 +86,7 @@ async function browseTo(page: Page, path: string): Promise<Locator> {
 }
 
 test('models panel, sequence frame rate, reel name', async ({ page }) => {
-  const consoleErrors: string[] = [];
-  // One step installs a file that does not fit on purpose: its 400 answer is expected, nothing else.
-  let refusalExpected = false;
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    if (refusalExpected && m.text().includes('status of 400')) return;
-    consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  page.on('response', (r) => {
-    if (refusalExpected && r.status() === 400 && r.url().includes('/rpc/models.add')) return;
-    if (r.status() >= 400) consoleErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
-  });
+  const pageErrors = watchPageErrors(page);
 
   const panel = page.getByTestId('models-panel');
   const row = (id: string) => panel.locator(`[data-testid="model-row"][data-model-id="${id}"]`);
@@ -128,7 +113,7 @@ test('models panel, sequence frame rate, reel name', async ({ page }) => {
       if (!m.downloadable) await expect(r.getByTestId('model-note')).toContainText('No download');
     }
     await expect(row('xfeat').getByTestId('model-download-size')).toHaveText('3.6 MB');
-    await shot(page, '10-models-panel');
+    await screenshot(page, '10-models-panel');
   });
 
   await test.step('install XFeat from a copy of its folder through the in-app browser', async () => {
@@ -136,12 +121,12 @@ test('models panel, sequence frame rate, reel name', async ({ page }) => {
     cpSync(XFEAT, source, { recursive: true });
     await row('xfeat').getByTestId('model-install-file').click();
     await expect(panel.getByTestId('model-install-menu')).toBeVisible();
-    await shot(page, '11-install-menu');
+    await screenshot(page, '11-install-menu');
     await panel.getByTestId('install-pick-folder').click();
     const browser = await browseTo(page, source);
     await expect(browser.getByTestId('file-browser-path')).toHaveValue(source);
     await expect(browser.getByTestId('file-browser-choose')).toHaveText('Choose “xfeat-copy”');
-    await shot(page, '12-install-folder-browser');
+    await screenshot(page, '12-install-folder-browser');
     await browser.getByTestId('file-browser-choose').click();
     await expect(browser).toBeHidden();
     const xfeat = row('xfeat');
@@ -152,7 +137,7 @@ test('models panel, sequence frame rate, reel name', async ({ page }) => {
     await expect(panel.getByTestId('models-count')).toHaveText('1 of 4 installed');
     expect(existsSync(join(modelsDir, 'xfeat', 'xfeat_320x224.onnx'))).toBe(true);
     await page.mouse.move(0, 0);
-    await shot(page, '13-xfeat-installed');
+    await screenshot(page, '13-xfeat-installed');
     // The panel alone, as in docs/img/models-panel.png.
     await panel.screenshot({ path: test.info().outputPath('models-panel.png') });
   });
@@ -161,7 +146,7 @@ test('models panel, sequence frame rate, reel name', async ({ page }) => {
     const xfeat = row('xfeat');
     await xfeat.getByTestId('model-remove').click();
     await expect(xfeat).toContainText('Remove XFeat');
-    await shot(page, '14-remove-confirm');
+    await screenshot(page, '14-remove-confirm');
     await xfeat.getByTestId('model-remove-keep').click();
     await expect(xfeat).toHaveAttribute('data-installed', 'true');
     await xfeat.getByTestId('model-remove').click();
@@ -178,7 +163,7 @@ test('models panel, sequence frame rate, reel name', async ({ page }) => {
     const xfeat = row('xfeat');
     await xfeat.getByTestId('model-download').click();
     await expect(xfeat.getByTestId('model-progress')).toBeVisible();
-    await shot(page, '15-downloading');
+    await screenshot(page, '15-downloading');
     await expect(xfeat).toHaveAttribute('data-installed', 'true', { timeout: 90_000 });
     await expect(xfeat.getByTestId('model-error')).toHaveCount(0);
     await expect(xfeat.getByTestId('model-files')).toContainText('xfeat_320x224.onnx');
@@ -195,15 +180,15 @@ test('models panel, sequence frame rate, reel name', async ({ page }) => {
     await expect(browser.locator('[data-testid="file-row"][aria-selected="true"]')).toContainText(
       'xfeat_320x224.onnx',
     );
-    refusalExpected = true;
-    await browser.getByTestId('file-browser-choose').click();
     const error = row('cotracker3').getByTestId('model-error');
-    await expect(error).toBeVisible({ timeout: 60_000 });
-    refusalExpected = false;
+    await pageErrors.expectRefusal('models.add', async () => {
+      await browser.getByTestId('file-browser-choose').click();
+      await expect(error).toBeVisible({ timeout: 60_000 });
+    });
     await expect(error).toContainText('does not fit model');
     await expect(row('cotracker3')).toHaveAttribute('data-installed', 'false');
     await page.mouse.move(0, 0);
-    await shot(page, '15-install-error');
+    await screenshot(page, '15-install-error');
     expect(readdirSync(modelsDir).filter((n) => !n.startsWith('.'))).toEqual([]);
     await panel.getByRole('button', { name: 'Close' }).click();
     await expect(panel).toBeHidden();
@@ -252,7 +237,7 @@ test('models panel, sequence frame rate, reel name', async ({ page }) => {
     const menu = page.getByTestId('shot-menu');
     await expect(menu.getByTestId('interpret-fps')).toBeVisible();
     await expect(menu.getByTestId('fps-24')).toHaveAttribute('aria-checked', 'true');
-    await shot(page, '16-interpret-menu');
+    await screenshot(page, '16-interpret-menu');
     await menu.getByTestId('fps-23.976').click();
     await expect(seq.getByTestId('shot-fps')).toHaveText('23.976 (24000/1001)');
     await expect(seq.getByTestId('shot-duration')).toContainText('48 f · 2.002 s');
@@ -280,7 +265,7 @@ test('models panel, sequence frame rate, reel name', async ({ page }) => {
     const input = seq.getByTestId('reel-input');
     await expect(input).toBeFocused();
     await input.fill('A001C003');
-    await shot(page, '17-reel-editing');
+    await screenshot(page, '17-reel-editing');
     await input.press('Enter');
     await expect(seq.getByTestId('shot-reel')).toHaveText('A001C003');
     // From the menu as well; empty clears it.
@@ -295,8 +280,8 @@ test('models panel, sequence frame rate, reel name', async ({ page }) => {
     await seq.getByTestId('reel-input').press('Enter');
     await expect(seq.getByTestId('shot-reel')).toHaveText('A001C003');
     await seq.click();
-    await shot(page, '18-sequence-reinterpreted');
+    await screenshot(page, '18-sequence-reinterpreted');
   });
 
-  expect(consoleErrors, 'no errors in the page console').toEqual([]);
+  expect(pageErrors.list, 'no errors in the page console').toEqual([]);
 });

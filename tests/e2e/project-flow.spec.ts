@@ -1,8 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { shotFrameTimecode } from '../../src-shared/timecode';
+import { screenshot, watchPageErrors } from './support';
 import { startWebApp, type WebApp } from './web-server';
 
 // Issue 2, item 10: create a project, import a real clip through the in-app browser, see its
@@ -24,24 +25,13 @@ test.afterAll(async () => {
   if (projectsDir) rmSync(projectsDir, { recursive: true, force: true });
 });
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
-}
-
 test('create a project, import, scrub, proxy, cancel', async ({ page }) => {
-  const consoleErrors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  page.on('response', (r) => {
-    if (r.status() >= 400) consoleErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
-  });
+  const pageErrors = watchPageErrors(page);
 
   await test.step('start screen', async () => {
     await page.goto(app.url);
     await expect(page.getByTestId('start-screen')).toBeVisible();
-    await shot(page, '01-start-screen');
+    await screenshot(page, '01-start-screen');
   });
 
   await test.step('create a project, choosing its folder in the in-app browser', async () => {
@@ -52,7 +42,7 @@ test('create a project, import, scrub, proxy, cancel', async ({ page }) => {
     await browser.getByTestId('file-browser-path').fill(projectsDir);
     await browser.getByTestId('file-browser-path').press('Enter');
     await expect(browser.getByTestId('file-browser-path')).toHaveValue(projectsDir);
-    await shot(page, '02-folder-browser');
+    await screenshot(page, '02-folder-browser');
     await browser.getByTestId('file-browser-choose').click();
     await expect(page.getByTestId('new-project-parent')).toHaveValue(projectsDir);
     await page.getByTestId('create-project').click();
@@ -68,7 +58,7 @@ test('create a project, import, scrub, proxy, cancel', async ({ page }) => {
     await expect(browser.locator('[data-testid="file-row"][aria-selected="true"]')).toContainText(
       '02_dashcam_highway.mp4',
     );
-    await shot(page, '03-import-browser');
+    await screenshot(page, '03-import-browser');
     await browser.getByTestId('file-browser-choose').click();
     await expect(page.getByTestId('shot-row')).toHaveCount(1, { timeout: 60_000 });
   });
@@ -94,7 +84,7 @@ test('create a project, import, scrub, proxy, cancel', async ({ page }) => {
     await expect(page.getByTestId('viewer-canvas')).toHaveAttribute('data-shown-frame', '0', {
       timeout: 60_000,
     });
-    await shot(page, '04-imported');
+    await screenshot(page, '04-imported');
   });
 
   await test.step('scrub to frame 100 and read the timecode', async () => {
@@ -135,7 +125,7 @@ test('create a project, import, scrub, proxy, cancel', async ({ page }) => {
       String(TARGET_FRAME),
       { timeout: 30_000 },
     );
-    await shot(page, '05-frame-100');
+    await screenshot(page, '05-frame-100');
   });
 
   await test.step('make a proxy and wait for it', async () => {
@@ -143,10 +133,10 @@ test('create a project, import, scrub, proxy, cancel', async ({ page }) => {
     await page.getByTestId('make-proxy').click();
     const job = page.locator('[data-testid="job-row"][data-type="proxy"]').first();
     await expect(job).toBeVisible();
-    await shot(page, '06-proxy-running');
+    await screenshot(page, '06-proxy-running');
     await expect(job).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
     await expect(job.getByTestId('job-progress')).toContainText('100%');
-    await shot(page, '07-proxy-done');
+    await screenshot(page, '07-proxy-done');
   });
 
   await test.step('start another proxy and cancel it', async () => {
@@ -158,8 +148,8 @@ test('create a project, import, scrub, proxy, cancel', async ({ page }) => {
     await job.getByTestId('job-cancel').click();
     await expect(job).toHaveAttribute('data-status', 'cancelled', { timeout: 30_000 });
     await expect(job.getByTestId('job-resume')).toBeVisible();
-    await shot(page, '08-proxy-cancelled');
+    await screenshot(page, '08-proxy-cancelled');
   });
 
-  expect(consoleErrors, 'no errors in the page console').toEqual([]);
+  expect(pageErrors.list, 'no errors in the page console').toEqual([]);
 });

@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { screenshot, watchPageErrors } from './support';
 import { startWebApp, type WebApp } from './web-server';
 
 // Issue 4, item 5: track a shot from its ⋯ menu (KLT; XFeat is offered only with its model installed),
@@ -28,10 +29,6 @@ test.afterAll(async () => {
   await app?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
-}
 
 /** What the overlay canvas holds, read back in the page. */
 interface OverlayReadback {
@@ -153,14 +150,7 @@ async function readOverlay(
 }
 
 test('track a shot with KLT and see the tracks over the picture', async ({ page }) => {
-  const consoleErrors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  page.on('response', (r) => {
-    if (r.status() >= 400) consoleErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
-  });
+  const pageErrors = watchPageErrors(page);
 
   await test.step('create a project and import orbit_a', async () => {
     await page.goto(app.url);
@@ -194,7 +184,7 @@ test('track a shot with KLT and see the tracks over the picture', async ({ page 
     await expect(menu.getByTestId('track-xfeat')).toBeDisabled();
     await expect(menu.getByTestId('track-xfeat')).toHaveAttribute('title', /not installed.*Models/);
     await expect(menu.getByTestId('xfeat-hint')).toContainText('XFeat needs its model');
-    await shot(page, '01-track-menu');
+    await screenshot(page, '01-track-menu');
     await menu.getByTestId('track-open-models').click();
     await expect(menu).toBeHidden();
     const models = page.getByTestId('models-panel');
@@ -213,7 +203,7 @@ test('track a shot with KLT and see the tracks over the picture', async ({ page 
     const job = page.locator('[data-testid="job-row"][data-type="track"]').first();
     await expect(job).toBeVisible();
     await expect(job.getByTestId('job-detail')).toHaveText('KLT at 640×360');
-    await shot(page, '02-track-running');
+    await screenshot(page, '02-track-running');
     await expect(job).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
     await expect(job.getByTestId('job-progress')).toContainText(`100% · ${FRAMES}/${FRAMES} f`);
     await expect(job).toContainText(/[\d,]+ tracks · KLT/);
@@ -285,7 +275,7 @@ test('track a shot with KLT and see the tracks over the picture', async ({ page 
     expect(r.hits).toBe(r.checked);
 
     await page.mouse.move(0, 0);
-    await shot(page, '03-tracks-frame-24');
+    await screenshot(page, '03-tracks-frame-24');
     await page.getByTestId('viewer').screenshot({ path: test.info().outputPath('tracks-overlay.png') });
   });
 
@@ -344,21 +334,14 @@ test('track a shot with KLT and see the tracks over the picture', async ({ page 
     await expect(page.getByTestId('tracks-canvas')).toHaveAttribute('data-drawn-frame', String(TARGET_FRAME));
   });
 
-  expect(consoleErrors, 'no errors in the page console').toEqual([]);
+  expect(pageErrors.list, 'no errors in the page console').toEqual([]);
 });
 
 test('with XFeat installed: track with XFeat too and switch the overlay between the two', async ({
   page,
 }) => {
   test.skip(shotId === 0, 'needs the tracked shot of the test before');
-  const consoleErrors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  page.on('response', (r) => {
-    if (r.status() >= 400) consoleErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
-  });
+  const pageErrors = watchPageErrors(page);
   await page.goto(app.url);
   await expect(page.getByTestId('project-view')).toBeVisible();
   const row = page.getByTestId('shot-row').first();
@@ -416,11 +399,11 @@ test('with XFeat installed: track with XFeat too and switch the overlay between 
     expect(r.checked).toBe(visible);
     expect(r.hits).toBe(r.checked);
     await page.mouse.move(0, 0);
-    await shot(page, '04-xfeat-frame-24');
+    await screenshot(page, '04-xfeat-frame-24');
     await page.getByTestId('viewer').screenshot({ path: test.info().outputPath('xfeat-overlay.png') });
     await page.getByTestId('tracks-method-klt').click();
     await expect(summary).toHaveText(/^KLT · /);
   });
 
-  expect(consoleErrors, 'no errors in the page console').toEqual([]);
+  expect(pageErrors.list, 'no errors in the page console').toEqual([]);
 });
