@@ -35,7 +35,9 @@ describe('Sim(3) alignment (Umeyama)', () => {
           u[2]! * v[0]! - u[0]! * v[2]!,
           u[0]! * v[1]! - u[1]! * v[0]!,
         );
-        expect(area).toBeGreaterThan(1); // non-collinear by construction: the centres fully determine the similarity
+        // The similarity is only determined by non-collinear centres: the offsets above make that likely,
+        // not certain (random centres can line the first three up), so it is a precondition.
+        fc.pre(area > 1);
         const E = umeyama(src, dst);
         expect(E.s / T.s).toBeCloseTo(1, 6);
         expect(quatAngle(E.q, T.q)).toBeLessThan(1e-5);
