@@ -310,6 +310,35 @@ function buildObs(view: TrackView, rec: Reconstruction, camVarFrames: Set<number
   return { oc, op, oxy };
 }
 
+/**
+ * Median reprojection error (pixels) of the observations a reconstruction uses (registered frames,
+ * triangulated points, not rejected): the noise level of the tracks as the solve sees it.
+ */
+export function medianReprojectionPx(view: TrackView, rec: Reconstruction, o: IncrementalOptions): number {
+  const T = view.T;
+  const f = rec.focal;
+  const errs: number[] = [];
+  for (let fr = 0; fr < T; fr++) {
+    if (!rec.registered[fr]) continue;
+    for (const k of view.tracksIn(fr)) {
+      if (!rec.hasPoint[k] || rec.bad[k * T + fr]) continue;
+      const e = reprojErrorSq(
+        rec.R,
+        rec.t,
+        fr,
+        rec.X,
+        3 * k,
+        (view.x(k, fr) - o.cx) / f,
+        (view.y(k, fr) - o.cy) / f,
+      );
+      if (Number.isFinite(e)) errs.push(Math.sqrt(e) * f);
+    }
+  }
+  if (!errs.length) return NaN;
+  errs.sort((a, b) => a - b);
+  return errs[errs.length >> 1]!;
+}
+
 export function runBundle(
   view: TrackView,
   rec: Reconstruction,
@@ -378,7 +407,7 @@ function globalBundle(
 }
 
 /** Marks observations with large errors; drops tracks whose observations are mostly inconsistent. */
-function rejectOutliers(
+export function rejectOutliers(
   view: TrackView,
   rec: Reconstruction,
   o: IncrementalOptions,

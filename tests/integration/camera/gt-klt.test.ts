@@ -1,8 +1,8 @@
 /**
  * Quality bars on ../shared/gt from video: KLT tracks (the product's default tracker) on shot.mp4, then the
- * solve with an estimated focal. ATE and RPE bars asserted on both shots; the focal bar is asserted on
- * orbit_a only — on dolly_a (a near-pure translation, 2° of yaw) the focal is barely observable and the
- * estimate from KLT tracks misses 3 % (figure printed; see docs/camera-solve.md and docs/BENCHMARKS.md).
+ * solve with an estimated focal: ATE ≤ 1 % of the path, RPE rotation ≤ 0.1°/frame, focal within 3 %. On
+ * dolly_a (a near-pure translation, 2° of yaw) the focal rests on very little rotation, so this is the
+ * test that catches tracker drift leaking into the focal (see docs/camera-solve.md).
  */
 import { describe, expect, it } from 'vitest';
 import { solveCamera } from '../../../src-main/analysis/camera';
@@ -12,7 +12,7 @@ import { evaluate } from './report';
 
 describe('camera solve on ../shared/gt from KLT tracks of shot.mp4', () => {
   for (const name of ['orbit_a', 'dolly_a']) {
-    it(`${name}: ATE ≤ 1 %, RPE rot ≤ 0.1°`, async () => {
+    it(`${name}: ATE ≤ 1 %, RPE rot ≤ 0.1°, focal within 3 %`, async () => {
       const shot = gtShot(name);
       const { set, ms } = await kltTracks(`${GT_ROOT}/${name}/shot.mp4`);
       // the 1200 longest tracks keep the test quick on 2 shared cores (the bench uses the default 2000)
@@ -22,7 +22,7 @@ describe('camera solve on ../shared/gt from KLT tracks of shot.mp4', () => {
       expect(solve.status).toBe('solved');
       expect(m.ateRelative).toBeLessThanOrEqual(0.01);
       expect(m.rpeRotMeanDeg).toBeLessThanOrEqual(0.1);
-      if (name === 'orbit_a') expect(Math.abs(focalErr)).toBeLessThanOrEqual(0.03);
+      expect(Math.abs(focalErr)).toBeLessThanOrEqual(0.03);
     });
   }
 });
