@@ -1,10 +1,27 @@
 /** Messages between the "Analyze shot" job (main thread) and its worker (src-main/workers/analysis.worker.ts). */
+import { join } from 'node:path';
 import type { MediaFacts } from '../media/types';
 
 /** Depth is estimated at this width (the gt bars are measured at 320×180); tracks and cameras are full size. */
 export const DEPTH_WIDTH = 320;
 /** Frames decoded around a depth chunk so every reference frame has its stereo neighbours. */
 export const DEPTH_NEIGHBOUR_MARGIN = 6;
+
+/** The depth grid of an image: DEPTH_WIDTH wide (or the image's width if smaller), even height, same shape. */
+export function depthGrid(imageWidth: number, imageHeight: number): { width: number; height: number } {
+  const width = Math.min(DEPTH_WIDTH, imageWidth);
+  return { width, height: Math.max(2, 2 * Math.round((imageHeight * width) / imageWidth / 2)) };
+}
+
+/**
+ * The model path keeps, between its chunks and the align step, in a scratch folder of the job: each
+ * frame's raw model output (relative inverse depth on the depth grid, float16 little-endian) and, for the
+ * frames that feed the dense cloud, their colours on the depth grid (RGB, 8-bit interleaved).
+ */
+export const rawDepthFile = (dir: string, frame: number): string =>
+  join(dir, `frame_${String(frame).padStart(5, '0')}.f16`);
+export const rawColourFile = (dir: string, frame: number): string =>
+  join(dir, `frame_${String(frame).padStart(5, '0')}.rgb`);
 
 export type AnalysisRequest =
   | {
@@ -22,6 +39,7 @@ export type AnalysisRequest =
       pointsOut: string;
     }
   | {
+      /** Plane-sweep stereo depth for a chunk of frames (no model). */
       stage: 'depth';
       facts: MediaFacts;
       camerasJson: string;
@@ -33,11 +51,38 @@ export type AnalysisRequest =
       /** Every n-th frame contributes coloured points to the dense cloud (written to denseOut). */
       denseEvery: number;
       denseOut: string;
+    }
+  | {
       /**
-       * Depth Anything V2 (installed): relative depth per frame aligned to the sparse points, instead
-       * of plane-sweep stereo.
+       * The model path, one chunk: Depth Anything V2's relative inverse depth for frames start…start+count−1,
+       * written to rawDir (rawDepthFile), with the colours of every denseEvery-th frame (rawColourFile).
+       * Nothing is aligned yet: that is the 'depth-align' step, over the whole shot.
        */
-      depthModel: string | null;
+      stage: 'depth-model';
+      facts: MediaFacts;
+      start: number;
+      count: number;
+      depthModel: string;
+      rawDir: string;
+      denseEvery: number;
+    }
+  | {
+      /**
+       * The model path, once every chunk's raw depth is in rawDir: aligns frames 0…frameCount−1 to the
+       * sparse points with a scale and shift stabilised over the whole shot, writes the final depth maps
+       * (depthFiles, as the plane-sweep path does) and the dense cloud of the frames whose colours are kept.
+       */
+      stage: 'depth-align';
+      camerasJson: string;
+      pointsFile: string;
+      /** Size of the shot's frames (the cameras' intrinsics are for it). */
+      imageWidth: number;
+      imageHeight: number;
+      frameCount: number;
+      rawDir: string;
+      depthFiles: string[];
+      denseEvery: number;
+      denseOut: string;
     }
   | {
       stage: 'tracks3d';
@@ -74,6 +119,15 @@ export type AnalysisResult =
       frames: DepthFrameResult[];
       method: string;
       provider: string | null;
+    }
+  | { stage: 'depth-model'; width: number; height: number; provider: string }
+  | {
+      stage: 'depth-align';
+      width: number;
+      height: number;
+      frames: DepthFrameResult[];
+      /** Frames whose own fit succeeded (the others borrow their alignment from their neighbours). */
+      framesFitted: number;
     }
   | { stage: 'tracks3d'; tracks: number; dynamic: number };
 

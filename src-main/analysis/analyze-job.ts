@@ -1,8 +1,9 @@
 /**
  * "Analyze shot": tracks → source camera → depth → 3D tracks, as one resumable job. The plan is fixed
- * when the job is queued (tracks and depth in chunks of frames, camera and 3D tracks one step each);
- * each step first checks whether its stage's inputs changed since the last run (content hashes in
- * analysis_stages) and, if not, reuses what is there.
+ * when the job is queued (tracks and depth in chunks of frames, camera and 3D tracks one step each;
+ * with a depth model, the depth chunks keep the model's raw output and one more depth step aligns the
+ * whole shot at once); each step first checks whether its stage's inputs changed since the last run
+ * (content hashes in analysis_stages) and, if not, reuses what is there.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import type { TrackMethod } from '../store/tracks';
 import { writeFileAtomicSync } from '../util/atomic-write';
 import {
   DEPTH_WIDTH,
+  rawDepthFile,
   type AnalysisRequest,
   type AnalysisResult,
   type AnalysisWorkerMessage,
@@ -27,6 +29,11 @@ import { decodePoints, encodePoints } from './point-file';
 export const DEPTH_CHUNK_FRAMES = 8;
 /** Every n-th frame adds points to the dense cloud shown in the 3D view. */
 const DENSE_EVERY = 12;
+/**
+ * How the model path aligns and stabilises depth; part of the depth stage's input hash, so depth made
+ * by an earlier recipe (scale shared per chunk of 8 frames) is made again rather than reused.
+ */
+const MODEL_DEPTH_RECIPE = 'raw per chunk, scale and shift stabilised over the whole shot';
 
 interface AnalyzeParams {
   method: TrackMethod;
@@ -48,29 +55,46 @@ interface Step {
   /** Index of this step within its stage. */
   part: number;
   parts: number;
+  /** The model path's last depth step: align every frame's raw depth over the whole shot. */
+  align?: true;
 }
 
-function stepsOf(shot: ShotRecord): Step[] {
+function stepsOf(shot: ShotRecord, p: AnalyzeParams): Step[] {
   const steps: Step[] = [];
   const n = shot.frameCount;
-  const split = (stage: AnalysisStage, size: number) => {
-    const parts = Math.ceil(n / size);
-    for (let part = 0; part < parts; part++) {
+  const split = (stage: AnalysisStage, size: number, extra = 0) => {
+    const chunks = Math.ceil(n / size);
+    for (let part = 0; part < chunks; part++) {
       const start = part * size;
       steps.push({
         stage,
         part,
-        parts,
+        parts: chunks + extra,
         chunk: { index: steps.length, start, count: Math.min(size, n - start) },
       });
     }
+    return chunks;
   };
   split('tracks', TRACK_CHUNK_FRAMES);
   steps.push({ stage: 'camera', part: 0, parts: 1, chunk: { index: steps.length, start: 0, count: 1 } });
-  split('depth', DEPTH_CHUNK_FRAMES);
+  const model = p.depthMethod === 'depth-anything-v2';
+  const depthChunks = split('depth', DEPTH_CHUNK_FRAMES, model ? 1 : 0);
+  if (model) {
+    steps.push({
+      stage: 'depth',
+      part: depthChunks,
+      parts: depthChunks + 1,
+      align: true,
+      chunk: { index: steps.length, start: 0, count: 1 },
+    });
+  }
   steps.push({ stage: 'tracks3d', part: 0, parts: 1, chunk: { index: steps.length, start: 0, count: 1 } });
   return steps;
 }
+
+/** What decides the depth (besides the media, its size and the camera): the method, and the model's recipe. */
+const depthRecipe = (p: AnalyzeParams): string[] =>
+  p.depthMethod === 'depth-anything-v2' ? [p.depthMethod, MODEL_DEPTH_RECIPE] : [p.depthMethod];
 
 const hash = (...parts: (string | number | null | undefined)[]) =>
   createHash('sha256')
@@ -91,7 +115,7 @@ function inputHash(project: Project, shot: ShotRecord, p: AnalyzeParams, stage: 
         ? hash('camera', 'imported', camera.createdAt)
         : hash('camera', 'solve', tracks?.createdAt);
     case 'depth':
-      return hash('depth', shot.fingerprint, DEPTH_WIDTH, camera?.createdAt, p.depthMethod);
+      return hash('depth', shot.fingerprint, DEPTH_WIDTH, camera?.createdAt, ...depthRecipe(p));
     case 'tracks3d':
       // Depth is fully determined by the media, the camera and its resolution: hash those, not the depth
       // stage's own record (which a reuse rewrites).
@@ -101,7 +125,7 @@ function inputHash(project: Project, shot: ShotRecord, p: AnalyzeParams, stage: 
         shot.fingerprint,
         DEPTH_WIDTH,
         camera?.createdAt,
-        p.depthMethod,
+        ...depthRecipe(p),
       );
   }
 }
@@ -142,7 +166,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
   async function step(ctx: ChunkContext): Promise<string | null> {
     const { project, shot, jobId, signal, onFrames } = ctx;
     const p = ctx.params as unknown as AnalyzeParams;
-    const s = stepsOf(shot)[ctx.chunk.index]!;
+    const s = stepsOf(shot, p)[ctx.chunk.index]!;
     const scratch = project.paths.jobScratch(jobId);
     mkdirSync(scratch, { recursive: true });
     const t0 = performance.now();
@@ -234,11 +258,19 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
       case 'depth': {
         const camera = project.cameras.get(shot.id);
         if (!camera) throw new Error('the shot has no source camera; the camera stage must run first');
-        const depthModel = p.depthMethod === 'depth-anything-v2' ? deps.depthModel() : null;
-        if (p.depthMethod === 'depth-anything-v2' && !depthModel) {
-          throw new Error(
-            'the Depth Anything V2 model was removed while analysing; install it again in Models, then resume',
-          );
+        if (p.depthMethod === 'depth-anything-v2') {
+          const model = { project, shot, scratch, signal, onFrames, deps };
+          if (!s.align) {
+            const out = await modelChunk(model, s.part, s.chunk.start, s.chunk.count);
+            addSeconds(scratch, 'depth', (performance.now() - t0) / 1000);
+            return out;
+          }
+          const r = await alignDepth(model, camera.trackJson, s.part);
+          const seconds = addSeconds(scratch, 'depth', (performance.now() - t0) / 1000);
+          finishDepth(project, shot, r, scratch, s.parts, seconds, record);
+          // The raw model output served its purpose; the job's scratch goes when it finishes, this now.
+          rmSync(rawDirOf(scratch), { recursive: true, force: true });
+          return project.paths.depthFrame(shot.id, shot.frameCount - 1);
         }
         const files = Array.from({ length: s.chunk.count }, (_, i) =>
           project.paths.depthFrame(shot.id, s.chunk.start + i),
@@ -255,7 +287,6 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
             depthFiles: files,
             denseEvery: DENSE_EVERY,
             denseOut: join(scratch, `dense-${String(s.part).padStart(5, '0')}.bin`),
-            depthModel,
           },
           signal,
           (n) => onFrames(n),
@@ -311,8 +342,8 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
       const depth = p.depthMethod === 'depth-anything-v2' ? 'Depth Anything V2' : 'plane sweep';
       return `tracks (${p.method.toUpperCase()}) → camera → depth (${depth}) → 3D tracks`;
     },
-    plan(shot) {
-      return stepsOf(shot).map((s) => s.chunk);
+    plan(shot, params) {
+      return stepsOf(shot, params as unknown as AnalyzeParams).map((s) => s.chunk);
     },
     runChunk: step,
     async finish({ project, shot, jobId }: FinishContext) {
@@ -325,10 +356,112 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
   };
 }
 
+/** The model path's working state, shared by its chunks and its align step. */
+interface ModelDepthContext {
+  project: Project;
+  shot: ShotRecord;
+  scratch: string;
+  signal: AbortSignal;
+  onFrames(done: number): void;
+  deps: AnalyzeJobDeps;
+}
+
+const rawDirOf = (scratch: string) => join(scratch, 'depth-raw');
+/** Written once a chunk's raw frames all are: what the align step checks for. */
+const rawManifestOf = (scratch: string, part: number) =>
+  join(rawDirOf(scratch), `chunk-${String(part).padStart(5, '0')}.json`);
+
+interface RawChunk {
+  start: number;
+  count: number;
+  width: number;
+  height: number;
+  provider: string;
+}
+
+/** One depth chunk of the model path: the model's raw relative inverse depth, kept for the align step. */
+async function modelChunk(m: ModelDepthContext, part: number, start: number, count: number): Promise<string> {
+  const depthModel = m.deps.depthModel();
+  if (!depthModel) {
+    throw new Error(
+      'the Depth Anything V2 model was removed while analysing; install it again in Models, then resume',
+    );
+  }
+  const rawDir = rawDirOf(m.scratch);
+  mkdirSync(rawDir, { recursive: true });
+  const r = await analysis(
+    {
+      stage: 'depth-model',
+      facts: shotMedia(m.project, m.shot),
+      start,
+      count,
+      depthModel,
+      rawDir,
+      denseEvery: DENSE_EVERY,
+    },
+    m.signal,
+    (n) => m.onFrames(n),
+  );
+  if (r.stage !== 'depth-model') throw new Error('unexpected worker result');
+  const manifest: RawChunk = { start, count, width: r.width, height: r.height, provider: r.provider };
+  writeFileAtomicSync(rawManifestOf(m.scratch, part), JSON.stringify(manifest));
+  return rawDepthFile(rawDir, start + count - 1);
+}
+
+/**
+ * The model path's align step: every frame's raw depth aligned to the sparse points with a scale and
+ * shift stabilised over the whole shot, written as the final depth maps and statistics. A chunk whose raw
+ * output is missing (a job from before this step existed, or cache/ cleared meanwhile) is run again first.
+ */
+async function alignDepth(
+  m: ModelDepthContext,
+  camerasJson: string,
+  chunks: number,
+): Promise<{ method: string; width: number; height: number; provider: string | null }> {
+  const { project, shot, scratch } = m;
+  const raw: RawChunk[] = [];
+  for (let part = 0; part < chunks; part++) {
+    const file = rawManifestOf(scratch, part);
+    if (!existsSync(file)) {
+      const start = part * DEPTH_CHUNK_FRAMES;
+      await modelChunk(m, part, start, Math.min(DEPTH_CHUNK_FRAMES, shot.frameCount - start));
+    }
+    raw.push(JSON.parse(readFileSync(file, 'utf8')) as RawChunk);
+  }
+  const files = Array.from({ length: shot.frameCount }, (_, i) => project.paths.depthFrame(shot.id, i));
+  mkdirSync(join(files[0]!, '..'), { recursive: true });
+  const r = await analysis(
+    {
+      stage: 'depth-align',
+      camerasJson,
+      pointsFile: project.paths.sparsePoints(shot.id),
+      imageWidth: shot.facts.width,
+      imageHeight: shot.facts.height,
+      frameCount: shot.frameCount,
+      rawDir: rawDirOf(scratch),
+      depthFiles: files,
+      denseEvery: DENSE_EVERY,
+      denseOut: join(scratch, `dense-${String(chunks).padStart(5, '0')}.bin`),
+    },
+    m.signal,
+    () => m.onFrames(0),
+  );
+  if (r.stage !== 'depth-align') throw new Error('unexpected worker result');
+  project.transaction(() => {
+    for (const f of r.frames) project.analysis.putDepthFrame(shot.id, f);
+  });
+  return {
+    method: 'depth-anything-v2',
+    width: r.width,
+    height: r.height,
+    provider: [...new Set(raw.map((c) => c.provider))].join(' + '),
+  };
+}
+
 function finishDepth(
   project: Project,
   shot: ShotRecord,
-  last: Extract<AnalysisResult, { stage: 'depth' }>,
+  last: { method: string; width: number; height: number; provider: string | null },
   scratch: string,
   parts: number,
   seconds: number,

@@ -230,19 +230,25 @@ export function fitShiftWithScale(data: AlignmentSamples, scale: number, options
   return t;
 }
 
-export type StabiliseMode = 'smoothed' | 'global-scale' | 'global';
+export type StabiliseMode = 'smoothed' | 'global-scale' | 'global' | 'temporal';
 
 export interface StabiliseOptions extends AlignOptions {
   /**
    * 'smoothed': per-frame fits passed through a Hampel filter over time (outlier or failed frames take
    * the windowed median scale and a re-fitted shift); 'global-scale' (default): one scale for the shot (median of good per-frame scales), per-frame
    * shift re-fitted then median-smoothed; 'global': one (scale, shift) from all frames' samples together
-   * (for a temporally consistent video model).
+   * (for a temporally consistent video model); 'temporal': a smooth scale curve over the frames — frames
+   * whose scale disagrees with their neighbours dropped (Hampel over ±scaleWindow), the rest smoothed by a
+   * local linear fit of log scale over ±scaleWindow — with the per-frame shift re-fitted at that scale,
+   * outliers dropped likewise and the rest smoothed by a local linear fit over ±window (what "Analyze
+   * shot" uses over the whole shot; docs/depth.md).
    */
   mode?: StabiliseMode;
-  /** Half-width of the temporal median window in frames (default 3). */
+  /** Half-width of the temporal median window in frames ('temporal': of the shift's smoothing; default 3). */
   window?: number;
-  /** 'smoothed': smallest |Δ log scale| treated as an outlier, whatever the MAD (default 0.05). */
+  /** 'temporal': half-width in frames of the scale's outlier test and smoothing (default 12). */
+  scaleWindow?: number;
+  /** 'smoothed', 'temporal': smallest |Δ log scale| treated as an outlier, whatever the MAD (default 0.05). */
   hampelMinDeviation?: number;
 }
 
@@ -264,6 +270,60 @@ function windowMedian(v: Float64Array, ok: Uint8Array, i: number, w: number): nu
     : 0.5 * (vals[vals.length / 2 - 1]! + vals[vals.length / 2]!);
 }
 
+/**
+ * Hampel test: frame i is trusted when it is ok and |v − windowed median| ≤ max(3·1.4826·MAD, minDev(i))
+ * over the ok frames within ±w.
+ */
+function hampelTrusted(
+  v: Float64Array,
+  ok: Uint8Array,
+  w: number,
+  minDev: (i: number) => number,
+): Uint8Array {
+  const T = v.length;
+  const trusted = new Uint8Array(T);
+  for (let i = 0; i < T; i++) {
+    if (!ok[i]) continue;
+    const med = windowMedian(v, ok, i, w);
+    const devs: number[] = [];
+    for (let k = Math.max(0, i - w); k <= Math.min(T - 1, i + w); k++)
+      if (ok[k]) devs.push(Math.abs(v[k]! - med));
+    devs.sort((a, b) => a - b);
+    const mad = devs.length ? devs[devs.length >> 1]! : 0;
+    trusted[i] = Math.abs(v[i]! - med) <= Math.max(3 * 1.4826 * mad, minDev(i)) ? 1 : 0;
+  }
+  return trusted;
+}
+
+/**
+ * Local linear regression (LOESS, tricube weights) of v over the selected frames within ±w of frame i,
+ * evaluated at i: follows a linear trend without lag (also at the ends of the shot) and leaves no steps.
+ * The weighted mean when the window holds a single frame; NaN when it holds none.
+ */
+function localLinear(v: Float64Array, sel: Uint8Array, i: number, w: number): number {
+  const h = w + 1;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    t0 = 0,
+    t1 = 0;
+  for (let k = Math.max(0, i - w); k <= Math.min(v.length - 1, i + w); k++) {
+    if (!sel[k] || !Number.isFinite(v[k]!)) continue;
+    const d = k - i;
+    const u = Math.abs(d) / h;
+    const wk = (1 - u * u * u) ** 3;
+    s0 += wk;
+    s1 += wk * d;
+    s2 += wk * d * d;
+    t0 += wk * v[k]!;
+    t1 += wk * d * v[k]!;
+  }
+  if (!(s0 > 0)) return NaN;
+  const det = s0 * s2 - s1 * s1;
+  if (!(det > 1e-9 * s0 * Math.max(s2, 1))) return t0 / s0;
+  return (s2 * t0 - s1 * t1) / det;
+}
+
 /** Frames without a usable fit take the nearest good frame's values. */
 function fillMissing(v: Float64Array): void {
   for (let i = 0; i < v.length; i++) {
@@ -283,6 +343,21 @@ function fillMissing(v: Float64Array): void {
   }
 }
 
+/** One (scale, shift) from all frames' samples together. */
+function globalFit(samples: readonly AlignmentSamples[], options: AlignOptions): AlignmentFit {
+  let m = 0;
+  for (const s of samples) m += s.pred.length;
+  const pred = new Float64Array(m);
+  const target = new Float64Array(m);
+  let o = 0;
+  for (const s of samples) {
+    pred.set(s.pred, o);
+    target.set(s.target, o);
+    o += s.pred.length;
+  }
+  return fitScaleShift({ pred, target }, options);
+}
+
 export function stabiliseAlignments(
   samples: readonly AlignmentSamples[],
   options: StabiliseOptions = {},
@@ -295,17 +370,7 @@ export function stabiliseAlignments(
   const scale = new Float64Array(T);
   const shift = new Float64Array(T);
   if (mode === 'global') {
-    let m = 0;
-    for (const s of samples) m += s.pred.length;
-    const pred = new Float64Array(m);
-    const target = new Float64Array(m);
-    let o = 0;
-    for (const s of samples) {
-      pred.set(s.pred, o);
-      target.set(s.target, o);
-      o += s.pred.length;
-    }
-    const g = fitScaleShift({ pred, target }, options);
+    const g = globalFit(samples, options);
     scale.fill(g.scale);
     shift.fill(g.shift);
   } else if (mode === 'global-scale') {
@@ -326,6 +391,35 @@ export function stabiliseAlignments(
     for (let i = 0; i < T; i++) shift[i] = windowMedian(t0, okT, i, w);
     fillMissing(scale);
     fillMissing(shift);
+  } else if (mode === 'temporal') {
+    // Scale: per-frame log scales, outliers against their ±W neighbourhood dropped (Hampel), the rest
+    // smoothed by a local linear fit over ±W (slow changes of a per-frame model's scale are followed,
+    // jitter is not, and nothing steps). Shift: re-fitted per frame at that scale, outliers dropped the
+    // same way (a deviation under minDev of the frame's median inverse depth is never one), the rest
+    // smoothed by a local linear fit over ±w. Local linear rather than median: no lag behind a trend at
+    // the ends of the shot. Frames without a trusted fit borrow from their neighbours.
+    const W = options.scaleWindow ?? 12;
+    const minDev = options.hampelMinDeviation ?? 0.05;
+    const logS = Float64Array.from(perFrame, (f) => (f.ok ? Math.log(f.scale) : NaN));
+    const trusted = hampelTrusted(logS, ok, W, () => minDev);
+    if (!trusted.some((v) => v === 1)) {
+      // No frame aligns on its own (too few points per frame): one fit over all frames' points.
+      const g = globalFit(samples, options);
+      scale.fill(g.scale);
+      shift.fill(g.shift);
+    } else {
+      for (let i = 0; i < T; i++) scale[i] = Math.exp(localLinear(logS, trusted, i, W));
+      fillMissing(scale);
+      const minInl = options.minInliers ?? 8;
+      const t0 = Float64Array.from(samples, (s, i) =>
+        trusted[i] && s.pred.length >= minInl ? fitShiftWithScale(s, scale[i]!, options) : NaN,
+      );
+      const okT = Uint8Array.from(t0, (t) => (Number.isFinite(t) ? 1 : 0));
+      const typical = Float64Array.from(samples, (s) => medianAbs(s.target));
+      const trustedT = hampelTrusted(t0, okT, W, (i) => minDev * typical[i]!);
+      for (let i = 0; i < T; i++) shift[i] = localLinear(t0, trustedT, i, w);
+      fillMissing(shift);
+    }
   } else {
     // Hampel filter on log(scale): a frame whose fit failed or whose scale is an outlier against its
     // temporal neighbourhood (|log s − median| > max(3·1.4826·MAD, minDev)) is not trusted: it takes the
@@ -333,17 +427,7 @@ export function stabiliseAlignments(
     // per-frame model's affine really does change from frame to frame; only unreliable fits are replaced).
     const logS = Float64Array.from(perFrame, (f) => (f.ok ? Math.log(f.scale) : NaN));
     const minDev = options.hampelMinDeviation ?? 0.05;
-    const trusted = new Uint8Array(T);
-    for (let i = 0; i < T; i++) {
-      if (!ok[i]) continue;
-      const med = windowMedian(logS, ok, i, w);
-      const devs: number[] = [];
-      for (let k = Math.max(0, i - w); k <= Math.min(T - 1, i + w); k++)
-        if (ok[k]) devs.push(Math.abs(logS[k]! - med));
-      devs.sort((a, b) => a - b);
-      const mad = devs.length ? devs[devs.length >> 1]! : 0;
-      trusted[i] = Math.abs(logS[i]! - med) <= Math.max(3 * 1.4826 * mad, minDev) ? 1 : 0;
-    }
+    const trusted = hampelTrusted(logS, ok, w, () => minDev);
     const rawShift = Float64Array.from(perFrame, (f) => f.shift);
     for (let i = 0; i < T; i++) {
       if (trusted[i]) {

@@ -108,6 +108,48 @@ describe('temporal stabilisation', () => {
     for (let k = 0; k < T; k++) expect(Math.abs(r.frames[k]!.scale / trueS - 1)).toBeLessThan(0.05);
   });
 
+  it('temporal: follows a drifting scale smoothly, repairs the bad frame, gives frames without points a fit', () => {
+    // The model's scale drifts 1.5 % a frame (a per-image model over a shot); frame 10 is garbage, frames
+    // 20–21 have no points at all.
+    const N = 32;
+    const s = (k: number) => trueS * Math.exp(0.015 * (k - 16));
+    const none = { pred: new Float64Array(0), target: new Float64Array(0) };
+    const drifting = Array.from({ length: N }, (_, k) =>
+      k === 10
+        ? synth(s(k) * 3, 0.2, 100, 0.01, 0, 100 + k)
+        : k === 20 || k === 21
+          ? none
+          : synth(s(k), trueT(k), 150, 0.02, 0.2, 100 + k),
+    );
+    const r = stabiliseAlignments(drifting, { mode: 'temporal' });
+    expect(r.perFrame[10]!.ok && Math.abs(Math.log(r.perFrame[10]!.scale / s(10))) > 0.5).toBe(true);
+    expect(r.perFrame[20]!.ok).toBe(false);
+    for (let k = 0; k < N; k++) {
+      expect(Math.abs(Math.log(r.frames[k]!.scale / s(k))), `scale, frame ${k}`).toBeLessThan(0.01);
+      expect(Math.abs(r.frames[k]!.shift - trueT(k)), `shift, frame ${k}`).toBeLessThan(0.003);
+    }
+    // No steps: consecutive scales differ by the drift (1.5 %) and little more, chunk boundaries or not.
+    for (let k = 1; k < N; k++) {
+      const d = Math.log(r.frames[k]!.scale / r.frames[k - 1]!.scale);
+      expect(Math.abs(d - 0.015), `scale step at frame ${k}`).toBeLessThan(0.004);
+    }
+    // A scale shared per chunk of 8 frames (as 'global-scale' per chunk) steps by ~8 × 1.5 % instead.
+    const chunk = (a: number) => stabiliseAlignments(drifting.slice(a, a + 8), { mode: 'global-scale' });
+    expect(Math.log(chunk(8).frames[0]!.scale / chunk(0).frames[7]!.scale)).toBeGreaterThan(0.08);
+    // Deterministic: the same samples give the same alignment, bit for bit.
+    expect(stabiliseAlignments(drifting, { mode: 'temporal' }).frames).toEqual(r.frames);
+  });
+
+  it('temporal: frames that cannot align on their own fall back to one fit over all their points', () => {
+    const few = Array.from({ length: 10 }, (_, k) => synth(trueS, 0.01, 5, 0.005, 0, 900 + k));
+    const r = stabiliseAlignments(few, { mode: 'temporal' });
+    expect(r.perFrame.every((f) => !f.ok)).toBe(true);
+    for (const f of r.frames) {
+      expect(f.scale).toBeCloseTo(trueS, 1);
+      expect(f.shift).toBeCloseTo(0.01, 2);
+    }
+  });
+
   it('global: a single (scale, shift) for a temporally consistent model', () => {
     const same = Array.from({ length: 8 }, (_, k) => synth(4, 0.02, 60, 0.01, 0.2, 500 + k));
     const r = stabiliseAlignments(same, { mode: 'global' });

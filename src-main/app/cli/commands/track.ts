@@ -86,9 +86,10 @@ export const analyzeCommand = shotJobCommand({
   help: `Usage: reshoot analyze <project> <shot id or name> [--method klt|xfeat]
 
 Runs "Analyze shot" in the foreground: tracks (--method, default klt) → source camera (solved
-from the tracks, or the camera imported with 'reshoot camera import') → per-frame depth (plane
-sweep) → 3D tracks. Stages whose inputs did not change since the last run are reused. If the
-camera cannot be solved, it says why and keeps the tracks (exit 1).`,
+from the tracks, or the camera imported with 'reshoot camera import') → per-frame depth (Depth
+Anything V2 aligned to the solved points when that model is installed — see 'reshoot models' —
+otherwise multi-view plane sweep) → 3D tracks. Stages whose inputs did not change since the last
+run are reused. If the camera cannot be solved, it says why and keeps the tracks (exit 1).`,
 });
 
 export const exportTracksCommand: CliCommand = {
