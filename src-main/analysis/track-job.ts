@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { ApiError, TRACK_METHODS } from '../../src-shared/api/contract';
 import { shotMedia } from '../api/shot-media';
 import { runWorker } from './run-worker';
 import type { ChunkContext, ChunkPlan, FinishContext, JobKind } from '../jobs/kinds';
-import type { ShotRecord } from '../store';
+import type { Project, ShotRecord } from '../store';
 import type { TrackMethod } from '../store/tracks';
 import { writeFileAtomic } from '../util/atomic-write';
 import { readTrackFileHeader } from './tracking';
@@ -77,12 +77,41 @@ export function createTrackJob(deps: TrackJobDeps): JobKind {
   };
 }
 
+/**
+ * What a chunk of tracking keeps in the job's scratch folder: the observations it made
+ * (`obs-NNNNN.bin`, kept until the job finishes; the last chunk joins them all into the track file) and
+ * the tracker's own state (`state-NNNNN.bin`, which the next chunk continues from; older ones are
+ * deleted). Neither grows with the chunk's index. Both are written atomically before the chunk is
+ * committed; a chunk that runs again (after a crash before its commit) rewrites them identically.
+ */
+export function trackChunkFiles(scratch: string, index: number): { observations: string; state: string } {
+  const n = String(index).padStart(5, '0');
+  return { observations: join(scratch, `obs-${n}.bin`), state: join(scratch, `state-${n}.bin`) };
+}
+
+const CHUNK_FILE = /^(obs|state)-(\d{5})\.bin$/;
+/** Temp files of atomic writes (util/atomic-write.ts, track-file.ts) a stopped worker left behind. */
+const isTemp = (name: string) => name.startsWith('.') && /\.tmp(-|$)/.test(name);
+
+/**
+ * Removes, from a tracking scratch folder, leftovers no chunk will use: temp files, and chunk files
+ * matching `dead` (kind, chunk index).
+ */
+function sweepScratch(scratch: string, dead: (kind: string, index: number) => boolean): void {
+  if (!existsSync(scratch)) return;
+  for (const name of readdirSync(scratch)) {
+    const m = CHUNK_FILE.exec(name);
+    if (isTemp(name) || (m && dead(m[1]!, Number(m[2])))) rmSync(join(scratch, name), { force: true });
+  }
+}
+
 /** One chunk of tracking (also used by "Analyze shot", with its own scratch folder). */
 export async function trackChunk(
   deps: TrackJobDeps,
   {
     project,
     shot,
+    jobId,
     params,
     chunk,
     previousOutput,
@@ -92,7 +121,11 @@ export async function trackChunk(
   }: ChunkContext & { scratch: string },
 ): Promise<string> {
   const p = trackParams(params);
+  if (!previousOutput) removeOrphanedScratch(project);
   mkdirSync(scratch, { recursive: true });
+  // Starting afresh: nothing in the folder belongs to this run (job ids can be reused after a removal).
+  // Continuing: the states before the previous chunk's are no longer needed.
+  sweepScratch(scratch, (kind, i) => !previousOutput || (kind === 'state' && i < chunk.index - 1));
   const last = chunk.start + chunk.count >= shot.frameCount;
   const tracksOut = project.paths.tracks(shot.id, p.method);
   if (last) mkdirSync(join(tracksOut, '..'), { recursive: true });
@@ -100,27 +133,47 @@ export async function trackChunk(
   if (p.method === 'xfeat' && !modelPath) {
     throw new Error('the XFeat model was removed while tracking; install it again in Models, then resume');
   }
-  const stateOut = join(scratch, `state-${String(chunk.index).padStart(5, '0')}.bin`);
-  const done = await runWorker<
-    Extract<TrackWorkerMessage, { type: 'progress' }>,
-    Extract<TrackWorkerMessage, { type: 'done' }>
-  >(
-    'track',
-    {
-      facts: shotMedia(project, shot),
-      method: p.method,
-      start: chunk.start,
-      count: chunk.count,
-      analysisWidth: p.analysisWidth,
-      analysisHeight: p.analysisHeight,
-      state: previousOutput ? new Uint8Array(readFileSync(previousOutput)) : null,
-      stateOut,
-      tracksOut: last ? tracksOut : null,
-      modelPath,
-    },
-    signal,
-    (m) => onFrames(m.frames),
-  );
+  const out = trackChunkFiles(scratch, chunk.index);
+  // The observations of the earlier chunks. A job begun by an earlier Reshoot has none for its first
+  // chunks: its state carried them, and the first chunk run since holds them (the worker checks that
+  // the parts cover every frame).
+  const parts = last
+    ? Array.from({ length: chunk.index }, (_, i) => trackChunkFiles(scratch, i).observations).filter((f) =>
+        existsSync(f),
+      )
+    : [];
+  let done: Extract<TrackWorkerMessage, { type: 'done' }>;
+  try {
+    done = await runWorker<
+      Extract<TrackWorkerMessage, { type: 'progress' }>,
+      Extract<TrackWorkerMessage, { type: 'done' }>
+    >(
+      'track',
+      {
+        facts: shotMedia(project, shot),
+        method: p.method,
+        start: chunk.start,
+        count: chunk.count,
+        analysisWidth: p.analysisWidth,
+        analysisHeight: p.analysisHeight,
+        state: previousOutput ? new Uint8Array(readFileSync(previousOutput)) : null,
+        stateOut: last ? null : out.state,
+        observationsOut: last ? null : out.observations,
+        tracksOut: last ? tracksOut : null,
+        observationParts: parts,
+        modelPath,
+      },
+      signal,
+      (m) => onFrames(m.frames),
+    );
+  } catch (e) {
+    if (signal.aborted) {
+      // Cancelled (or closing): keep the committed chunks for resume, drop this one's partial output.
+      sweepScratch(scratch, (_kind, i) => i === chunk.index);
+      if (last) removeTemps(tracksOut);
+    }
+    throw e;
+  }
   if (done.provider) deps.recordProvider(done.provider);
   if (last) {
     await writeFileAtomic(
@@ -128,7 +181,36 @@ export async function trackChunk(
       new TextEncoder().encode(JSON.stringify({ provider: done.provider, stats: done.stats })),
     );
   }
-  return stateOut;
+  // Checked last, with no await before the runner commits the chunk: the job may have gone while this
+  // chunk ran (its shot was removed), and then nothing will resume it.
+  if (!project.jobs.get(jobId)) {
+    rmSync(scratch, { recursive: true, force: true });
+    throw new Error('the job was removed');
+  }
+  return last ? tracksOut : out.state;
+}
+
+/**
+ * Removes the scratch folders of jobs that no longer exist (removing a shot removes its jobs, also
+ * cancelled or interrupted ones that kept their chunks for a resume that can no longer come).
+ */
+function removeOrphanedScratch(project: Project): void {
+  const root = dirname(project.paths.jobScratch(0));
+  if (!existsSync(root)) return;
+  for (const name of readdirSync(root)) {
+    if (/^\d+$/.test(name) && !project.jobs.get(Number(name)))
+      rmSync(join(root, name), { recursive: true, force: true });
+  }
+}
+
+/** Removes the temp files an interrupted atomic write of `file` may have left beside it. */
+function removeTemps(file: string): void {
+  const dir = dirname(file);
+  if (!existsSync(dir)) return;
+  const prefix = `.${basename(file)}.`;
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(prefix) && isTemp(name)) rmSync(join(dir, name), { force: true });
+  }
 }
 
 /** Indexes the finished tracks of a shot; returns the closing message. Safe to run again. */

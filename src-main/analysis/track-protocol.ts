@@ -12,12 +12,21 @@ export interface TrackChunkRequest {
   /** Size frames are decoded and tracked at; tracks are scaled to the shot's full size when written. */
   analysisWidth: number;
   analysisHeight: number;
-  /** The tracker as the previous chunk left it (null: start fresh). */
+  /**
+   * The tracker as the previous chunk left it (null: start fresh): its own state, without the
+   * observations of earlier chunks (those are in their chunks' observation files). A state that still
+   * holds observations (saved by an earlier Reshoot, which kept them all there) is accepted: they are
+   * carried into this chunk's observations.
+   */
   state: Uint8Array | null;
-  /** Where to write the tracker state after this chunk (atomic). */
-  stateOut: string;
+  /** Where to write the tracker's state after this chunk (atomic; null for the last chunk). */
+  stateOut: string | null;
+  /** Where to write the observations made in this chunk (atomic; null for the last chunk). */
+  observationsOut: string | null;
   /** For the last chunk: where to write the shot's tracks (full-resolution pixels, atomic). */
   tracksOut: string | null;
+  /** For the last chunk: the observation files of the earlier chunks, in order. */
+  observationParts: string[];
   /** XFeat: the installed model file and the providers to try. */
   modelPath: string | null;
   providers?: ProviderName[];

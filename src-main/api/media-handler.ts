@@ -170,6 +170,7 @@ export function createMediaHandler(core: AppCore): MediaHandler {
             trackIds: Array.from(r.trackIds),
             xy: r.xy,
             visible: r.visible,
+            confidence: r.confidence,
           });
           return new Response(body as Uint8Array<ArrayBuffer>, {
             headers: { ...CACHE_HEADERS, 'Content-Type': 'application/octet-stream' },

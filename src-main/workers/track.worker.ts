@@ -1,8 +1,11 @@
 /**
  * "Track shot" worker: decodes one chunk of a shot (ffmpeg child process) and runs the 2D tracker on
- * it off the main thread, continuing from the previous chunk's saved tracker state. XFeat sessions are
- * hosted here directly (this is already a worker). Protocol: src-main/analysis/track-protocol.ts.
+ * it off the main thread, continuing from the previous chunk's saved tracker state. It saves the
+ * tracker's own state and the chunk's observations apart, so neither grows with the shot; the last
+ * chunk joins every chunk's observations into the shot's track file. XFeat sessions are hosted here
+ * directly (this is already a worker). Protocol: src-main/analysis/track-protocol.ts.
  */
+import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TrackChunkRequest, TrackWorkerMessage } from '../analysis/track-protocol';
 import {
@@ -15,6 +18,15 @@ import {
   type TrackSet,
   type XFeatRunner,
 } from '../analysis/tracking';
+import {
+  assembleTrackSet,
+  decodeChunkObservations,
+  encodeChunkObservations,
+  splitTrackerSnapshot,
+  TrackRecorder,
+  type ChunkObservations,
+  type Observations,
+} from '../analysis/tracking/track-set';
 import { SessionHost } from '../inference/session-host';
 import { writeFileAtomic } from '../util/atomic-write';
 
@@ -49,11 +61,20 @@ async function main(): Promise<void> {
   const w = req.analysisWidth;
   const h = req.analysisHeight;
   const range = { start: req.start, count: req.count, width: w, height: h };
+  // Restore from the tracker's own state only; observations a state from an earlier Reshoot still holds
+  // (all frames before this chunk) are carried into this chunk's part.
+  let state: Uint8Array | null = null;
+  let carried: Observations | null = null;
+  if (req.state) {
+    const split = splitTrackerSnapshot(req.state);
+    state = split.state;
+    if (split.observations.ids.length) carried = split.observations;
+  }
   let done = 0;
   let provider: string | null = null;
   let tracker: KltTracker | XFeatTracker;
   if (req.method === 'klt') {
-    const klt = req.state ? KltTracker.restore(req.state) : new KltTracker(w, h);
+    const klt = state ? KltTracker.restore(state) : new KltTracker(w, h);
     for await (const f of grayFrames(req.facts, range)) {
       klt.push(f.image);
       post({ type: 'progress', frames: ++done });
@@ -64,7 +85,7 @@ async function main(): Promise<void> {
     const host = new SessionHost(req.providers ? { providers: req.providers } : {});
     const x = await xfeatRunner(host, req.modelPath);
     provider = x.provider;
-    const xf = req.state ? XFeatTracker.restore(req.state, x.run) : new XFeatTracker(w, h, x.run);
+    const xf = state ? XFeatTracker.restore(state, x.run) : new XFeatTracker(w, h, x.run);
     for await (const f of rgbFrames(req.facts, range)) {
       await xf.push(f.rgb, f.gray);
       post({ type: 'progress', frames: ++done });
@@ -72,10 +93,38 @@ async function main(): Promise<void> {
     tracker = xf;
   }
   if (done !== req.count) throw new Error(`decoded ${done} of ${req.count} frames from ${req.facts.path}`);
-  await writeFileAtomic(req.stateOut, tracker.snapshot());
+  const next = splitTrackerSnapshot(tracker.snapshot());
+  let observations = next.observations;
+  if (carried) {
+    const joined = new TrackRecorder();
+    joined.append(carried);
+    joined.append(observations);
+    observations = joined.recorded();
+  }
+  const part: ChunkObservations = {
+    ...observations,
+    first: carried ? 0 : req.start,
+    end: req.start + req.count,
+  };
+  // Both before the runner commits the chunk; a crash before that leaves a chunk that runs again.
+  if (req.observationsOut) await writeFileAtomic(req.observationsOut, encodeChunkObservations(part));
+  if (req.stateOut) await writeFileAtomic(req.stateOut, next.state);
   let numTracks = 0;
   if (req.tracksOut) {
-    const set = toFullResolution(tracker.result(), req.facts.width, req.facts.height);
+    const parts: ChunkObservations[] = [];
+    for (const file of req.observationParts) {
+      try {
+        parts.push(decodeChunkObservations(new Uint8Array(await readFile(file))));
+      } catch (e) {
+        throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    parts.push(part);
+    const set = toFullResolution(
+      assembleTrackSet(w, h, req.start + req.count, parts),
+      req.facts.width,
+      req.facts.height,
+    );
     await writeTrackFile(req.tracksOut, set);
     numTracks = set.numTracks;
   }

@@ -161,8 +161,10 @@ export function encodeFrameBatch(start: number, frames: { index: number; data: U
 
 /**
  * A tracks response body (frames start…start+count−1 of the tracks visible there): a 4-byte LE header
- * length, a JSON header, then per returned track `count` frames of interleaved xy (float32 LE,
- * full-resolution pixels, centres at +0.5) followed by `count` visibility bytes per track.
+ * length, a JSON header (padded with spaces so what follows is 4-byte aligned), then, each laid out per
+ * returned track, `count` frames at a time: interleaved xy (float32 LE, full-resolution pixels, centres
+ * at +0.5), visibility bytes (1 = observed), zero padding to a multiple of 4 bytes, and confidence
+ * (float32 LE, 0…1, the tracker's own: 0 where not visible).
  */
 export interface TrackWindowHeader {
   width: number;
@@ -176,7 +178,10 @@ export interface TrackWindowHeader {
 export interface TrackWindow extends TrackWindowHeader {
   xy: Float32Array;
   visible: Uint8Array;
+  confidence: Float32Array;
 }
+
+const pad4 = (n: number) => (4 - (n % 4)) % 4;
 
 export function encodeTrackWindow(w: TrackWindow): Uint8Array {
   const header = new TextEncoder().encode(
@@ -188,9 +193,13 @@ export function encodeTrackWindow(w: TrackWindow): Uint8Array {
       trackIds: w.trackIds,
     }),
   );
-  // The float block starts 4-byte aligned so the reader can view it without copying.
-  const pad = (4 - ((4 + header.length) % 4)) % 4;
-  const out = new Uint8Array(4 + header.length + pad + w.xy.byteLength + w.visible.length);
+  const n = w.trackIds.length * w.count;
+  if (w.xy.length !== 2 * n || w.visible.length !== n || w.confidence.length !== n)
+    throw new RangeError(`Track window arrays do not match ${w.trackIds.length} tracks × ${w.count} frames`);
+  // The float blocks start 4-byte aligned so a reader can view them without copying.
+  const pad = pad4(4 + header.length);
+  const visPad = pad4(n);
+  const out = new Uint8Array(4 + header.length + pad + 8 * n + n + visPad + 4 * n);
   new DataView(out.buffer).setUint32(0, header.length + pad, true);
   out.set(header, 4);
   out.fill(0x20, 4 + header.length, 4 + header.length + pad);
@@ -198,6 +207,8 @@ export function encodeTrackWindow(w: TrackWindow): Uint8Array {
   out.set(new Uint8Array(w.xy.buffer, w.xy.byteOffset, w.xy.byteLength), p);
   p += w.xy.byteLength;
   out.set(w.visible, p);
+  p += n + visPad;
+  out.set(new Uint8Array(w.confidence.buffer, w.confidence.byteOffset, w.confidence.byteLength), p);
   return out;
 }
 
@@ -208,10 +219,14 @@ export function decodeTrackWindow(buf: ArrayBuffer): TrackWindow {
   ) as TrackWindowHeader;
   const n = header.trackIds.length * header.count;
   const xyOffset = 4 + headerLength;
+  const confidenceOffset = xyOffset + 9 * n + pad4(n);
+  if (buf.byteLength < confidenceOffset + 4 * n)
+    throw new RangeError(`A track window of ${n} samples is truncated (${buf.byteLength} bytes)`);
   return {
     ...header,
     xy: new Float32Array(buf.slice(xyOffset, xyOffset + 8 * n)),
     visible: new Uint8Array(buf, xyOffset + 8 * n, n),
+    confidence: new Float32Array(buf.slice(confidenceOffset, confidenceOffset + 4 * n)),
   };
 }
 

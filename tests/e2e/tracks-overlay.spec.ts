@@ -45,6 +45,12 @@ interface OverlayReadback {
   /** Visible tracks at the frame (from the media route) whose point is painted on the overlay. */
   checked: number;
   hits: number;
+  /**
+   * By the confidence the route gives (levels ≥ 0.5, 0.25–0.5, < 0.25, as track-source.ts draws them):
+   * how many visible tracks, and the median opacity of the overlay at their points' centres.
+   */
+  levelCounts: number[];
+  levelAlpha: (number | null)[];
 }
 
 /**
@@ -123,17 +129,25 @@ async function readOverlay(
       const n = header.trackIds.length;
       const xy = new Float32Array(buf.slice(4 + headerLength, 4 + headerLength + 8 * n));
       const visible = new Uint8Array(buf, 4 + headerLength + 8 * n, n);
+      // Confidence ends the body (after the visibility bytes, 4-byte aligned).
+      const confidence = new Float32Array(buf.slice(buf.byteLength - 4 * n));
       const sx = (x1 + 1 - x0) / header.width;
       const sy = (y1 + 1 - y0) / header.height;
       let checked = 0;
       let hits = 0;
+      const alphas: number[][] = [[], [], []];
       for (let t = 0; t < n; t++) {
         if (!visible[t]) continue;
         checked++;
         const cx = Math.floor(x0 + xy[2 * t]! * sx);
         const cy = Math.floor(y0 + xy[2 * t + 1]! * sy);
-        if (o[4 * (cy * W + cx) + 3]! > 128) hits++;
+        const a = o[4 * (cy * W + cx) + 3]!;
+        // The faintest level is drawn at 30 % (ring and fill: ≈ 43 % where no trail crosses).
+        if (a > 64) hits++;
+        const c = confidence[t]!;
+        alphas[c >= 0.5 ? 0 : c >= 0.25 ? 1 : 2]!.push(a);
       }
+      const median = (v: number[]) => (v.length ? v.sort((a, b) => a - b)[v.length >> 1]! : null);
       return {
         width: W,
         height: H,
@@ -143,10 +157,31 @@ async function readOverlay(
         picture: { x0, y0, x1, y1 },
         checked,
         hits,
+        levelCounts: alphas.map((v) => v.length),
+        levelAlpha: alphas.map(median),
       };
     },
     { shotId, frame, method },
   );
+}
+
+/**
+ * Lower-confidence tracks are drawn fainter: the overlay's own count per level matches the route's
+ * confidence, confident points are opaque, and each lower level is fainter than the one above.
+ */
+async function expectConfidenceShown(page: Page, r: OverlayReadback): Promise<void> {
+  await expect(page.getByTestId('tracks-canvas')).toHaveAttribute(
+    'data-confidence-levels',
+    r.levelCounts.join(' '),
+  );
+  expect(r.levelCounts[0]).toBeGreaterThan(0);
+  const [high, medium, low] = r.levelAlpha;
+  expect(high).toBeGreaterThanOrEqual(240);
+  if (medium != null) expect(medium).toBeLessThan(high! - 15);
+  if (low != null) {
+    expect(low).toBeLessThanOrEqual(200);
+    if (medium != null) expect(low).toBeLessThan(medium);
+  }
 }
 
 test('track a shot with KLT and see the tracks over the picture', async ({ page }) => {
@@ -273,6 +308,7 @@ test('track a shot with KLT and see the tracks over the picture', async ({ page 
     // Every visible track of the frame has its point painted where the picture shows its position.
     expect(r.checked).toBe(visible);
     expect(r.hits).toBe(r.checked);
+    await expectConfidenceShown(page, r);
 
     await page.mouse.move(0, 0);
     await screenshot(page, '03-tracks-frame-24');
@@ -398,6 +434,9 @@ test('with XFeat installed: track with XFeat too and switch the overlay between 
     expect(r.outside).toBe(0);
     expect(r.checked).toBe(visible);
     expect(r.hits).toBe(r.checked);
+    await expectConfidenceShown(page, r);
+    // XFeat rates many points below 0.5 (e.g. those following the frame-to-frame estimate).
+    expect(r.levelCounts[1]! + r.levelCounts[2]!).toBeGreaterThan(10);
     await page.mouse.move(0, 0);
     await screenshot(page, '04-xfeat-frame-24');
     await page.getByTestId('viewer').screenshot({ path: test.info().outputPath('xfeat-overlay.png') });

@@ -16,7 +16,27 @@ export interface TrackSet {
   confidence: Float32Array;
 }
 
-import type { StateReader, StateWriter } from './tracker-state';
+import {
+  StateReader,
+  StateWriter,
+  TRACKER_STATE_KLT,
+  TRACKER_STATE_OBSERVATIONS,
+  TRACKER_STATE_XFEAT,
+  fieldOffsets,
+  snapshotKind,
+} from './tracker-state';
+
+/** Observations as a {@link TrackRecorder} holds them, in the order they were recorded. */
+export interface Observations {
+  /** Track id and frame of each observation. */
+  ids: Int32Array;
+  frames: Int32Array;
+  /** x, y, confidence of each observation (3 per observation). */
+  vals: Float32Array;
+  /** Highest track id and frame the recorder has seen (also before these observations; −1: none). */
+  maxId: number;
+  maxFrame: number;
+}
 
 export function emptyTrackSet(width: number, height: number, numFrames: number, numTracks: number): TrackSet {
   const n = numFrames * numTracks;
@@ -57,6 +77,42 @@ export class TrackRecorder {
 
   get observations(): number {
     return this.n;
+  }
+
+  /** What was recorded, in order (views of the recorder's arrays: valid until it records again). */
+  recorded(): Observations {
+    return {
+      ids: this.ids.subarray(0, this.n),
+      frames: this.frames.subarray(0, this.n),
+      vals: this.vals.subarray(0, 3 * this.n),
+      maxId: this.maxId,
+      maxFrame: this.maxFrame,
+    };
+  }
+
+  /** Records `o` after what is here, as if each of its observations had been recorded in turn. */
+  append(o: Observations): void {
+    const k = o.ids.length;
+    if (o.frames.length !== k || o.vals.length !== 3 * k)
+      throw new RangeError('Observations: arrays do not match their count');
+    while (this.ids.length < this.n + k) this.grow();
+    this.ids.set(o.ids, this.n);
+    this.frames.set(o.frames, this.n);
+    this.vals.set(o.vals, 3 * this.n);
+    this.n += k;
+    let maxId = Math.max(this.maxId, o.maxId);
+    let maxFrame = Math.max(this.maxFrame, o.maxFrame);
+    for (let i = 0; i < k; i++) {
+      if ((o.ids[i] as number) > maxId) maxId = o.ids[i] as number;
+      if ((o.frames[i] as number) > maxFrame) maxFrame = o.frames[i] as number;
+    }
+    this.maxId = maxId;
+    this.maxFrame = maxFrame;
+  }
+
+  /** Forgets the observations; the highest track id and frame seen are kept. */
+  clear(): void {
+    this.n = 0;
   }
 
   /** Writes the observations so far (exact) into a tracker snapshot. */
@@ -168,4 +224,108 @@ export function concatTrackSets(parts: readonly TrackSet[]): TrackSet {
     f0 += t;
   }
   return out;
+}
+
+// ---- Chunked tracking: a tracker's own state and its observations kept apart ----
+
+/** A TrackRecorder writes this many fields, and a tracker's snapshot ends with them (klt-tracker.ts, xfeat). */
+const RECORDER_FIELDS = 6;
+
+/**
+ * Splits a tracker snapshot (KLT or XFeat) into the tracker's own state and the observations it recorded.
+ * `state` is the same snapshot with an empty recorder (its highest track id and frame kept): restoring
+ * it continues tracking exactly like the whole snapshot, but its size does not grow with the frames
+ * tracked. A "Track shot" job stores the observations of each chunk on their own and joins them at the
+ * end ({@link assembleTrackSet}). Relies on the trackers writing their recorder last; the recorder's
+ * field types are checked, so a tracker that stops doing so fails here rather than silently.
+ */
+export function splitTrackerSnapshot(bytes: Uint8Array): { state: Uint8Array; observations: Observations } {
+  const kind = snapshotKind(bytes);
+  if (kind !== TRACKER_STATE_KLT && kind !== TRACKER_STATE_XFEAT)
+    throw new Error(`Tracker state is of kind ${kind}, not a tracker's`);
+  const offsets = fieldOffsets(bytes);
+  const at = offsets[offsets.length - 1 - RECORDER_FIELDS];
+  if (at === undefined) throw new Error('Tracker state snapshot has no recorded observations');
+  const recorder = new TrackRecorder();
+  const r = new StateReader(bytes, kind, at);
+  recorder.readState(r);
+  r.end();
+  const observations = recorder.recorded();
+  recorder.clear();
+  const w = new StateWriter(bytes.subarray(0, at));
+  recorder.writeState(w);
+  return { state: w.finish(kind), observations };
+}
+
+/** The observations of frames [first, end) of a shot, as one chunk of a "Track shot" job stores them. */
+export interface ChunkObservations extends Observations {
+  first: number;
+  end: number;
+}
+
+/**
+ * A chunk's observations as bytes: the tracker-state container (magic, version, CRC; kind
+ * {@link TRACKER_STATE_OBSERVATIONS}) holding first and end frame, then the recorder's fields. About
+ * 20 bytes per observation.
+ */
+export function encodeChunkObservations(part: ChunkObservations): Uint8Array {
+  const w = new StateWriter();
+  w.num(part.first);
+  w.num(part.end);
+  w.num(part.ids.length);
+  w.num(part.maxId);
+  w.num(part.maxFrame);
+  w.array(part.ids);
+  w.array(part.frames);
+  w.array(part.vals);
+  return w.finish(TRACKER_STATE_OBSERVATIONS);
+}
+
+export function decodeChunkObservations(bytes: Uint8Array): ChunkObservations {
+  const r = new StateReader(bytes, TRACKER_STATE_OBSERVATIONS);
+  const first = r.num();
+  const end = r.num();
+  const n = r.num();
+  const maxId = r.num();
+  const maxFrame = r.num();
+  const ids = r.i32();
+  const frames = r.i32();
+  const vals = r.f32();
+  r.end();
+  if (ids.length !== n || frames.length !== n || vals.length !== 3 * n)
+    throw new Error('Track observations: arrays do not match their count');
+  for (let i = 0; i < n; i++) {
+    const f = frames[i] as number;
+    if (f < first || f >= end || (ids[i] as number) < 0)
+      throw new Error(`Track observations of frames ${first}…${end - 1} hold one of frame ${f}`);
+  }
+  return { first, end, ids, frames, vals, maxId, maxFrame };
+}
+
+/**
+ * The dense track set of frames 0…numFrames−1 from the observations of consecutive chunks, in order:
+ * bit-identical to what one tracker recording all of them would build. Throws when the chunks leave a
+ * gap or overlap (e.g. a chunk's observations are missing from the cache).
+ */
+export function assembleTrackSet(
+  width: number,
+  height: number,
+  numFrames: number,
+  parts: readonly ChunkObservations[],
+): TrackSet {
+  const all = new TrackRecorder();
+  let next = 0;
+  for (const p of parts) {
+    if (p.first !== next) {
+      throw new Error(
+        p.first > next
+          ? `the tracks of frames ${next}…${p.first - 1} are missing`
+          : `the tracks of frames ${p.first}…${next - 1} are there twice`,
+      );
+    }
+    all.append(p);
+    next = p.end;
+  }
+  if (next !== numFrames) throw new Error(`the tracks of frames ${next}…${numFrames - 1} are missing`);
+  return all.build(width, height, numFrames);
 }

@@ -5,7 +5,7 @@
  *   offset  size  field
  *   0       4     magic "RSTS"
  *   4       4     u32 format version ({@link TRACKER_STATE_VERSION})
- *   8       4     u32 kind (1 = KLT, 2 = XFeat)
+ *   8       4     u32 kind (1 = KLT, 2 = XFeat, 3 = the observations of one chunk of a track job)
  *   12      4     u32 CRC-32 (IEEE) of every byte from offset 16 to the end
  *   16      …     fields, in the order the tracker writes them
  *
@@ -16,10 +16,14 @@
  * resumable job should then start the shot again). Snapshots hold exact values (no rounding), so a
  * restored tracker continues bit-identically.
  */
+import { crc32 as zlibCrc32 } from 'node:zlib';
+
 const MAGIC = 'RSTS';
 export const TRACKER_STATE_VERSION = 1;
 export const TRACKER_STATE_KLT = 1;
 export const TRACKER_STATE_XFEAT = 2;
+/** Not a tracker: the observations one chunk of a "Track shot" job recorded (track-set.ts). */
+export const TRACKER_STATE_OBSERVATIONS = 3;
 const HEADER = 16;
 
 const F64 = 1;
@@ -31,20 +35,9 @@ const STR = 6;
 
 const isLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-let crcTable: Int32Array | null = null;
+/** CRC-32 (IEEE), zlib's (native: a few GB/s, where a table loop in JS managed ~100 MB/s). */
 function crc32(bytes: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Int32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c;
-    }
-  }
-  let c = -1;
-  for (let i = 0; i < bytes.length; i++)
-    c = (crcTable[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
+  return zlibCrc32(bytes) >>> 0;
 }
 
 type NumArray = Uint8Array | Int32Array | Float32Array | Float64Array;
@@ -64,9 +57,22 @@ export function optionsFromJson<T>(s: string): T {
 }
 
 export class StateWriter {
-  private buf = new Uint8Array(1 << 16);
-  private view = new DataView(this.buf.buffer);
-  private n = HEADER;
+  private buf: Uint8Array;
+  private view: DataView;
+  private n: number;
+
+  /**
+   * `prefix`: continue after the fields of another snapshot, given as its bytes up to a field boundary
+   * (see {@link fieldOffsets}); its header is rewritten by {@link finish}.
+   */
+  constructor(prefix?: Uint8Array) {
+    const start = prefix ? prefix.length : HEADER;
+    if (start < HEADER) throw new RangeError('A snapshot prefix includes the 16-byte header');
+    this.buf = new Uint8Array(start + (1 << 16));
+    if (prefix) this.buf.set(prefix);
+    this.view = new DataView(this.buf.buffer);
+    this.n = start;
+  }
 
   private ensure(k: number): void {
     if (this.n + k <= this.buf.length) return;
@@ -139,24 +145,73 @@ export class StateWriter {
   }
 }
 
+/** Checks magic, version and CRC; returns the kind. Throws a descriptive error when any is wrong. */
+export function snapshotKind(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < HEADER || String.fromCharCode(...bytes.subarray(0, 4)) !== MAGIC)
+    throw new Error('Not a tracker state snapshot');
+  const version = view.getUint32(4, true);
+  if (version !== TRACKER_STATE_VERSION)
+    throw new Error(`Tracker state version ${version}, this build reads ${TRACKER_STATE_VERSION}`);
+  if (view.getUint32(12, true) !== crc32(bytes.subarray(HEADER)))
+    throw new Error('Tracker state snapshot is corrupt (CRC mismatch)');
+  return view.getUint32(8, true);
+}
+
+const ELEMENT_BYTES: Record<number, number> = { [U8]: 1, [I32]: 4, [F32]: 4, [F64A]: 8, [STR]: 1 };
+
+/**
+ * Where each field of a snapshot starts (at its type code), in order, then the end of the last one: the
+ * field boundaries, for cutting a snapshot's trailing fields off (e.g. a tracker's recorded
+ * observations, which track-set.ts keeps elsewhere). Checks the header like {@link StateReader}.
+ */
+export function fieldOffsets(bytes: Uint8Array): number[] {
+  snapshotKind(bytes);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: number[] = [];
+  let n = HEADER;
+  const need = (k: number) => {
+    if (n + k > bytes.length) throw new Error('Tracker state snapshot is truncated');
+  };
+  while (n < bytes.length) {
+    out.push(n);
+    need(4);
+    const code = view.getUint32(n, true);
+    n += 4;
+    if (code === F64) {
+      n = (n + 7) & ~7;
+      need(8);
+      n += 8;
+      continue;
+    }
+    const size = ELEMENT_BYTES[code];
+    if (!size) throw new Error(`Tracker state field has unknown type ${code}`);
+    need(4);
+    const len = view.getUint32(n, true);
+    n = (n + 4 + 7) & ~7;
+    need(len * size);
+    n += len * size;
+  }
+  out.push(n);
+  return out;
+}
+
 export class StateReader {
   private readonly bytes: Uint8Array;
   private readonly view: DataView;
-  private n = HEADER;
+  private n: number;
 
-  /** Checks magic, version, kind and CRC; throws a descriptive error when any is wrong. */
-  constructor(bytes: Uint8Array, kind: number) {
+  /**
+   * Checks magic, version, kind and CRC; throws a descriptive error when any is wrong. `offset`: start
+   * reading at that field boundary (see {@link fieldOffsets}) instead of the first field.
+   */
+  constructor(bytes: Uint8Array, kind: number, offset = HEADER) {
     this.bytes = bytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (bytes.length < HEADER || String.fromCharCode(...bytes.subarray(0, 4)) !== MAGIC)
-      throw new Error('Not a tracker state snapshot');
-    const version = this.view.getUint32(4, true);
-    if (version !== TRACKER_STATE_VERSION)
-      throw new Error(`Tracker state version ${version}, this build reads ${TRACKER_STATE_VERSION}`);
-    const k = this.view.getUint32(8, true);
+    const k = snapshotKind(bytes);
     if (k !== kind) throw new Error(`Tracker state is of kind ${k}, expected ${kind}`);
-    if (this.view.getUint32(12, true) !== crc32(bytes.subarray(HEADER)))
-      throw new Error('Tracker state snapshot is corrupt (CRC mismatch)');
+    if (offset < HEADER || offset > bytes.length) throw new RangeError(`No field starts at byte ${offset}`);
+    this.n = offset;
   }
 
   private u32(): number {

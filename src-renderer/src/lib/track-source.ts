@@ -7,8 +7,9 @@
  * so fast scrubbing never builds a backlog. A few windows are kept.
  *
  * Drawing works on the window's typed arrays directly: tracks are sorted into hue buckets once per
- * window, and a frame is drawn as one path per bucket (points) and per bucket and fading step
- * (trails), so a redraw allocates nothing per track.
+ * window, and a frame is drawn as one path per confidence level and bucket (points) and per level,
+ * bucket and fading step (trails), so a redraw allocates nothing per track. A track whose confidence at
+ * the frame is low is drawn fainter, its point and its trail (CONFIDENCE_LEVELS).
  */
 import type { TrackMethod } from '../../../src-shared/api/contract';
 import { decodeTrackWindow, mediaUrl, type TrackWindow } from '../../../src-shared/api/media-routes';
@@ -30,6 +31,27 @@ const FADE_STEPS: readonly (readonly [number, number])[] = [
   [7, TRAIL],
 ];
 const FADE_ALPHA = [0.9, 0.55, 0.28];
+/**
+ * Opacity of a track by its confidence at the frame shown (the tracker's own, 0…1: forward–backward
+ * agreement and window residual, and for XFeat descriptor agreement): the first level whose `min` it
+ * reaches. Most KLT points are above 0.5; XFeat halves it for a point that follows the frame-to-frame
+ * estimate instead of its original window.
+ */
+export const CONFIDENCE_LEVELS: readonly { readonly min: number; readonly alpha: number }[] = [
+  { min: 0.5, alpha: 1 },
+  { min: 0.25, alpha: 0.6 },
+  { min: -Infinity, alpha: 0.3 },
+];
+
+export function confidenceLevel(confidence: number): number {
+  let l = 0;
+  while (l < CONFIDENCE_LEVELS.length - 1 && !(confidence >= CONFIDENCE_LEVELS[l]!.min)) l++;
+  return l;
+}
+
+/** Per-track confidence level at the frame being drawn, and tracks per level: reused between draws. */
+let levelScratch = new Uint8Array(1024);
+const levelCounts = new Uint32Array(CONFIDENCE_LEVELS.length);
 
 /** A stable hue (0…1) per track id: golden-ratio steps, so neighbouring ids differ clearly. */
 export function trackHue(id: number): number {
@@ -172,7 +194,9 @@ export class TrackSource {
 /**
  * Draws the tracks visible at `frame` into `ctx` (device pixels): a short fading trail over the last
  * TRAIL frames and a point, both only where the track is visible, mapped from the shot's full-resolution
- * pixels (centres at +0.5) into the picture's rectangle. Returns how many tracks are visible.
+ * pixels (centres at +0.5) into the picture's rectangle, and both fainter when the track's confidence at
+ * `frame` is low (CONFIDENCE_LEVELS). Returns how many tracks are visible; `perLevel`, when given, gets
+ * how many of them are drawn at each confidence level.
  */
 export function drawTracks(
   ctx: CanvasRenderingContext2D,
@@ -180,19 +204,33 @@ export function drawTracks(
   frame: number,
   rect: PictureRect,
   dpr: number,
+  perLevel?: number[],
 ): number {
+  if (perLevel) perLevel.length = 0;
   const f = frame - w.start;
   const c = w.count;
   if (f < 0 || f >= c) return 0;
-  const { xy, visible, order, bucketStart } = w;
+  const { xy, visible, confidence, order, bucketStart } = w;
   const n = w.trackIds.length;
   const sx = rect.w / w.width;
   const sy = rect.h / w.height;
   const ox = rect.x;
   const oy = rect.y;
 
+  if (levelScratch.length < n) levelScratch = new Uint8Array(Math.max(n, 2 * levelScratch.length));
+  const level = levelScratch;
+  const levels = CONFIDENCE_LEVELS.length;
+  const used = levelCounts;
+  used.fill(0);
   let shown = 0;
-  for (let t = 0; t < n; t++) if (visible[t * c + f]) shown++;
+  for (let t = 0; t < n; t++) {
+    if (!visible[t * c + f]) continue;
+    shown++;
+    const l = confidenceLevel(confidence[t * c + f]!);
+    level[t] = l;
+    used[l]!++;
+  }
+  if (perLevel) perLevel.push(...used);
   if (shown === 0) return 0;
 
   ctx.save();
@@ -200,8 +238,8 @@ export function drawTracks(
   ctx.rect(rect.x, rect.y, rect.w, rect.h);
   ctx.clip();
 
-  // Trails, oldest (faintest) first, in a few fading steps: per step and hue bucket one path of
-  // polylines (a track's run of visible samples within the step).
+  // Trails, oldest (faintest) first, in a few fading steps: per step, confidence level and hue bucket
+  // one path of polylines (a track's run of visible samples within the step).
   ctx.lineWidth = 1.25 * dpr;
   ctx.lineJoin = 'bevel';
   for (let s = FADE_STEPS.length - 1; s >= 0; s--) {
@@ -211,71 +249,80 @@ export function drawTracks(
     const z = f - near + 1;
     if (z <= 0) continue;
     const from = Math.max(0, a);
-    ctx.globalAlpha = FADE_ALPHA[s]!;
-    for (let b = 0; b < BUCKETS; b++) {
-      const end = bucketStart[b + 1]!;
-      let any = false;
-      for (let i = bucketStart[b]!; i < end; i++) {
-        const base = order[i]! * c;
-        if (!visible[base + f]) continue;
-        let pen = false;
-        for (let k = from; k <= z; k++) {
-          if (!visible[base + k]) {
-            pen = false;
-            continue;
-          }
-          const p = 2 * (base + k);
-          const x = ox + xy[p]! * sx;
-          const y = oy + xy[p + 1]! * sy;
-          if (!pen) {
-            if (!any) {
-              ctx.beginPath();
-              any = true;
+    for (let l = levels - 1; l >= 0; l--) {
+      if (!used[l]) continue;
+      ctx.globalAlpha = FADE_ALPHA[s]! * CONFIDENCE_LEVELS[l]!.alpha;
+      for (let b = 0; b < BUCKETS; b++) {
+        const end = bucketStart[b + 1]!;
+        let any = false;
+        for (let i = bucketStart[b]!; i < end; i++) {
+          const t = order[i]!;
+          const base = t * c;
+          if (!visible[base + f] || level[t] !== l) continue;
+          let pen = false;
+          for (let k = from; k <= z; k++) {
+            if (!visible[base + k]) {
+              pen = false;
+              continue;
             }
-            ctx.moveTo(x, y);
-            pen = true;
-          } else ctx.lineTo(x, y);
+            const p = 2 * (base + k);
+            const x = ox + xy[p]! * sx;
+            const y = oy + xy[p + 1]! * sy;
+            if (!pen) {
+              if (!any) {
+                ctx.beginPath();
+                any = true;
+              }
+              ctx.moveTo(x, y);
+              pen = true;
+            } else ctx.lineTo(x, y);
+          }
         }
-      }
-      if (any) {
-        ctx.strokeStyle = BUCKET_COLOURS[b]!;
-        ctx.stroke();
+        if (any) {
+          ctx.strokeStyle = BUCKET_COLOURS[b]!;
+          ctx.stroke();
+        }
       }
     }
   }
 
-  // Points: a dark ring under all of them (legible on bright plates), then one fill per hue bucket.
-  ctx.globalAlpha = 1;
+  // Points, faintest level first: a dark ring under them (legible on bright plates), then one fill per
+  // hue bucket.
   const r = 2.25 * dpr;
-  ctx.beginPath();
-  for (let t = 0; t < n; t++) {
-    const base = t * c + f;
-    if (!visible[base]) continue;
-    const x = ox + xy[2 * base]! * sx;
-    const y = oy + xy[2 * base + 1]! * sy;
-    ctx.moveTo(x + r + dpr, y);
-    ctx.arc(x, y, r + dpr, 0, 2 * Math.PI);
-  }
-  ctx.fillStyle = 'rgb(0 0 0 / 60%)';
-  ctx.fill();
-  for (let b = 0; b < BUCKETS; b++) {
-    const end = bucketStart[b + 1]!;
-    let any = false;
-    for (let i = bucketStart[b]!; i < end; i++) {
-      const base = order[i]! * c + f;
-      if (!visible[base]) continue;
-      if (!any) {
-        ctx.beginPath();
-        any = true;
-      }
+  for (let l = levels - 1; l >= 0; l--) {
+    if (!used[l]) continue;
+    ctx.globalAlpha = CONFIDENCE_LEVELS[l]!.alpha;
+    ctx.beginPath();
+    for (let t = 0; t < n; t++) {
+      const base = t * c + f;
+      if (!visible[base] || level[t] !== l) continue;
       const x = ox + xy[2 * base]! * sx;
       const y = oy + xy[2 * base + 1]! * sy;
-      ctx.moveTo(x + r, y);
-      ctx.arc(x, y, r, 0, 2 * Math.PI);
+      ctx.moveTo(x + r + dpr, y);
+      ctx.arc(x, y, r + dpr, 0, 2 * Math.PI);
     }
-    if (any) {
-      ctx.fillStyle = BUCKET_COLOURS[b]!;
-      ctx.fill();
+    ctx.fillStyle = 'rgb(0 0 0 / 60%)';
+    ctx.fill();
+    for (let b = 0; b < BUCKETS; b++) {
+      const end = bucketStart[b + 1]!;
+      let any = false;
+      for (let i = bucketStart[b]!; i < end; i++) {
+        const t = order[i]!;
+        const base = t * c + f;
+        if (!visible[base] || level[t] !== l) continue;
+        if (!any) {
+          ctx.beginPath();
+          any = true;
+        }
+        const x = ox + xy[2 * base]! * sx;
+        const y = oy + xy[2 * base + 1]! * sy;
+        ctx.moveTo(x + r, y);
+        ctx.arc(x, y, r, 0, 2 * Math.PI);
+      }
+      if (any) {
+        ctx.fillStyle = BUCKET_COLOURS[b]!;
+        ctx.fill();
+      }
     }
   }
   ctx.restore();

@@ -10,11 +10,19 @@ import {
   createGray,
   KltTracker,
   sliceTrackSet,
+  TrackRecorder,
   XFeatTracker,
   type GrayImage,
   type TrackSet,
   type XFeatRunner,
 } from '../../../src-main/analysis/tracking';
+import {
+  assembleTrackSet,
+  decodeChunkObservations,
+  encodeChunkObservations,
+  splitTrackerSnapshot,
+  type Observations,
+} from '../../../src-main/analysis/tracking/track-set';
 
 const W = 192;
 const H = 128;
@@ -177,5 +185,131 @@ describe('track set slice / concat', () => {
     expectIdentical(set, joined);
     expect(sliceTrackSet(set, 3, 3).numFrames).toBe(0);
     expect(() => concatTrackSets([a, { ...b, width: W + 2 }])).toThrow(RangeError);
+  });
+});
+
+/**
+ * What a "Track shot" job stores per chunk: the tracker's own state (its recorder emptied) and the
+ * observations the chunk made, apart (splitTrackerSnapshot); the last chunk joins the parts
+ * (assembleTrackSet). Tracking in chunks this way must give the uninterrupted result, bit for bit, and
+ * what a chunk stores must not grow with the chunk's index.
+ */
+describe('chunked tracking: tracker state and observations apart', () => {
+  const CHUNK = 4;
+  const chunks = Array.from({ length: Math.ceil(FRAMES / CHUNK) }, (_, i) => ({
+    start: i * CHUNK,
+    count: Math.min(CHUNK, FRAMES - i * CHUNK),
+  }));
+
+  interface Stored {
+    state: Uint8Array;
+    part: Uint8Array;
+  }
+
+  async function chunked<T extends { snapshot(): Uint8Array; result(): TrackSet }>(
+    fresh: () => T,
+    restore: (b: Uint8Array) => T,
+    push: (t: T, frame: number) => Promise<void> | void,
+  ): Promise<{ set: TrackSet; stored: Stored[] }> {
+    const stored: Stored[] = [];
+    let state: Uint8Array | null = null;
+    for (const c of chunks) {
+      const trk = state ? restore(state) : fresh();
+      for (let t = c.start; t < c.start + c.count; t++) await push(trk, t);
+      const whole = trk.snapshot();
+      const split = splitTrackerSnapshot(whole);
+      // The state restores to a tracker that snapshots back to the same bytes, with nothing recorded.
+      expect(splitTrackerSnapshot(split.state).observations.ids.length).toBe(0);
+      expect(Buffer.from(restore(split.state).snapshot()).equals(Buffer.from(split.state))).toBe(true);
+      const part = encodeChunkObservations({ ...split.observations, first: c.start, end: c.start + c.count });
+      stored.push({ state: split.state, part });
+      state = split.state;
+    }
+    const parts = stored.map((s) => decodeChunkObservations(s.part));
+    return { set: assembleTrackSet(W, H, FRAMES, parts), stored };
+  }
+
+  it('KLT: the joined chunks are the uninterrupted result; the stored size does not grow', async () => {
+    const full = new KltTracker(W, H, { targetTracks: 150 });
+    /** What the job stored before: the whole snapshot at each chunk's end. */
+    const whole: number[] = [];
+    frames.forEach((f, t) => {
+      full.push(f.gray);
+      if (chunks.some((c) => c.start + c.count - 1 === t)) whole.push(full.snapshot().length);
+    });
+    const { set, stored } = await chunked(
+      () => new KltTracker(W, H, { targetTracks: 150 }),
+      (b) => KltTracker.restore(b),
+      (t, i) => t.push(frames[i]!.gray),
+    );
+    expectIdentical(full.result(), set);
+    // A chunk stores its observations (≈ 20 bytes each, only of its own frames) and the tracker's state,
+    // which holds no observations at all.
+    const obs = (s: Stored) => decodeChunkObservations(s.part).ids.length;
+    for (const s of stored) expect(s.part.length).toBeLessThan(20 * obs(s) + 200);
+    const sizes = stored.map((s) => s.state.length + s.part.length);
+    console.log(`KLT per-chunk bytes stored: ${sizes.join(', ')} (whole snapshots: ${whole.join(', ')})`);
+    // About constant per chunk here (the texture keeps ~150 tracks alive), where whole snapshots grow
+    // by one chunk's observations each time.
+    expect(Math.max(...sizes)).toBeLessThan(1.1 * Math.min(...sizes));
+    expect(whole.at(-1)! - whole[0]!).toBeGreaterThan((chunks.length - 1) * 0.5 * 20 * obs(stored[0]!));
+    expect(sizes.at(-1)! - sizes[0]!).toBeLessThan(0.1 * 20 * obs(stored[0]!));
+  });
+
+  it('XFeat (stand-in runner): the joined chunks are the uninterrupted result', async () => {
+    const opts = { targetTracks: 150, inputWidth: 96, inputHeight: 64 };
+    const full = new XFeatTracker(W, H, fakeRunner, opts);
+    for (const f of frames) await full.push(f.rgb, f.gray);
+    const { set, stored } = await chunked(
+      () => new XFeatTracker(W, H, fakeRunner, opts),
+      (b) => XFeatTracker.restore(b, fakeRunner),
+      (t, i) => t.push(frames[i]!.rgb, frames[i]!.gray),
+    );
+    expectIdentical(full.result(), set);
+    for (const s of stored) expect(splitTrackerSnapshot(s.state).observations.ids.length).toBe(0);
+  });
+
+  it('a whole snapshot (as an earlier Reshoot stored it) splits into the same state and all observations', () => {
+    const trk = new KltTracker(W, H, { targetTracks: 150 });
+    for (const f of frames.slice(0, 9)) trk.push(f.gray);
+    const { state, observations } = splitTrackerSnapshot(trk.snapshot());
+    const rec = new TrackRecorder();
+    rec.append(observations);
+    expectIdentical(trk.result(), rec.build(W, H, 9));
+    // Continuing from the state alone tracks exactly like continuing from the whole snapshot.
+    const a = KltTracker.restore(trk.snapshot());
+    const b = KltTracker.restore(state);
+    for (const f of frames.slice(9)) {
+      a.push(f.gray);
+      b.push(f.gray);
+    }
+    expectIdentical(a.result(), splitAndBuild(b.snapshot(), observations));
+  });
+
+  function splitAndBuild(snapshot: Uint8Array, before: Observations): TrackSet {
+    const rec = new TrackRecorder();
+    rec.append(before);
+    rec.append(splitTrackerSnapshot(snapshot).observations);
+    return rec.build(W, H, FRAMES);
+  }
+
+  it('refuses gaps, overlaps, foreign frames and corrupt parts', () => {
+    const trk = new KltTracker(W, H, { targetTracks: 60 });
+    for (const f of frames.slice(0, 8)) trk.push(f.gray);
+    const { observations } = splitTrackerSnapshot(trk.snapshot());
+    const part = { ...observations, first: 0, end: 8 };
+    expect(() => assembleTrackSet(W, H, 8, [part])).not.toThrow();
+    expect(() => assembleTrackSet(W, H, 12, [part])).toThrow(/frames 8…11 are missing/);
+    expect(() => assembleTrackSet(W, H, 16, [part, { ...part, first: 4, end: 16 }])).toThrow(/twice/);
+    expect(() => assembleTrackSet(W, H, 16, [{ ...part, first: 4, end: 16 }])).toThrow(/0…3 are missing/);
+    expect(() => decodeChunkObservations(encodeChunkObservations({ ...part, first: 2 }))).toThrow(
+      /frames 2…7 hold one of frame [01]/,
+    );
+    const bytes = encodeChunkObservations(part);
+    const bad = bytes.slice();
+    bad[bad.length - 3] = (bad[bad.length - 3]! + 1) & 255;
+    expect(() => decodeChunkObservations(bad)).toThrow(/corrupt/);
+    expect(() => decodeChunkObservations(trk.snapshot())).toThrow(/kind/);
+    expect(() => splitTrackerSnapshot(bytes)).toThrow(/not a tracker's/);
   });
 });
