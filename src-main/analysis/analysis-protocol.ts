@@ -30,6 +30,11 @@ export type AnalysisRequest =
       fps: [number, number];
       /** Where the sparse points go. */
       pointsOut: string;
+      /**
+       * The shot's lens as a horizontal focal in pixels of an image `width` wide (the solve scales it to
+       * the tracks' size); absent = estimate the focal.
+       */
+      lens?: { focalPx: number; width: number; source: 'user' | 'metadata' };
     }
   | {
       /** Imported cameras: triangulate the 2D tracks with them to get sparse points (depth range, seeds). */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { AnalysisStage } from '../../src-shared/api/contract';
 import { shotMedia } from '../api/shot-media';
 import type { ChunkContext, ChunkPlan, FinishContext, JobKind } from '../jobs/kinds';
-import type { Project, ShotRecord } from '../store';
+import { shotLens, type Project, type ShotRecord } from '../store';
 import type { TrackMethod } from '../store/tracks';
 import { writeFileAtomicSync } from '../util/atomic-write';
 import {
@@ -102,17 +102,28 @@ const hash = (...parts: (string | number | null | undefined)[]) =>
     .digest('hex')
     .slice(0, 32);
 
+/** The lens the camera solve is given, if the shot has one (the user's, or its metadata's). */
+function lensOf(shot: ShotRecord): {
+  lens?: { focalPx: number; width: number; source: 'user' | 'metadata' };
+} {
+  const l = shotLens(shot);
+  return l ? { lens: { focalPx: l.focalPx, width: shot.width, source: l.source } } : {};
+}
+
 /** What each stage is computed from; a stage whose hash matches its last successful run is reused. */
 function inputHash(project: Project, shot: ShotRecord, p: AnalyzeParams, stage: AnalysisStage): string {
   const tracks = project.tracks.get(shot.id, p.method);
   const camera = project.cameras.get(shot.id);
+  const lens = shotLens(shot);
   switch (stage) {
     case 'tracks':
       return hash('tracks', shot.fingerprint, p.method, p.analysisWidth, p.analysisHeight);
     case 'camera':
       // An imported camera is the user's: it is used as it is, whatever the tracks.
-      return camera?.origin === 'imported'
-        ? hash('camera', 'imported', camera.createdAt)
+      if (camera?.origin === 'imported') return hash('camera', 'imported', camera.createdAt);
+      // the lens the user gave (or the metadata's) decides the focal; without one it is estimated
+      return lens
+        ? hash('camera', 'solve', tracks?.createdAt, 'lens', lens.focalPx)
         : hash('camera', 'solve', tracks?.createdAt);
     case 'depth':
       return hash('depth', shot.fingerprint, DEPTH_WIDTH, camera?.createdAt, ...depthRecipe(p));
@@ -231,7 +242,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
           return pointsOut;
         }
         const r = await analysis(
-          { stage: 'camera', tracksFile, fps: [shot.fpsNum, shot.fpsDen], pointsOut },
+          { stage: 'camera', tracksFile, fps: [shot.fpsNum, shot.fpsDen], pointsOut, ...lensOf(shot) },
           signal,
           () => onFrames(0),
         );

@@ -128,6 +128,19 @@ export function createHandlers(core: AppCore): Handlers {
       shotsChanged();
       return toApiShot(project, project.shots.get(shotId)!);
     },
+    async 'shots.setLens'({ shotId, lens }) {
+      const { project, shot } = shotOr404(shotId);
+      updateShot(
+        project,
+        shot,
+        { lensFocalMm: lens?.focalMm ?? null, lensSensorWidthMm: lens?.sensorWidthMm ?? null },
+        lens
+          ? `Set lens of ${shot.name} to ${lens.focalMm} mm on ${lens.sensorWidthMm} mm`
+          : `Clear lens of ${shot.name}`,
+      );
+      shotsChanged();
+      return toApiShot(project, project.shots.get(shotId)!);
+    },
     async 'shots.interpretFps'({ shotId, fps }) {
       const { project, shot } = shotOr404(shotId);
       if (shot.kind !== 'sequence') {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { ApiError, type Shot } from '../../src-shared/api/contract';
 import type { MediaFacts } from '../media/types';
-import type { Project, ShotRecord } from '../store';
+import { shotLens, type Project, type ShotRecord } from '../store';
 
 /**
  * Where a shot's media is now: the recorded absolute path, or — when the project folder was moved
@@ -101,6 +101,7 @@ export function toApiShot(project: Project, s: ShotRecord): Shot {
       createdAt: t.createdAt,
     })),
     camera: cameraSummary(project, s.id),
+    lens: shotLens(s),
     analysis: project.analysis.stages(s.id).map((r) => ({
       stage: r.stage,
       status: r.status,

@@ -14,6 +14,7 @@ import { normalizeTimecode, parseTimecode } from '../../src-shared/timecode';
 import { MediaError } from './errors';
 import { runTool, stderrTail } from './exec';
 import { findMediaTools } from './tools';
+import { lensFromTags } from './lens-metadata';
 import { isImageFileName, sequenceFromFile, sequenceInDirectory, type DetectedSequence } from './sequence';
 import { chooseFps, detectVfr, median } from './timing';
 import type { MediaFacts, Rational } from './types';
@@ -361,6 +362,11 @@ async function probeVideoFile(abs: string, fileSize: number, options: ProbeOptio
     startTime,
     startTimecode: readTimecode([tmcd?.tags, video.tags, format.tags], fps),
     reelName: readTag([format.tags, tmcd?.tags, video.tags], ['reel_name', 'reel', 'com.apple.proapps.reel']),
+    lens: lensFromTags(
+      [format.tags, video.tags],
+      swap ? codedHeight : codedWidth,
+      swap ? codedWidth : codedHeight,
+    ),
     hasAudio: streams.some((s) => s.codec_type === 'audio'),
     pixelFormat: pixFmt,
     colorRange:
@@ -466,6 +472,7 @@ async function probeSequence(seq: DetectedSequence, options: ProbeOptions): Prom
     startTime: 0,
     startTimecode: readTimecode([video.tags, r.json.format?.tags], fps),
     reelName: readTag([r.json.format?.tags, video.tags], ['reel_name', 'reel']),
+    lens: lensFromTags([r.json.format?.tags, video.tags], width, height),
     hasAudio: false,
     pixelFormat: pixFmt,
     colorRange: video.color_range && video.color_range !== 'unknown' ? video.color_range : 'pc',

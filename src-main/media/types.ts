@@ -18,6 +18,14 @@ export interface SequencePattern {
   ffmpegPattern: string;
 }
 
+/** A lens: focal length and the width of the sensor (film back) it covers, in mm. */
+export interface LensFacts {
+  focalMm: number;
+  sensorWidthMm: number;
+  /** Where it came from, for the user (e.g. the metadata key and value). */
+  source: string;
+}
+
 export interface MediaFacts {
   kind: MediaKind;
   /** Absolute path: the file, or for a sequence its first frame's file. */
@@ -53,4 +61,6 @@ export interface MediaFacts {
   colorTransfer: string | null;
   bitDepth: number;
   fileSize: number;
+  /** The lens from the media's metadata; null or absent (projects from before it was read) = unknown. */
+  lens?: LensFacts | null;
 }

@@ -184,6 +184,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    description: 'the lens of a shot, as the user gives it',
+    up(db) {
+      db.exec(`
+        -- Focal length and sensor (film back) width in mm, set by the user for the camera solve; NULL =
+        -- unknown (the media's own lens metadata, when it has any, lives in facts_json).
+        ALTER TABLE shots ADD COLUMN lens_focal_mm REAL;
+        ALTER TABLE shots ADD COLUMN lens_sensor_width_mm REAL;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

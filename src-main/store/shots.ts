@@ -23,6 +23,9 @@ export interface ShotRecord {
   facts: MediaFacts;
   importedAt: string;
   sortOrder: number;
+  /** The lens as the user gave it (mm); null = not given. */
+  lensFocalMm: number | null;
+  lensSensorWidthMm: number | null;
 }
 
 interface ShotRow {
@@ -46,10 +49,13 @@ interface ShotRow {
   facts_json: string;
   imported_at: string;
   sort_order: number;
+  lens_focal_mm: number | null;
+  lens_sensor_width_mm: number | null;
 }
 
 const COLUMNS = `id, name, kind, media_path, media_relpath, fingerprint, width, height, par_num, par_den, rotation,
-  fps_num, fps_den, frame_count, start_timecode, reel_name, colour_tag, facts_json, imported_at, sort_order`;
+  fps_num, fps_den, frame_count, start_timecode, reel_name, colour_tag, facts_json, imported_at, sort_order,
+  lens_focal_mm, lens_sensor_width_mm`;
 
 function fromRow(r: ShotRow): ShotRecord {
   return {
@@ -73,6 +79,8 @@ function fromRow(r: ShotRow): ShotRecord {
     facts: JSON.parse(r.facts_json) as MediaFacts,
     importedAt: r.imported_at,
     sortOrder: r.sort_order,
+    lensFocalMm: r.lens_focal_mm,
+    lensSensorWidthMm: r.lens_sensor_width_mm,
   };
 }
 
@@ -98,10 +106,15 @@ function toRow(s: ShotRecord): ShotRow {
     facts_json: JSON.stringify(s.facts),
     imported_at: s.importedAt,
     sort_order: s.sortOrder,
+    lens_focal_mm: s.lensFocalMm ?? null,
+    lens_sensor_width_mm: s.lensSensorWidthMm ?? null,
   };
 }
 
-export type NewShot = Omit<ShotRecord, 'id' | 'sortOrder' | 'importedAt' | 'colourTag'> & {
+export type NewShot = Omit<
+  ShotRecord,
+  'id' | 'sortOrder' | 'importedAt' | 'colourTag' | 'lensFocalMm' | 'lensSensorWidthMm'
+> & {
   colourTag?: string;
 };
 
@@ -109,7 +122,15 @@ export type NewShot = Omit<ShotRecord, 'id' | 'sortOrder' | 'importedAt' | 'colo
 export type ShotEdit = Partial<
   Pick<
     ShotRecord,
-    'name' | 'colourTag' | 'reelName' | 'mediaPath' | 'mediaRelativePath' | 'fpsNum' | 'fpsDen'
+    | 'name'
+    | 'colourTag'
+    | 'reelName'
+    | 'mediaPath'
+    | 'mediaRelativePath'
+    | 'fpsNum'
+    | 'fpsDen'
+    | 'lensFocalMm'
+    | 'lensSensorWidthMm'
   >
 >;
 
@@ -121,6 +142,8 @@ const EDIT_COLUMNS: Record<keyof ShotEdit, string> = {
   mediaRelativePath: 'media_relpath',
   fpsNum: 'fps_num',
   fpsDen: 'fps_den',
+  lensFocalMm: 'lens_focal_mm',
+  lensSensorWidthMm: 'lens_sensor_width_mm',
 };
 
 export class ShotRepository {
@@ -144,7 +167,15 @@ export class ShotRepository {
   insert(shot: NewShot, now: string): ShotRecord {
     const sortOrder =
       ((this.db.prepare('SELECT max(sort_order) AS m FROM shots').get() as { m: number | null }).m ?? 0) + 1;
-    const row = toRow({ ...shot, id: 0, sortOrder, importedAt: now, colourTag: shot.colourTag ?? 'none' });
+    const row = toRow({
+      ...shot,
+      id: 0,
+      sortOrder,
+      importedAt: now,
+      colourTag: shot.colourTag ?? 'none',
+      lensFocalMm: null,
+      lensSensorWidthMm: null,
+    });
     const { id: _id, ...values } = row;
     const names = Object.keys(values);
     const info = this.db
@@ -172,4 +203,30 @@ export class ShotRepository {
   remove(id: number): void {
     this.db.prepare('DELETE FROM shots WHERE id = ?').run(id);
   }
+}
+
+/** The lens of a shot as the solve should use it: the user's, else the media's metadata, else none. */
+export function shotLens(s: ShotRecord): {
+  focalMm: number;
+  sensorWidthMm: number;
+  source: 'user' | 'metadata';
+  note: string | null;
+  focalPx: number;
+} | null {
+  const px = (focalMm: number, sensorWidthMm: number) => (focalMm / sensorWidthMm) * s.width;
+  if (s.lensFocalMm && s.lensSensorWidthMm) {
+    const { lensFocalMm: f, lensSensorWidthMm: w } = s;
+    return { focalMm: f, sensorWidthMm: w, source: 'user', note: null, focalPx: px(f, w) };
+  }
+  const m = s.facts.lens;
+  if (m) {
+    return {
+      focalMm: m.focalMm,
+      sensorWidthMm: m.sensorWidthMm,
+      source: 'metadata',
+      note: m.source,
+      focalPx: px(m.focalMm, m.sensorWidthMm),
+    };
+  }
+  return null;
 }

@@ -30,7 +30,7 @@ import {
   type AnalysisWorkerMessage,
   type DepthFrameResult,
 } from '../analysis/analysis-protocol';
-import { solveCamera, solveToCameraTrack } from '../analysis/camera';
+import { solveCamera, solveToCameraTrack, type CameraSolve } from '../analysis/camera';
 import {
   ShotDepthEstimator,
   decodeFloat16,
@@ -70,7 +70,11 @@ function scaled(c: Camera, s: number, width: number, height: number): Camera {
 
 async function cameraStage(req: Extract<AnalysisRequest, { stage: 'camera' }>): Promise<AnalysisResult> {
   const set = await readTrackFile(req.tracksFile);
-  const solve = await solveCamera(set, { onProgress: (p) => post({ type: 'progress', done: p.fraction }) });
+  const focalPx = req.lens ? (req.lens.focalPx * set.width) / req.lens.width : undefined;
+  const solve = await solveCamera(set, {
+    onProgress: (p) => post({ type: 'progress', done: p.fraction }),
+    ...(focalPx ? { focalPx } : {}),
+  });
   const n = solve.points.xyz.length / 3;
   await writePoints(req.pointsOut, {
     xyz: solve.points.xyz,
@@ -87,7 +91,22 @@ async function cameraStage(req: Extract<AnalysisRequest, { stage: 'camera' }>): 
       message = `could not solve the camera: only ${track.frames.length} of ${set.numFrames} frames could be registered`;
     }
   }
+  if (camerasJson && Number.isFinite(solve.intrinsics.fx))
+    message = `${message} · ${focalNote(solve, set.width, req.lens?.source)}`;
   return { stage: 'camera', status, message, camerasJson, points: n, diagnostics: { ...solve.diagnostics } };
+}
+
+/** "focal 498 px (65.4° horizontal), estimated" — what the solve used, for the stage's message. */
+function focalNote(solve: CameraSolve, width: number, lens: 'user' | 'metadata' | undefined): string {
+  const fx = solve.intrinsics.fx;
+  const fov = (2 * Math.atan(width / (2 * fx)) * 180) / Math.PI;
+  const from =
+    lens === 'user'
+      ? 'from the lens you gave'
+      : lens === 'metadata'
+        ? "from the media's lens metadata"
+        : 'estimated';
+  return `focal ${fx.toFixed(1)} px (${fov.toFixed(1)}° horizontal), ${from}`;
 }
 
 /**

@@ -97,6 +97,34 @@ export const ShotDepthSchema = z.strictObject({
 });
 export type ShotDepth = z.infer<typeof ShotDepthSchema>;
 
+/**
+ * The lens the camera solve uses for a shot instead of estimating the focal: given by the user, or read
+ * from the media's metadata (a 35 mm equivalent focal, as phones write it).
+ */
+export const ShotLensSchema = z.strictObject({
+  focalMm: z.number(),
+  /** Width of the sensor (film back) the focal refers to, mm. */
+  sensorWidthMm: z.number(),
+  source: z.enum(['user', 'metadata']),
+  /** For metadata: the key and value it came from. */
+  note: z.string().nullable(),
+  /** The horizontal focal in pixels of the shot's width. */
+  focalPx: z.number(),
+});
+export type ShotLens = z.infer<typeof ShotLensSchema>;
+
+/** A lens a user types: focal and sensor width in mm. */
+export const LensInputSchema = z.strictObject({
+  focalMm: z
+    .number()
+    .min(1, 'a focal length of at least 1 mm')
+    .max(2000, 'a focal length of at most 2000 mm'),
+  sensorWidthMm: z
+    .number()
+    .min(1, 'a sensor width of at least 1 mm')
+    .max(100, 'a sensor width of at most 100 mm'),
+});
+
 export const ShotSchema = z.strictObject({
   id: Id,
   name: z.string(),
@@ -125,6 +153,8 @@ export const ShotSchema = z.strictObject({
   hasProxy: z.boolean(),
   tracks: z.array(ShotTracksSchema),
   camera: ShotCameraSchema.nullable(),
+  /** The lens the camera solve uses; null = unknown (the focal is estimated). */
+  lens: ShotLensSchema.nullable(),
   analysis: z.array(StageReportSchema),
   depth: ShotDepthSchema.nullable(),
   importedAt: z.string(),
@@ -340,6 +370,11 @@ export const contract = {
     z.strictObject({ shotId: Id, reelName: z.string().trim().max(64).nullable() }),
     ShotSchema,
     'Override the reel name.',
+  ),
+  'shots.setLens': method(
+    z.strictObject({ shotId: Id, lens: LensInputSchema.nullable() }),
+    ShotSchema,
+    'Set the lens (focal length and sensor width in mm) the camera solve uses instead of estimating the focal; null = unknown. Undoable; the next Analyze re-solves the camera.',
   ),
   'shots.interpretFps': method(
     z.strictObject({ shotId: Id, fps: RationalSchema }),

@@ -254,6 +254,23 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
   const row = page.getByTestId('shot-row').first();
   const shotId = Number(await row.getAttribute('data-shot-id'));
 
+  await test.step('Lens: unknown at first, set in the Analysis panel, checked, undone by Forget', async () => {
+    const lens = page.getByTestId('analysis-lens');
+    await expect(lens).toContainText('Unknown: the camera solve estimates the focal');
+    await lens.getByTestId('lens-edit').click();
+    await lens.getByTestId('lens-focal').fill('wide');
+    await lens.getByTestId('lens-save').click();
+    await expect(lens.getByRole('alert')).toContainText('Focal length: a number of mm');
+    await lens.getByTestId('lens-focal').fill('28');
+    await lens.getByTestId('lens-sensor').fill('36');
+    await lens.getByTestId('lens-save').click();
+    await expect(lens.getByTestId('lens-value')).toHaveText(/28 mm on 36 mm · 65\.5° horizontal/);
+    await expect(lens).toContainText('you');
+    await lens.screenshot({ path: test.info().outputPath('lens.png') });
+    await lens.getByTestId('lens-clear').click();
+    await expect(lens).toContainText('Unknown: the camera solve estimates the focal');
+  });
+
   await test.step('Import camera… from cameras.json through the file browser', async () => {
     await row.getByTestId('shot-menu-button').click();
     const menu = page.getByTestId('shot-menu');

@@ -10,6 +10,7 @@ import { webCommand } from './commands/web';
 import { analyzeCommand, exportTracksCommand, trackCommand } from './commands/track';
 import { exportDepthCommand } from './commands/export-depth';
 import { cameraImportCommand, exportCameraCommand } from './commands/shot-camera';
+import { lensCommand } from './commands/shot-lens';
 import { modelsCommands } from './commands/models';
 
 /** Every `reshoot` sub-command, in the order `reshoot --help` lists them. */
@@ -22,6 +23,7 @@ export const commands: CliCommand[] = [
   jobsCommand,
   jobsResumeCommand,
   trackCommand,
+  lensCommand,
   analyzeCommand,
   exportTracksCommand,
   cameraImportCommand,

@@ -93,6 +93,11 @@ class Shots {
     );
   }
 
+  /** The lens the camera solve uses (mm); null forgets it and the focal is estimated again. */
+  setLens(shotId: number, lens: { focalMm: number; sensorWidthMm: number } | null): Promise<void> {
+    return this.update('Lens not set', () => call('shots.setLens', { shotId, lens }));
+  }
+
   /** The rate an image sequence plays at (video keeps the rate of its file). */
   interpretFps(shotId: number, fps: Rational): Promise<void> {
     return this.update('Frame rate not changed', () => call('shots.interpretFps', { shotId, fps }));
