@@ -106,7 +106,11 @@ function focalNote(solve: CameraSolve, width: number, lens: 'user' | 'metadata' 
       : lens === 'metadata'
         ? "from the media's lens metadata"
         : 'estimated';
-  return `focal ${fx.toFixed(1)} px (${fov.toFixed(1)}° horizontal), ${from}`;
+  const range = solve.diagnostics.focalRange;
+  const weak = range
+    ? ` — weakly determined by this shot (anywhere from ${range[0].toFixed(0)} to ${range[1].toFixed(0)} px fits): set the lens if you know it`
+    : '';
+  return `focal ${fx.toFixed(1)} px (${fov.toFixed(1)}° horizontal), ${from}${weak}`;
 }
 
 /**

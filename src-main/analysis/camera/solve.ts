@@ -207,6 +207,12 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
     const r = refineFocal(view, rec, baseOpts);
     notes.push(r.note);
     baseOpts.focal = rec.focal;
+    if (r.range && (r.range[1] - r.range[0]) / rec.focal > FOCAL_WEAK_SPREAD) {
+      diag.focalRange = r.range;
+      notes.push(
+        `the focal is weakly determined by this shot (${r.range[0].toFixed(0)}–${r.range[1].toFixed(0)} px): little rotation to show it; give the lens if you know it`,
+      );
+    }
   }
 
   if (!rec.ok) {
@@ -455,6 +461,13 @@ function estimateFocal(
 
 /** How far (log focal) the final refinement may move the searched focal before it is distrusted. */
 const REFINE_MAX_LOG_STEP = 0.2;
+/**
+ * The sensitivity check: the refinement is repeated with the outlier cut at these multiples of the noise
+ * (a fifth tighter and looser than SEARCH_NOISE_MULTIPLE); when the focal moves by more than
+ * FOCAL_WEAK_SPREAD between them, the shot does not pin the focal down and the result says so.
+ */
+const SENSITIVITY_MULTIPLES = [2, 3];
+const FOCAL_WEAK_SPREAD = 0.03;
 
 /**
  * Refines the searched focal on the full reconstruction: one bundle adjustment with the focal free over
@@ -462,17 +475,18 @@ const REFINE_MAX_LOG_STEP = 0.2;
  * aside (drifting tracks bend a free focal just as they bend the search); then the outlier flags are put
  * back and a last bundle adjustment at the refined focal gives the poses and points. A refinement that
  * moves the focal more than the search's coarse step is not trusted (the focal is then barely observable,
- * e.g. a straight dolly with no rotation) and the searched focal is kept.
+ * e.g. a straight dolly with no rotation) and the searched focal is kept. The same refinement at a
+ * tighter and a looser cut gives the range the focal moves over: a wide range means the shot barely
+ * shows the focal (little rotation), and the user should give the lens.
  */
-function refineFocal(view: TrackView, rec: Reconstruction, o: IncrementalOptions): { note: string } {
+function refineFocal(
+  view: TrackView,
+  rec: Reconstruction,
+  o: IncrementalOptions,
+): { note: string; range: [number, number] | null } {
   const T = view.T;
   const noise = medianReprojectionPx(view, rec, o);
-  if (!Number.isFinite(noise)) return { note: 'focal refinement skipped: no residuals' };
-  const thresholdPx = Math.min(
-    o.thresholdPx,
-    Math.max(SEARCH_MIN_THRESHOLD_PX, SEARCH_NOISE_MULTIPLE * noise),
-  );
-  const so: IncrementalOptions = { ...o, thresholdPx };
+  if (!Number.isFinite(noise)) return { note: 'focal refinement skipped: no residuals', range: null };
   const regList: number[] = [];
   for (let f = 0; f < T; f++) if (rec.registered[f]) regList.push(f);
   const saved = {
@@ -482,18 +496,29 @@ function refineFocal(view: TrackView, rec: Reconstruction, o: IncrementalOptions
     R: rec.R.slice(),
     t: rec.t.slice(),
     X: rec.X.slice(),
-    bundle: rec.bundle,
-    rmsPx: rec.rmsPx,
   };
   const f0 = rec.focal;
-  rejectOutliers(view, rec, so, regList);
   const camVar = Uint8Array.from(rec.registered);
   if (rec.pair) camVar[rec.pair.a] = 0;
-  runBundle(view, rec, so, camVar, Uint8Array.from(rec.hasPoint), true, 60);
-  const f1 = rec.focal;
-  rec.bad.set(saved.bad);
-  rec.hasPoint.set(saved.hasPoint);
-  rec.dynamic.set(saved.dynamic);
+  const cutOf = (multiple: number) =>
+    Math.min(o.thresholdPx, Math.max(SEARCH_MIN_THRESHOLD_PX, multiple * noise));
+  /** The free-focal bundle adjustment at one cut; leaves rec's poses/points/focal refined, flags restored. */
+  const refineAt = (thresholdPx: number): number => {
+    rec.focal = f0;
+    rec.R.set(saved.R);
+    rec.t.set(saved.t);
+    rec.X.set(saved.X);
+    const so: IncrementalOptions = { ...o, thresholdPx };
+    rejectOutliers(view, rec, so, regList);
+    runBundle(view, rec, so, camVar, Uint8Array.from(rec.hasPoint), true, 60);
+    rec.bad.set(saved.bad);
+    rec.hasPoint.set(saved.hasPoint);
+    rec.dynamic.set(saved.dynamic);
+    return rec.focal;
+  };
+  const others = SENSITIVITY_MULTIPLES.map((m) => refineAt(cutOf(m)));
+  const thresholdPx = cutOf(SEARCH_NOISE_MULTIPLE);
+  const f1 = refineAt(thresholdPx);
   if (!(Math.abs(Math.log(f1 / f0)) <= REFINE_MAX_LOG_STEP)) {
     rec.focal = f0;
     rec.R.set(saved.R);
@@ -501,12 +526,16 @@ function refineFocal(view: TrackView, rec: Reconstruction, o: IncrementalOptions
     rec.X.set(saved.X);
     return {
       note: `focal refinement moved ${f0.toFixed(1)} → ${f1.toFixed(1)} px: not trusted, the searched focal is kept`,
+      range: null,
     };
   }
   const rep = runBundle(view, rec, o, camVar, Uint8Array.from(rec.hasPoint), false, 30);
   rec.bundle = rep;
   rec.rmsPx = rep.rmsPx;
+  const all = [f1, ...others].filter((f) => Number.isFinite(f));
+  const range: [number, number] = [Math.min(...all), Math.max(...all)];
   return {
-    note: `focal refined on the full reconstruction: ${f0.toFixed(1)} → ${f1.toFixed(1)} px (outlier threshold ${thresholdPx.toFixed(2)} px)`,
+    note: `focal refined on the full reconstruction: ${f0.toFixed(1)} → ${f1.toFixed(1)} px (outlier threshold ${thresholdPx.toFixed(2)} px; ${range[0].toFixed(1)}–${range[1].toFixed(1)} px at ${SENSITIVITY_MULTIPLES.join(' and ')}× the noise instead of ${SEARCH_NOISE_MULTIPLE}×)`,
+    range,
   };
 }

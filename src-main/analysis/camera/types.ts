@@ -57,6 +57,11 @@ export interface SolveDiagnostics {
   initialPair: [number, number] | null;
   focalPx: number;
   focalSource: 'metadata' | 'estimated';
+  /**
+   * Set when the estimated focal is weakly determined: the range [min, max] (px) it moves over when the
+   * refinement's outlier cut is made a fifth tighter or looser (more than 3 % of the focal).
+   */
+  focalRange?: [number, number];
   /** Median depth of the points in the gauge frame before normalisation is 1 by construction. */
   medianDepth: number;
   /** Largest displacement (px) of static-background tracks from their birth position (static test). */

@@ -23,6 +23,14 @@ describe('camera solve on ../shared/gt from KLT tracks of shot.mp4', () => {
       expect(m.ateRelative).toBeLessThanOrEqual(0.01);
       expect(m.rpeRotMeanDeg).toBeLessThanOrEqual(0.1);
       expect(Math.abs(focalErr)).toBeLessThanOrEqual(0.03);
+      // the orbit shows its focal plainly; the dolly barely (2° of yaw): the solve must say so
+      if (name === 'orbit_a') expect(solve.diagnostics.focalRange).toBeUndefined();
+      else {
+        const [lo, hi] = solve.diagnostics.focalRange!;
+        expect(lo).toBeLessThan(solve.intrinsics.fx);
+        expect(hi).toBeGreaterThanOrEqual(solve.intrinsics.fx);
+        expect(solve.diagnostics.notes.join('\n')).toMatch(/weakly determined by this shot/);
+      }
     });
   }
 });
