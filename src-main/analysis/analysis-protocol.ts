@@ -112,7 +112,15 @@ export type AnalysisResult =
       stage: 'camera';
       status: string;
       message: string;
+      /**
+       * The cameras: every frame's when the solve succeeded; when it failed, the frames it registered
+       * before losing the camera (at least two), else null.
+       */
       camerasJson: string | null;
+      /** The camera covers every frame of the shot. */
+      complete: boolean;
+      /** Frames in camerasJson. */
+      frames: number;
       points: number;
       diagnostics: Record<string, unknown>;
     }

@@ -6,7 +6,7 @@
  * (content hashes in analysis_stages) and, if not, reuses what is there.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisStage } from '../../src-shared/api/contract';
 import { shotMedia } from '../api/shot-media';
@@ -241,28 +241,47 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
           );
           return pointsOut;
         }
+        // the points go to scratch first: they replace the shot's only with the camera they belong to
+        const pointsNew = join(scratch, 'sparse-points.bin');
         const r = await analysis(
-          { stage: 'camera', tracksFile, fps: [shot.fpsNum, shot.fpsDen], pointsOut, ...lensOf(shot) },
+          {
+            stage: 'camera',
+            tracksFile,
+            fps: [shot.fpsNum, shot.fpsDen],
+            pointsOut: pointsNew,
+            ...lensOf(shot),
+          },
           signal,
           () => onFrames(0),
         );
         if (r.stage !== 'camera') throw new Error('unexpected worker result');
         const seconds = (performance.now() - t0) / 1000;
-        if (!r.camerasJson) {
+        const keep = (frames: number) => {
+          renameSync(pointsNew, pointsOut);
+          project.cameras.put({
+            shotId: shot.id,
+            origin: 'solved',
+            status: r.status,
+            message: r.message,
+            sourceFile: null,
+            format: null,
+            frames,
+            trackJson: r.camerasJson!,
+            createdAt: new Date().toISOString(),
+          });
+        };
+        if (!r.complete) {
+          // What it could solve is kept for the user to see, unless that would replace a camera the shot
+          // already has (and the depth made with it).
+          let kept = 'the 2D tracks are kept';
+          if (r.camerasJson && !existing) {
+            keep(r.frames);
+            kept = `the 2D tracks and the camera of the ${r.frames} frames solved are kept`;
+          } else if (existing) kept = 'the 2D tracks and the previous camera are kept';
           record('failed', r.message, seconds);
-          throw new Error(`${r.message} (the 2D tracks are kept)`);
+          throw new Error(`${r.message} (${kept})`);
         }
-        project.cameras.put({
-          shotId: shot.id,
-          origin: 'solved',
-          status: r.status,
-          message: r.message,
-          sourceFile: null,
-          format: null,
-          frames: shot.frameCount,
-          trackJson: r.camerasJson,
-          createdAt: new Date().toISOString(),
-        });
+        keep(shot.frameCount);
         record('done', `${r.message} · ${r.points.toLocaleString('en-US')} points`, seconds);
         return pointsOut;
       }

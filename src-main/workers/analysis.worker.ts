@@ -80,20 +80,31 @@ async function cameraStage(req: Extract<AnalysisRequest, { stage: 'camera' }>): 
     xyz: solve.points.xyz,
     rgb: solve.points.rgb ?? new Uint8Array(3 * n).fill(200),
   });
-  let camerasJson: string | null = null;
   let status: string = solve.status;
   let message = solve.message;
-  if (solve.status !== 'failed') {
-    const track = solveToCameraTrack(solve, req.fps);
-    if (track.frames.length === set.numFrames) camerasJson = serializeCamerasJson(trackToDocument(track));
-    else {
-      status = 'failed';
-      message = `could not solve the camera: only ${track.frames.length} of ${set.numFrames} frames could be registered`;
-    }
+  // a failed solve keeps the frames it registered before it lost the camera (solveToCameraTrack skips
+  // the others), so the user sees where and how it failed
+  const track = solveToCameraTrack(solve, req.fps);
+  const complete = solve.status !== 'failed' && track.frames.length === set.numFrames;
+  if (solve.status !== 'failed' && !complete) {
+    status = 'failed';
+    message = `could not solve the camera: only ${track.frames.length} of ${set.numFrames} frames could be registered`;
   }
-  if (camerasJson && Number.isFinite(solve.intrinsics.fx))
-    message = `${message} · ${focalNote(solve, set.width, req.lens?.source)}`;
-  return { stage: 'camera', status, message, camerasJson, points: n, diagnostics: { ...solve.diagnostics } };
+  const camerasJson =
+    track.frames.length >= 2 && Number.isFinite(solve.intrinsics.fx)
+      ? serializeCamerasJson(trackToDocument(track))
+      : null;
+  if (complete) message = `${message} · ${focalNote(solve, set.width, req.lens?.source)}`;
+  return {
+    stage: 'camera',
+    status,
+    message,
+    camerasJson,
+    complete,
+    frames: camerasJson ? track.frames.length : 0,
+    points: n,
+    diagnostics: { ...solve.diagnostics },
+  };
 }
 
 /** "focal 498 px (65.4° horizontal), estimated" — what the solve used, for the stage's message. */
