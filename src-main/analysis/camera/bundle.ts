@@ -137,6 +137,8 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
   const S = new Float64Array(nr * nr);
   const rhs = new Float64Array(nr);
   const Y = new Float64Array(18 * nObs); // W·V⁻¹ per obs (6×3)
+  // W_o = w·Jcᵀ·Jp per obs (6×3): fixed for a linearisation, used by every damping try and every pair
+  const Wo = new Float64Array(18 * nObs);
   const Yf = new Float64Array(3);
 
   let lambda = 1e-4;
@@ -177,6 +179,7 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
         Zc = rz + P.t[3 * c + 2]!;
       if (!(Zc > 1e-9)) {
         wts[o] = 0;
+        Wo.fill(0, 18 * o, 18 * o + 18);
         continue;
       }
       const iz = 1 / Zc;
@@ -216,6 +219,14 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
       }
       Jf[2 * o] = x;
       Jf[2 * o + 1] = y;
+      for (let a = 0; a < 6; a++) {
+        const ja = Jc[J + a]! * w,
+          jb = Jc[J + 6 + a]! * w;
+        const wo = 18 * o + 3 * a;
+        Wo[wo] = ja * Jp[K]! + jb * Jp[K + 3]!;
+        Wo[wo + 1] = ja * Jp[K + 1]! + jb * Jp[K + 4]!;
+        Wo[wo + 2] = ja * Jp[K + 2]! + jb * Jp[K + 5]!;
+      }
       const k = camIdx[c]!;
       if (k >= 0) {
         const B = 36 * k;
@@ -300,15 +311,11 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
           const o = ptObs[q]!;
           const k = camIdx[P.obsCam[o]!]!;
           if (k < 0) continue;
-          const w = wts[o]!;
-          const J = 12 * o,
-            K = 6 * o;
           for (let a = 0; a < 6; a++) {
-            const ja = Jc[J + a]! * w,
-              jb = Jc[J + 6 + a]! * w;
-            const W0 = ja * Jp[K]! + jb * Jp[K + 3]!;
-            const W1 = ja * Jp[K + 1]! + jb * Jp[K + 4]!;
-            const W2 = ja * Jp[K + 2]! + jb * Jp[K + 5]!;
+            const wo = 18 * o + 3 * a;
+            const W0 = Wo[wo]!,
+              W1 = Wo[wo + 1]!,
+              W2 = Wo[wo + 2]!;
             for (let b = 0; b < 3; b++)
               Y[18 * o + 3 * a + b] = W0 * Vinv[Q + b]! + W1 * Vinv[Q + 3 + b]! + W2 * Vinv[Q + 6 + b]!;
             rhs[6 * k + a] =
@@ -346,17 +353,14 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
             const ob = ptObs[qb]!;
             const kb = camIdx[P.obsCam[ob]!]!;
             if (kb < ka) continue;
-            const wb = wts[ob]!;
-            const J = 12 * ob,
-              K = 6 * ob;
+            const same = ka === kb;
             for (let b = 0; b < 6; b++) {
-              const ja = Jc[J + b]! * wb,
-                jb = Jc[J + 6 + b]! * wb;
-              const W0 = ja * Jp[K]! + jb * Jp[K + 3]!;
-              const W1 = ja * Jp[K + 1]! + jb * Jp[K + 4]!;
-              const W2 = ja * Jp[K + 2]! + jb * Jp[K + 5]!;
-              for (let a = 0; a < 6; a++) {
-                if (ka === kb && b < a) continue;
+              const wo = 18 * ob + 3 * b;
+              const W0 = Wo[wo]!,
+                W1 = Wo[wo + 1]!,
+                W2 = Wo[wo + 2]!;
+              const aEnd = same ? b + 1 : 6;
+              for (let a = 0; a < aEnd; a++) {
                 const yo = 18 * oa + 3 * a;
                 const idx = (6 * ka + a) * nr + 6 * kb + b;
                 S[idx] = S[idx]! - (Y[yo]! * W0 + Y[yo + 1]! * W1 + Y[yo + 2]! * W2);
