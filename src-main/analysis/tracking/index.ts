@@ -6,7 +6,9 @@
  *
  * Resumable tracking (a "Track shot" job that stops and resumes per frame chunk):
  * - `tracker.snapshot(): Uint8Array` captures the complete state after the last pushed frame (format in
- *   tracker-state.ts; a few MB at 640×360 with ~1,000 tracks, growing with the observations recorded);
+ *   tracker-state.ts; a few MB at 640×360 with ~1,000 tracks, growing with the observations recorded —
+ *   the Track job therefore saves each chunk's observations apart from the bounded rest, see
+ *   track-set.ts and analysis/track-job.ts);
  *   `KltTracker.restore(bytes)` / `XFeatTracker.restore(bytes, run)` rebuild a tracker that continues
  *   with the next frame (`tracker.framesPushed`) and gives bit-identical `result()` to an uninterrupted
  *   run. A snapshot from another format version ({@link TRACKER_STATE_VERSION}) or a corrupt one makes
