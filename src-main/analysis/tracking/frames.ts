@@ -47,7 +47,11 @@ export async function* grayFrames(
   }
 }
 
-/** RGB frames with their luma; the gray buffer is reused between iterations. */
+/**
+ * RGB frames with their luma. The luma is converted when its pixels are first read (`gray.data`): the
+ * XFeat tracker computes its own luma only where it needs it and never reads it, so it costs nothing
+ * there. The gray buffer is reused between iterations.
+ */
 export async function* rgbFrames(facts: MediaFacts, r: FrameRange = {}): AsyncGenerator<RgbFrame> {
   const { start, count } = range(facts, r);
   let img: GrayImage | undefined;
@@ -59,7 +63,18 @@ export async function* rgbFrames(facts: MediaFacts, r: FrameRange = {}): AsyncGe
     pixelFormat: 'rgb24',
     signal: r.signal,
   })) {
-    img = grayFromRgb24(f.data, f.width, f.height, img);
-    yield { index: f.index, width: f.width, height: f.height, rgb: f.data, gray: img };
+    let converted: Float32Array | undefined;
+    const gray: GrayImage = {
+      width: f.width,
+      height: f.height,
+      get data(): Float32Array {
+        if (!converted) {
+          img = grayFromRgb24(f.data, f.width, f.height, img);
+          converted = img.data;
+        }
+        return converted;
+      },
+    };
+    yield { index: f.index, width: f.width, height: f.height, rgb: f.data, gray };
   }
 }

@@ -29,7 +29,6 @@ export class XFeatDecoder {
   readonly inW: number;
   readonly inH: number;
   private readonly heat: Float32Array;
-  private readonly normDesc: Float32Array;
   private readonly normSums: Float64Array;
   /** Cells whose heat is all zeros from a skip (see heatmapAbove). */
   private readonly zeroCell: Uint8Array;
@@ -50,7 +49,6 @@ export class XFeatDecoder {
     this.inW = inW;
     this.inH = inH;
     this.heat = new Float32Array(inW * inH);
-    this.normDesc = new Float32Array(XFEAT_DESCRIPTOR_DIM * (inW / XFEAT_CELL) * (inH / XFEAT_CELL));
     this.normSums = new Float64Array((inW / XFEAT_CELL) * (inH / XFEAT_CELL));
     this.zeroCell = new Uint8Array((inW / XFEAT_CELL) * (inH / XFEAT_CELL));
   }
@@ -152,7 +150,8 @@ export class XFeatDecoder {
     const o = { ...DEFAULT_DECODE_OPTIONS, ...options };
     const { inW, inH } = this;
     const heat = this.heatmapAbove(out.logits, o.threshold);
-    const found = nonMaxSuppressionInto(heat, inW, inH, o.nmsRadius, o.threshold, this.nmsOut);
+    // Cells written as zeros cannot hold a candidate: only the others are scanned (in raster order).
+    const found = nonMaxSuppressionInto(heat, inW, inH, o.nmsRadius, o.threshold, this.nmsOut, this.zeroCell);
     this.nmsOut = found.out;
     const cands = found.out;
     const cw = inW / XFEAT_CELL;
@@ -197,20 +196,29 @@ export class XFeatDecoder {
         descriptors: new Float32Array(k * XFEAT_DESCRIPTOR_DIM),
       };
     }
-    normaliseDescriptorMap(out.descriptors, cw * ch, this.normDesc, this.normSums);
+    // 1/‖·‖ of the descriptor map at each cell (the map is normalised per position before sampling).
+    const plane = cw * ch;
+    const inv = inverseNorms(out.descriptors, plane, this.normSums);
+    const src = out.descriptors;
     const sx = frameW / inW;
     const sy = frameH / inH;
+    const C = XFEAT_DESCRIPTOR_DIM;
+    const kx = kp.x;
+    const ky = kp.y;
+    const ks = kp.score;
+    const kd = kp.descriptors;
     for (let i = 0; i < k; i++) {
       const c = order[i] as number;
       const p = cands[c] as number;
       const x = (p % inW) + 0.5;
       const y = Math.floor(p / inW) + 0.5;
-      kp.x[i] = x * sx;
-      kp.y[i] = y * sy;
-      kp.score[i] = scores[c] as number;
+      kx[i] = x * sx;
+      ky[i] = y * sy;
+      ks[i] = scores[c] as number;
       let norm = 0;
-      const base = i * XFEAT_DESCRIPTOR_DIM;
-      // Bilinear weights once per keypoint (as sampleMap computes them), then every channel.
+      const base = i * C;
+      // Bilinear weights once per keypoint (as sampleMap computes them), each corner's times its
+      // normalisation, then every channel (channel-major map: a channel's plane is contiguous).
       let fx = x / XFEAT_CELL - 0.5;
       let fy = y / XFEAT_CELL - 0.5;
       fx = fx < 0 ? 0 : fx > cw - 1 ? cw - 1 : fx;
@@ -223,22 +231,21 @@ export class XFeatDecoder {
       const p10 = y0 * cw + Math.min(x0 + 1, cw - 1);
       const p01 = Math.min(y0 + 1, ch - 1) * cw + x0;
       const p11 = Math.min(y0 + 1, ch - 1) * cw + Math.min(x0 + 1, cw - 1);
-      const nd = this.normDesc;
-      // normDesc is position-major: each corner's 64 channels are contiguous.
-      const q00 = p00 * XFEAT_DESCRIPTOR_DIM;
-      const q10 = p10 * XFEAT_DESCRIPTOR_DIM;
-      const q01 = p01 * XFEAT_DESCRIPTOR_DIM;
-      const q11 = p11 * XFEAT_DESCRIPTOR_DIM;
-      for (let d = 0; d < XFEAT_DESCRIPTOR_DIM; d++) {
+      const w00 = (1 - ay) * (1 - ax) * (inv[p00] as number);
+      const w10 = (1 - ay) * ax * (inv[p10] as number);
+      const w01 = ay * (1 - ax) * (inv[p01] as number);
+      const w11 = ay * ax * (inv[p11] as number);
+      for (let d = 0, q = 0; d < C; d++, q += plane) {
         const v =
-          (1 - ay) * ((1 - ax) * (nd[q00 + d] as number) + ax * (nd[q10 + d] as number)) +
-          ay * ((1 - ax) * (nd[q01 + d] as number) + ax * (nd[q11 + d] as number));
-        kp.descriptors[base + d] = v;
+          w00 * (src[q + p00] as number) +
+          w10 * (src[q + p10] as number) +
+          w01 * (src[q + p01] as number) +
+          w11 * (src[q + p11] as number);
+        kd[base + d] = v;
         norm += v * v;
       }
-      const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-      for (let d = 0; d < XFEAT_DESCRIPTOR_DIM; d++)
-        kp.descriptors[base + d] = (kp.descriptors[base + d] as number) * inv;
+      const s2 = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      for (let d = base; d < base + C; d++) kd[d] = (kd[d] as number) * s2;
     }
     return kp;
   }
@@ -256,7 +263,10 @@ export function nonMaxSuppression(
   return out.slice(0, count);
 }
 
-/** {@link nonMaxSuppression} into a reusable buffer (grown as needed; the one used is returned). */
+/**
+ * {@link nonMaxSuppression} into a reusable buffer (grown as needed; the one used is returned).
+ * `skipCells` (optional, one flag per 8×8 cell): cells known to hold no value above the threshold.
+ */
 export function nonMaxSuppressionInto(
   map: Float32Array,
   w: number,
@@ -264,13 +274,20 @@ export function nonMaxSuppressionInto(
   r: number,
   threshold: number,
   buffer: Int32Array,
+  skipCells?: Uint8Array,
 ): { out: Int32Array; count: number } {
   let out = buffer;
   let count = 0;
+  const cw = w >> 3;
   for (let y = 0; y < h; y++) {
     const y0 = y - r < 0 ? 0 : y - r;
     const y1 = y + r >= h ? h - 1 : y + r;
+    const cellRow = (y >> 3) * cw;
     for (let x = 0; x < w; x++) {
+      if (skipCells && skipCells[cellRow + (x >> 3)] && x >> 3 < cw) {
+        x += 7 - (x & 7);
+        continue;
+      }
       const p = y * w + x;
       const v = map[p] as number;
       if (!(v > threshold)) continue;
@@ -304,19 +321,10 @@ export function nonMaxSuppressionInto(
   return { out, count };
 }
 
-/**
- * L2-normalises each position's channel vector of a [C, plane] map into `dst`, position-major
- * ([plane, C]). Sums run over channels in order, accumulated plane-wide so reads stay contiguous.
- */
-function normaliseDescriptorMap(
-  src: Float32Array,
-  plane: number,
-  dst: Float32Array,
-  sums: Float64Array,
-): void {
-  const C = XFEAT_DESCRIPTOR_DIM;
+/** 1/‖v_p‖ (0 for a zero vector) of each position's channel vector of a [C, plane] map, into `sums`. */
+function inverseNorms(src: Float32Array, plane: number, sums: Float64Array): Float64Array {
   sums.fill(0, 0, plane);
-  for (let d = 0, o = 0; d < C; d++, o += plane) {
+  for (let d = 0, o = 0; d < XFEAT_DESCRIPTOR_DIM; d++, o += plane) {
     for (let p = 0; p < plane; p++) {
       const v = src[o + p] as number;
       sums[p] = (sums[p] as number) + v * v;
@@ -326,9 +334,7 @@ function normaliseDescriptorMap(
     const s = sums[p] as number;
     sums[p] = s > 0 ? 1 / Math.sqrt(s) : 0;
   }
-  for (let d = 0, o = 0; d < C; d++, o += plane) {
-    for (let p = 0, q = d; p < plane; p++, q += C) dst[q] = (src[o + p] as number) * (sums[p] as number);
-  }
+  return sums;
 }
 
 /** Bilinear sample of channel `c` of a [C, h, w] map at (x, y) with centres at +0.5, clamped. */

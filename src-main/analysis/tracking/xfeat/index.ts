@@ -18,9 +18,19 @@ export {
   mutualNearest,
   matchDescriptors,
   matchGated,
+  GatedMatcher,
   DEFAULT_MATCH_OPTIONS,
   type MatchOptions,
 } from './match';
+export { SmoothedFrame, SMOOTH_TILE } from './smooth';
+export {
+  AnchorBank,
+  DEFAULT_ANCHOR_OPTIONS,
+  samplePatch,
+  type AnchorOptions,
+  type AlignResult,
+} from './anchors';
+export { LocalFlow, type FlowResult } from './flow';
 export {
   XFeatTracker,
   DEFAULT_XFEAT_TRACKER_OPTIONS,
