@@ -352,6 +352,11 @@ const SEARCH_POINTS = 3000;
 const SEARCH_NOISE_MULTIPLE = 2.5;
 const SEARCH_MIN_THRESHOLD_PX = 0.5;
 
+/** The outlier cut at `multiple` × the tracks' median reprojection error, within [0.5 px, the 2 px cut]. */
+function noiseCut(o: IncrementalOptions, noise: number, multiple: number): number {
+  return Math.min(o.thresholdPx, Math.max(SEARCH_MIN_THRESHOLD_PX, multiple * noise));
+}
+
 /**
  * The focal minimising the bundle-adjusted reprojection error, searched over log f on a reduced problem:
  * a quick reconstruction at the default focal from the longest tracks on a subsample of the frames (the
@@ -404,9 +409,7 @@ function estimateFocal(
   camVar[rec.pair!.a] = 0;
   // set aside what is further off than ≈ 3σ of the tracks' own noise, re-fit, and once more
   const noise = medianReprojectionPx(sv, rec, o);
-  const thresholdPx = Number.isFinite(noise)
-    ? Math.min(o.thresholdPx, Math.max(SEARCH_MIN_THRESHOLD_PX, SEARCH_NOISE_MULTIPLE * noise))
-    : o.thresholdPx;
+  const thresholdPx = Number.isFinite(noise) ? noiseCut(o, noise, SEARCH_NOISE_MULTIPLE) : o.thresholdPx;
   const so: IncrementalOptions = { ...o, thresholdPx };
   if (thresholdPx < o.thresholdPx) {
     const regList: number[] = [];
@@ -512,8 +515,7 @@ function finalBundle(
   const f0 = rec.focal;
   const camVar = Uint8Array.from(rec.registered);
   if (rec.pair) camVar[rec.pair.a] = 0;
-  const cutOf = (multiple: number) =>
-    Math.min(o.thresholdPx, Math.max(SEARCH_MIN_THRESHOLD_PX, multiple * noise));
+  const cutOf = (multiple: number) => noiseCut(o, noise, multiple);
   /** One adjustment at one cut from the incremental solve's state; flags restored afterwards. */
   const adjustAt = (thresholdPx: number, iterations: number) => {
     rec.focal = f0;

@@ -490,9 +490,13 @@ export class TemplateBank {
   }
 }
 
-/** Inverts a symmetric positive-definite 6×6 (row-major) by Gauss–Jordan with partial pivoting. */
-export function invert6(m: Float64Array, out: Float64Array): boolean {
-  const a = new Float64Array(72);
+/**
+ * Inverts a symmetric positive-definite 6×6 (row-major) by Gauss–Jordan with partial pivoting. `scratch`
+ * (72 values) spares the allocation in hot loops.
+ */
+export function invert6(m: Float64Array, out: Float64Array, scratch?: Float64Array): boolean {
+  const a = scratch ?? new Float64Array(72);
+  if (scratch) a.fill(0);
   for (let r = 0; r < 6; r++) {
     for (let c = 0; c < 6; c++) a[r * 12 + c] = m[r * 6 + c] as number;
     a[r * 12 + 6 + r] = 1;

@@ -14,6 +14,7 @@
  * Slots are flat typed arrays; a slot's data is exported whole (f64) for the lost list and snapshots.
  */
 import type { SmoothedFrame } from './smooth';
+import { invert6 } from '../template-bank';
 
 export interface AnchorOptions {
   /** Window half-size (window is 2·half+1 square). */
@@ -243,7 +244,7 @@ export class AnchorBank {
     const b = (H[29] as number) / k;
     const c = (H[35] as number) / k;
     if ((a + c - Math.sqrt((a - c) * (a - c) + 4 * b * b)) / 2 < this.options.minEigenvalue) return false;
-    if (!invert6(H, this.hi)) return false;
+    if (!invert6(H, this.hi, AUG)) return false;
     this.pix.set(next, slot * PER_PIXEL * k);
     const t = slot * SLOT_TAIL;
     const tail = this.tail;
@@ -485,39 +486,5 @@ export function samplePatch(
   }
 }
 
+/** Scratch for invert6. */
 const AUG = new Float64Array(72);
-
-/**
- * Inverts a symmetric positive-definite 6×6 (row-major) by Gauss–Jordan with partial pivoting (as
- * template-bank's invert6, without allocating).
- */
-function invert6(m: Float64Array, out: Float64Array): boolean {
-  const a = AUG;
-  a.fill(0);
-  for (let r = 0; r < 6; r++) {
-    for (let c = 0; c < 6; c++) a[r * 12 + c] = m[r * 6 + c] as number;
-    a[r * 12 + 6 + r] = 1;
-  }
-  for (let c = 0; c < 6; c++) {
-    let p = c;
-    for (let r = c + 1; r < 6; r++)
-      if (Math.abs(a[r * 12 + c] as number) > Math.abs(a[p * 12 + c] as number)) p = r;
-    const pv = a[p * 12 + c] as number;
-    if (Math.abs(pv) < 1e-9) return false;
-    if (p !== c)
-      for (let k = 0; k < 12; k++) {
-        const t = a[c * 12 + k] as number;
-        a[c * 12 + k] = a[p * 12 + k] as number;
-        a[p * 12 + k] = t;
-      }
-    for (let k = 0; k < 12; k++) a[c * 12 + k] = (a[c * 12 + k] as number) / pv;
-    for (let r = 0; r < 6; r++) {
-      if (r === c) continue;
-      const f = a[r * 12 + c] as number;
-      if (f === 0) continue;
-      for (let k = 0; k < 12; k++) a[r * 12 + k] = (a[r * 12 + k] as number) - f * (a[c * 12 + k] as number);
-    }
-  }
-  for (let r = 0; r < 6; r++) for (let c = 0; c < 6; c++) out[r * 6 + c] = a[r * 12 + 6 + c] as number;
-  return true;
-}
