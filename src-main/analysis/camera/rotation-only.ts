@@ -118,7 +118,12 @@ export function focalFromRotation(
 }
 
 /** Minimise cost(f) over log f: an hFOV grid from 20° to 110°, then two rounds of parabola refinement. */
-export function searchLogFocal(cost: (f: number) => number, width: number, centre?: number): number {
+export function searchLogFocal(
+  cost: (f: number) => number,
+  width: number,
+  centre?: number,
+  steps: readonly number[] = [0.06, 0.02, 0.006],
+): number {
   let best = centre ?? 0;
   let bestC = Infinity;
   if (centre === undefined) {
@@ -131,7 +136,7 @@ export function searchLogFocal(cost: (f: number) => number, width: number, centr
       }
     }
   }
-  for (const step of [0.06, 0.02, 0.006]) {
+  for (const step of steps) {
     const ls = [-2, -1, 0, 1, 2].map((k) => Math.log(best) + k * step);
     const cs = ls.map((l) => cost(Math.exp(l)));
     let i = 0;

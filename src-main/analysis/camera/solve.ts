@@ -19,7 +19,7 @@ import {
 } from './incremental';
 import { rotationOnlySegments, staticCameraTest } from './motion';
 import { focalFromRotation, searchLogFocal, solveRotationOnly } from './rotation-only';
-import { mul33, poseFromRt } from './rotation';
+import { mul33, mulT33, poseFromRt, rotationAngle } from './rotation';
 import { TrackView } from './tracks';
 import {
   TRACK_DYNAMIC,
@@ -363,7 +363,7 @@ function noiseCut(o: IncrementalOptions, noise: number, multiple: number): numbe
  * full problem when the subsample does not register); observations further off than ≈ 3σ of the tracks'
  * own noise are set aside; then each candidate focal is a bundle adjustment from that reconstruction. The
  * minimum is bracketed in steps of 0.2 (log), then refined by five-point stencils and parabolas at
- * shrinking steps (searchLogFocal); costs are memoised.
+ * steps of 0.06 and 0.02 (searchLogFocal); costs are memoised.
  */
 function estimateFocal(
   tracks: TrackSet,
@@ -452,7 +452,8 @@ function estimateFocal(
     centre *= Math.exp(0.2 * (i - 2));
     if (i > 0 && i < 4) break;
   }
-  const best = Math.log(searchLogFocal((f) => cost(Math.log(f)), sv.set.width, centre));
+  // to 2 % (log steps 0.06, 0.02): the last bundle adjustment refines the focal on the full problem
+  const best = Math.log(searchLogFocal((f) => cost(Math.log(f)), sv.set.width, centre, [0.06, 0.02]));
   return {
     focal: Math.exp(best),
     evaluations: memo.size,
@@ -477,6 +478,23 @@ const SENSITIVITY_MULTIPLES = [2, 3];
  * only bound the range the focal moves over, and 30 suffice to flag the dolly and not the orbit.
  */
 const FINAL_ITERATIONS = 60;
+/**
+ * The sensitivity probes run only when the camera turns less than this over the shot (largest rotation
+ * between the first registered frame and any other): rotation is what reveals the focal, and a camera
+ * that turns this much pins it down (the gt orbit turns 45° and its probes agree within 0.5 %; the gt
+ * dolly turns 2° and its probes spread 4–6 %).
+ */
+const PROBE_BELOW_TURN_DEG = 10;
+
+/** The largest rotation (degrees) between the first registered camera and any other. */
+function largestTurnDeg(rec: Reconstruction, regList: readonly number[]): number {
+  const g = regList[0];
+  if (g === undefined) return 0;
+  const R0 = rec.R.subarray(9 * g, 9 * g + 9);
+  let max = 0;
+  for (const c of regList) max = Math.max(max, rotationAngle(mulT33(rec.R.subarray(9 * c, 9 * c + 9), R0)));
+  return (max * 180) / Math.PI;
+}
 const PROBE_ITERATIONS = 30;
 const FOCAL_WEAK_SPREAD = 0.03;
 
@@ -530,9 +548,11 @@ function finalBundle(
     rec.dynamic.set(saved.dynamic);
     return rep;
   };
-  const others = freeFocal
-    ? SENSITIVITY_MULTIPLES.map((m) => adjustAt(cutOf(m), PROBE_ITERATIONS).focal)
-    : [];
+  // only the camera's rotation shows the focal: a shot that turns well (an orbit, a pan) pins it down,
+  // and the probes are spent only where it turns little
+  const turn = largestTurnDeg(rec, regList);
+  const probe = freeFocal && turn < PROBE_BELOW_TURN_DEG;
+  const others = probe ? SENSITIVITY_MULTIPLES.map((m) => adjustAt(cutOf(m), PROBE_ITERATIONS).focal) : [];
   const thresholdPx = cutOf(SEARCH_NOISE_MULTIPLE);
   const rep = adjustAt(thresholdPx, FINAL_ITERATIONS);
   const f1 = rec.focal;
@@ -550,6 +570,11 @@ function finalBundle(
   rec.rmsPx = rep.rmsPx;
   if (!freeFocal)
     return { note: `final adjustment without observations beyond ${thresholdPx.toFixed(2)} px`, range: null };
+  if (!probe)
+    return {
+      note: `focal refined on the full reconstruction: ${f0.toFixed(1)} → ${f1.toFixed(1)} px (outlier threshold ${thresholdPx.toFixed(2)} px; the camera turns ${turn.toFixed(0)}°, which pins the focal down)`,
+      range: null,
+    };
   const all = [f1, ...others].filter((f) => Number.isFinite(f));
   const range: [number, number] = [Math.min(...all), Math.max(...all)];
   return {
