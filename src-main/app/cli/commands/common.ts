@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { AppCore, createHandlers, type Handlers } from '../../../api';
-import { Project, type OpenOptions } from '../../../store';
+import { Project, type OpenOptions, type ShotRecord } from '../../../store';
 import { CliError, EXIT, type CliIO } from '../command';
 
 /** Turns project and media errors into CLI errors with the right exit code. */
@@ -42,4 +42,15 @@ export async function openCore(io: CliIO, dir: string): Promise<{ core: AppCore;
     throw projectFailure(e);
   }
   return { core, handlers: createHandlers(core) };
+}
+
+/** The shot a command names by id or name; a clear "not found" (exit 3) otherwise. */
+export function findShot(project: Project, wanted: string): ShotRecord {
+  const s = project.shots.list().find((x) => String(x.id) === wanted || x.name === wanted);
+  if (!s)
+    throw new CliError(
+      `no shot '${wanted}' in ${project.dir} (give its id or name; 'reshoot info' lists them).`,
+      EXIT.notFound,
+    );
+  return s;
 }

@@ -7,7 +7,7 @@ import { serializeCamerasJson, trackToDocument } from '../../../../src-shared/ge
 import { writeFileAtomicSync } from '../../../util/atomic-write';
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
-import { openProject } from './common';
+import { findShot, openProject } from './common';
 
 export const exportDepthCommand: CliCommand = {
   path: ['export', 'depth'],
@@ -29,9 +29,7 @@ frame's depth_file and the depth grid (depth_width, depth_height, depth_K), as i
     }
     const project = openProject(io, positionals[0]!, { readonly: true });
     try {
-      const wanted = positionals[1]!;
-      const shot = project.shots.list().find((x) => String(x.id) === wanted || x.name === wanted);
-      if (!shot) throw new CliError(`no shot '${wanted}' in ${project.dir}.`, EXIT.notFound);
+      const shot = findShot(project, positionals[1]!);
       const depth = project.analysis.depth(shot.id);
       const track = shotCameraTrack(project, shot.id);
       if (!depth || !track) {

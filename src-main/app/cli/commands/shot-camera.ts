@@ -4,7 +4,7 @@ import type { WorldUp } from '../../../../src-shared/geometry';
 import type { CameraFileFormat } from '../../../geometry-io/camera-files';
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
-import { openCore, projectFailure } from './common';
+import { findShot, openCore, projectFailure } from './common';
 
 function worldUpOf(v: string | undefined, command: string): WorldUp {
   const w = v ?? 'z';
@@ -15,14 +15,6 @@ function worldUpOf(v: string | undefined, command: string): WorldUp {
     );
   }
   return w as WorldUp;
-}
-
-function shotIdOf(core: Awaited<ReturnType<typeof openCore>>['core'], wanted: string): number {
-  const { project } = core.require();
-  const s = project.shots.list().find((x) => String(x.id) === wanted || x.name === wanted);
-  if (!s)
-    throw new CliError(`no shot '${wanted}' in ${project.dir} ('reshoot info' lists them).`, EXIT.notFound);
-  return s.id;
 }
 
 export const cameraImportCommand: CliCommand = {
@@ -50,7 +42,7 @@ Options:
     const worldUp = worldUpOf(values['world-up'], 'camera import');
     const { core, handlers } = await openCore(io, positionals[0]!);
     try {
-      const shotId = shotIdOf(core, positionals[1]!);
+      const shotId = findShot(core.require().project, positionals[1]!).id;
       const shot = await handlers['shots.importCamera']({
         shotId,
         path: resolve(io.cwd, positionals[2]!),
@@ -97,7 +89,7 @@ export const exportCameraCommand: CliCommand = {
     const worldUp = worldUpOf(values['world-up'], 'export camera');
     const { core, handlers } = await openCore(io, positionals[0]!);
     try {
-      const shotId = shotIdOf(core, positionals[1]!);
+      const shotId = findShot(core.require().project, positionals[1]!).id;
       const r = await handlers['shots.exportCamera']({
         shotId,
         format: values.format as CameraFileFormat,

@@ -1,7 +1,7 @@
 import { LensInputSchema, type ShotLens } from '../../../../src-shared/api/contract';
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
-import { openCore, projectFailure } from './common';
+import { findShot, openCore, projectFailure } from './common';
 
 /** "28 mm on a 36 mm wide sensor (you gave it) = 497.8 px horizontal" */
 export function describeLens(lens: ShotLens | null): string {
@@ -47,14 +47,7 @@ forgets it (the media's own lens metadata, if any, applies again). Undo in the a
     } else if (values.clear) lens = null;
     const { core, handlers } = await openCore(io, positionals[0]!);
     try {
-      const { project } = core.require();
-      const wanted = positionals[1]!;
-      const s = project.shots.list().find((x) => String(x.id) === wanted || x.name === wanted);
-      if (!s)
-        throw new CliError(
-          `no shot '${wanted}' in ${project.dir} ('reshoot info' lists them).`,
-          EXIT.notFound,
-        );
+      const s = findShot(core.require().project, positionals[1]!);
       const shot =
         lens === undefined
           ? (await handlers['shots.list']()).find((x) => x.id === s.id)!

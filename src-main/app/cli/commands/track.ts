@@ -1,22 +1,11 @@
 import { join, resolve } from 'node:path';
 import { TRACK_METHODS, type TrackMethod } from '../../../../src-shared/api/contract';
 import { readTrackFile, stringifyTracksJson } from '../../../analysis/tracking';
-import type { Project } from '../../../store';
 import { writeFileAtomicSync } from '../../../util/atomic-write';
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
-import { openCore, openProject, projectFailure } from './common';
+import { findShot, openCore, openProject, projectFailure } from './common';
 import { follow } from './jobs';
-
-function findShot(project: Project, wanted: string) {
-  const s = project.shots.list().find((x) => String(x.id) === wanted || x.name === wanted);
-  if (!s)
-    throw new CliError(
-      `no shot '${wanted}' in ${project.dir} (give its id or name; 'reshoot info' lists them).`,
-      EXIT.notFound,
-    );
-  return s;
-}
 
 function methodOf(value: string | undefined, command: string): TrackMethod | undefined {
   if (value === undefined) return undefined;
