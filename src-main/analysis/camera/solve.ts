@@ -471,6 +471,7 @@ const REFINE_MAX_LOG_STEP = 0.2;
  * FOCAL_WEAK_SPREAD between them, the shot does not pin the focal down and the result says so.
  */
 const SENSITIVITY_MULTIPLES = [2, 3];
+const FOCAL_WEAK_SPREAD = 0.03;
 /**
  * Levenberg–Marquardt iterations of the final adjustment, and of each sensitivity probe. With the focal
  * free, LM creeps along the weak focal direction (Huber weights make the model inexact there): the exact-
@@ -478,6 +479,7 @@ const SENSITIVITY_MULTIPLES = [2, 3];
  * only bound the range the focal moves over, and 30 suffice to flag the dolly and not the orbit.
  */
 const FINAL_ITERATIONS = 60;
+const PROBE_ITERATIONS = 30;
 /**
  * The sensitivity probes run only when the camera turns less than this over the shot (largest rotation
  * between the first registered frame and any other): rotation is what reveals the focal, and a camera
@@ -495,8 +497,6 @@ function largestTurnDeg(rec: Reconstruction, regList: readonly number[]): number
   for (const c of regList) max = Math.max(max, rotationAngle(mulT33(rec.R.subarray(9 * c, 9 * c + 9), R0)));
   return (max * 180) / Math.PI;
 }
-const PROBE_ITERATIONS = 30;
-const FOCAL_WEAK_SPREAD = 0.03;
 
 /**
  * The last bundle adjustment, over every registered frame and point, with the observations further off
