@@ -304,6 +304,7 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     await expect(badge).toHaveAttribute('data-origin', 'imported');
     await expect(badge).toHaveAttribute('title', /imported · 16 f · json/);
     await expect(page.getByTestId('analysis-camera')).toContainText('imported');
+    await expect(page.getByTestId('lens-unused')).toBeVisible();
   });
 
   await test.step('Analyze shot · KLT runs tracks → camera → depth → 3D tracks', async () => {
