@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { screenshot, watchPageErrors } from './support';
+import { screenshot, typePath, watchPageErrors } from './support';
 import { startWebApp, type WebApp } from './web-server';
 
 // Issue 5, items 4 and 5: import a camera solve through the UI, run "Analyze shot", read the stage
@@ -53,16 +53,9 @@ test.afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-/** Picks a path in the in-app file browser by typing it. */
+/** Picks a path in the in-app file browser by typing it, and chooses it. */
 async function browseTo(page: Page, path: string, selectedName?: string): Promise<void> {
-  const browser = page.getByTestId('file-browser');
-  await browser.getByTestId('file-browser-path').fill(path);
-  await browser.getByTestId('file-browser-path').press('Enter');
-  if (selectedName) {
-    await expect(browser.locator('[data-testid="file-row"][aria-selected="true"]')).toContainText(
-      selectedName,
-    );
-  }
+  const browser = await typePath(page, path, selectedName);
   await browser.getByTestId('file-browser-choose').click();
   await expect(browser).toBeHidden();
 }

@@ -1,11 +1,11 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { makeClip, makeSequence } from '../helpers/media-fixtures';
-import { screenshot, watchPageErrors } from './support';
+import { screenshot, typePath, watchPageErrors } from './support';
 import { startWebApp, type WebApp } from './web-server';
 
 // Issue 4, item 2: the Models panel (list, licences, checksum status; install XFeat from a folder via
@@ -76,15 +76,6 @@ test.afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-/** Picks a path in the in-app file browser by typing it. */
-async function browseTo(page: Page, path: string): Promise<Locator> {
-  const browser = page.getByTestId('file-browser');
-  await expect(browser).toBeVisible();
-  await browser.getByTestId('file-browser-path').fill(path);
-  await browser.getByTestId('file-browser-path').press('Enter');
-  return browser;
-}
-
 test('models panel, sequence frame rate, reel name', async ({ page }) => {
   const pageErrors = watchPageErrors(page);
 
@@ -123,7 +114,7 @@ test('models panel, sequence frame rate, reel name', async ({ page }) => {
     await expect(panel.getByTestId('model-install-menu')).toBeVisible();
     await screenshot(page, '11-install-menu');
     await panel.getByTestId('install-pick-folder').click();
-    const browser = await browseTo(page, source);
+    const browser = await typePath(page, source);
     await expect(browser.getByTestId('file-browser-path')).toHaveValue(source);
     await expect(browser.getByTestId('file-browser-choose')).toHaveText('Choose “xfeat-copy”');
     await screenshot(page, '12-install-folder-browser');
@@ -176,7 +167,7 @@ test('models panel, sequence frame rate, reel name', async ({ page }) => {
   await test.step('a model file that does not fit is refused with its message', async () => {
     await row('cotracker3').getByTestId('model-install-file').click();
     await panel.getByTestId('install-pick-file').click();
-    const browser = await browseTo(page, join(work, 'xfeat-copy', 'xfeat_320x224.onnx'));
+    const browser = await typePath(page, join(work, 'xfeat-copy', 'xfeat_320x224.onnx'));
     await expect(browser.locator('[data-testid="file-row"][aria-selected="true"]')).toContainText(
       'xfeat_320x224.onnx',
     );
@@ -211,7 +202,7 @@ test('models panel, sequence frame rate, reel name', async ({ page }) => {
     await expect(panel).toBeHidden();
     for (const path of [frames[0]!, clip]) {
       await page.getByTestId('import-button').click();
-      const browser = await browseTo(page, path);
+      const browser = await typePath(page, path);
       await expect(browser.locator('[data-testid="file-row"][aria-selected="true"]')).toHaveCount(1);
       await browser.getByTestId('file-browser-choose').click();
       await expect(browser).toBeHidden();

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { shotFrameTimecode } from '../../src-shared/timecode';
-import { screenshot, watchPageErrors } from './support';
+import { screenshot, typePath, watchPageErrors } from './support';
 import { startWebApp, type WebApp } from './web-server';
 
 // Issue 2, item 10: create a project, import a real clip through the in-app browser, see its
@@ -37,10 +37,7 @@ test('create a project, import, scrub, proxy, cancel', async ({ page }) => {
   await test.step('create a project, choosing its folder in the in-app browser', async () => {
     await page.getByTestId('new-project-name').fill('E2E Dashcam');
     await page.getByTestId('new-project-browse').click();
-    const browser = page.getByTestId('file-browser');
-    await expect(browser).toBeVisible();
-    await browser.getByTestId('file-browser-path').fill(projectsDir);
-    await browser.getByTestId('file-browser-path').press('Enter');
+    const browser = await typePath(page, projectsDir);
     await expect(browser.getByTestId('file-browser-path')).toHaveValue(projectsDir);
     await screenshot(page, '02-folder-browser');
     await browser.getByTestId('file-browser-choose').click();
@@ -52,12 +49,7 @@ test('create a project, import, scrub, proxy, cancel', async ({ page }) => {
 
   await test.step('import the clip by typing its path', async () => {
     await page.getByTestId('import-button').click();
-    const browser = page.getByTestId('file-browser');
-    await browser.getByTestId('file-browser-path').fill(CLIP);
-    await browser.getByTestId('file-browser-path').press('Enter');
-    await expect(browser.locator('[data-testid="file-row"][aria-selected="true"]')).toContainText(
-      '02_dashcam_highway.mp4',
-    );
+    const browser = await typePath(page, CLIP, '02_dashcam_highway.mp4');
     await screenshot(page, '03-import-browser');
     await browser.getByTestId('file-browser-choose').click();
     await expect(page.getByTestId('shot-row')).toHaveCount(1, { timeout: 60_000 });

@@ -1,4 +1,4 @@
-import { test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 
 /** A screenshot into this test's output folder (test-results/…), to be looked at. */
 export async function screenshot(page: Page, name: string): Promise<void> {
@@ -41,4 +41,27 @@ export function watchPageErrors(page: Page): PageErrors {
       }
     },
   };
+}
+
+/**
+ * Types a path into the in-app file browser and presses Enter; with `selectedName`, waits until that
+ * file is shown selected. It first waits for the browser's opening listing to arrive: that listing
+ * writes its folder into the path field, and landing between Playwright's select-all and its typing
+ * would leave the folder and the typed path run together (a CI failure seen once).
+ */
+export async function typePath(page: Page, path: string, selectedName?: string): Promise<Locator> {
+  const browser = page.getByTestId('file-browser');
+  const field = browser.getByTestId('file-browser-path');
+  await expect(browser).toBeVisible();
+  await expect(browser.getByRole('listbox')).toHaveAttribute('aria-busy', 'false');
+  await expect(field).not.toHaveValue('');
+  await field.fill(path);
+  await expect(field).toHaveValue(path);
+  await field.press('Enter');
+  if (selectedName) {
+    await expect(browser.locator('[data-testid="file-row"][aria-selected="true"]')).toContainText(
+      selectedName,
+    );
+  }
+  return browser;
 }

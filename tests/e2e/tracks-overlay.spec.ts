@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { screenshot, watchPageErrors } from './support';
+import { screenshot, typePath, watchPageErrors } from './support';
 import { startWebApp, type WebApp } from './web-server';
 
 // Issue 4, item 5: track a shot from its ⋯ menu (KLT; XFeat is offered only with its model installed),
@@ -195,10 +195,7 @@ test('track a shot with KLT and see the tracks over the picture', async ({ page 
     await page.getByTestId('create-project').click();
     await expect(page.getByTestId('project-view')).toBeVisible();
     await page.getByTestId('import-button').click();
-    const browser = page.getByTestId('file-browser');
-    await browser.getByTestId('file-browser-path').fill(CLIP);
-    await browser.getByTestId('file-browser-path').press('Enter');
-    await expect(browser.locator('[data-testid="file-row"][aria-selected="true"]')).toContainText('shot.mp4');
+    const browser = await typePath(page, CLIP, 'shot.mp4');
     await browser.getByTestId('file-browser-choose').click();
     await expect(page.getByTestId('shot-row')).toHaveCount(1, { timeout: 60_000 });
     await expect(page.getByTestId('viewer-canvas')).toHaveAttribute('data-shown-frame', '0', {
