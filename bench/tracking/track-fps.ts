@@ -7,14 +7,13 @@
  * XFeat overhead = all per-frame work of the XFeat path except the ONNX session.run and ffmpeg's decode:
  * everything in XFeatTracker.push apart from the model call (resize to the model input, output decoding,
  * matching, alignment at full resolution with the luma and smoothing it reads, re-identification,
- * births, bookkeeping). Frames come from rgbFrames as in the app (its luma is converted only if read;
- * the tracker does not read it).
+ * births, bookkeeping). Frames come from lumaFrames as in the app (ffmpeg's 8-bit gray).
  */
 import os from 'node:os';
 import { decodeFrames, probeMedia } from '../../src-main/media';
 import {
   grayFrames,
-  rgbFrames,
+  lumaFrames,
   KltTracker,
   XFeatTracker,
   type XFeatOutputs,
@@ -47,7 +46,8 @@ const rows: string[] = [];
 const results: Record<string, { fps: number; msPerFrame: number; tracks: number; extra?: string }> = {};
 const overheads: string[] = [];
 
-// Decode-only baselines per size (the floor the trackers sit on): gray (KLT's input) and RGB24 (XFeat's).
+// Decode-only baselines per size (the floor the trackers sit on): gray (both trackers' input) and RGB24
+// (what XFeat took before it worked on luma).
 for (const [w, h] of SIZES) {
   for (const pixelFormat of ['gray', 'rgb24'] as const) {
     const t0 = performance.now();
@@ -126,17 +126,17 @@ for (const [w, h] of SIZES) {
   // Warm-up (not measured): a throwaway tracker over the first frames, so the runs below measure the
   // compiled code (the first frames of a fresh process take several times longer while V8 compiles).
   const warm = new XFeatTracker(w, h, session.run);
-  for await (const f of rgbFrames(facts, { count: WARMUP, width: w, height: h })) await warm.push(f.rgb);
-  // End to end, as the track job does it: rgbFrames (ffmpeg RGB24, decoding the next frames while the
-  // tracker works), then push. The frame's luma is never converted (the tracker does not read it).
+  for await (const f of lumaFrames(facts, { count: WARMUP, width: w, height: h })) await warm.push(f.luma);
+  // End to end, as the track job does it: lumaFrames (ffmpeg's gray, decoding the next frames while the
+  // tracker works), then push.
   const trk = new XFeatTracker(w, h, session.run);
   const per: number[] = [];
   let pushMs = 0;
   const t0 = performance.now();
   let last = t0;
-  for await (const f of rgbFrames(facts, { count: FRAMES, width: w, height: h })) {
+  for await (const f of lumaFrames(facts, { count: FRAMES, width: w, height: h })) {
     const b = performance.now();
-    await trk.push(f.rgb, f.gray);
+    await trk.push(f.luma);
     const c = performance.now();
     pushMs += c - b;
     per.push(c - last);
@@ -148,7 +148,7 @@ for (const [w, h] of SIZES) {
   const inPipeline = xfeatWork(trk, pushMs);
   // The same frames again, decoded beforehand: no ffmpeg competing for the two cores meanwhile.
   const frames: Uint8Array[] = [];
-  for await (const f of rgbFrames(facts, { count: FRAMES, width: w, height: h })) frames.push(f.rgb.slice());
+  for await (const f of lumaFrames(facts, { count: FRAMES, width: w, height: h })) frames.push(f.luma.slice());
   const outputs: XFeatOutputs[] = [];
   let runMs = 0;
   const recording: XFeatRunner = async (input, dims) => {
@@ -165,9 +165,9 @@ for (const [w, h] of SIZES) {
   };
   const again = new XFeatTracker(w, h, recording);
   let againMs = 0;
-  for (const rgb of frames) {
+  for (const luma of frames) {
     const b = performance.now();
-    await again.push(rgb);
+    await again.push(luma);
     againMs += performance.now() - b;
   }
   // (The runner's copy of the outputs counts neither as model time nor as the tracker's work.)
@@ -246,8 +246,8 @@ ${rows.join('\n')}
   adds ≤ 50 % on top of it. Counted: all of \`XFeatTracker.push\` except the model call — resize to the
   model input, output decoding, descriptor matching, alignment at full resolution (with the luma and
   smoothing of the pixels it reads, frame-to-frame fallback and re-anchoring included), births,
-  re-identification, bookkeeping. Not counted: ffmpeg's decode (the decode-rgb24 rows; \`rgbFrames\`
-  converts its luma only when read, and the tracker does not read it). Wall time, measured around the
+  re-identification, bookkeeping. Not counted: ffmpeg's decode (the decode-gray rows: the tracker takes
+  ffmpeg's 8-bit gray as it comes, a video's own Y plane). Wall time, measured around the
   same calls in the same run; the model time is measured around the injected runner (same session).
   Measured three ways: end to end (ffmpeg decodes the next frames meanwhile, competing for the two
   cores, as in the app); on the same frames decoded beforehand (nothing else of this benchmark

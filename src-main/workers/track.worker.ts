@@ -13,7 +13,7 @@ import {
   XFeatTracker,
   assignXFeatOutputs,
   grayFrames,
-  rgbFrames,
+  lumaFrames,
   writeTrackFile,
   type TrackSet,
   type XFeatRunner,
@@ -86,8 +86,8 @@ async function main(): Promise<void> {
     const x = await xfeatRunner(host, req.modelPath);
     provider = x.provider;
     const xf = state ? XFeatTracker.restore(state, x.run) : new XFeatTracker(w, h, x.run);
-    for await (const f of rgbFrames(req.facts, range)) {
-      await xf.push(f.rgb, f.gray);
+    for await (const f of lumaFrames(req.facts, range)) {
+      await xf.push(f.luma);
       post({ type: 'progress', frames: ++done });
     }
     tracker = xf;

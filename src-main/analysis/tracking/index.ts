@@ -57,5 +57,12 @@ export {
   type TrackRange,
 } from './track-file';
 export { toTracksJson, stringifyTracksJson, type TracksJson } from './tracks-json';
-export { grayFrames, rgbFrames, type FrameRange, type RgbFrame } from './frames';
+export {
+  grayFrames,
+  lumaFrames,
+  rgbFrames,
+  type FrameRange,
+  type LumaFrame,
+  type RgbFrame,
+} from './frames';
 export * from './xfeat';

@@ -9,7 +9,7 @@
 import { probeMedia } from '../../../src-main/media';
 import {
   grayFrames,
-  rgbFrames,
+  lumaFrames,
   KltTracker,
   XFeatTracker,
   type TrackSet,
@@ -107,7 +107,7 @@ export async function trackGtShot(
   } else {
     if (!runner) throw new Error('xfeat needs a runner');
     const trk = new XFeatTracker(facts.width, facts.height, runner, options);
-    for await (const f of rgbFrames(facts)) await trk.push(f.rgb, f.gray);
+    for await (const f of lumaFrames(facts)) await trk.push(f.luma);
     set = trk.result();
   }
   const ms = performance.now() - t0;

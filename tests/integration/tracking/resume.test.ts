@@ -10,7 +10,7 @@ import {
   concatTrackSets,
   grayFrames,
   KltTracker,
-  rgbFrames,
+  lumaFrames,
   sliceTrackSet,
   XFeatTracker,
   type GrayImage,
@@ -24,20 +24,16 @@ interface Frames {
   height: number;
   /** ffmpeg's gray (what KLT gets in the app). */
   gray: GrayImage[];
-  rgb: Uint8Array[];
-  /** Luma of the RGB frames (what XFeat gets). */
-  luma: GrayImage[];
+  /** ffmpeg's gray as bytes (what XFeat gets in the app). */
+  luma: Uint8Array[];
 }
 
 async function decode(file: string, count: number, width?: number): Promise<Frames> {
   const facts = await probeMedia(file);
   const w = width ?? facts.width;
   const h = width ? Math.round((width * facts.height) / facts.width / 2) * 2 : facts.height;
-  const out: Frames = { width: w, height: h, gray: [], rgb: [], luma: [] };
-  for await (const f of rgbFrames(facts, { count, width: w, height: h })) {
-    out.rgb.push(f.rgb.slice());
-    out.luma.push({ width: w, height: h, data: f.gray.data.slice() });
-  }
+  const out: Frames = { width: w, height: h, gray: [], luma: [] };
+  for await (const f of lumaFrames(facts, { count, width: w, height: h })) out.luma.push(f.luma.slice());
   for await (const f of grayFrames(facts, { count, width: w, height: h }))
     out.gray.push({ width: w, height: h, data: f.image.data.slice() });
   return out;
@@ -101,8 +97,8 @@ describe('resumable tracking: snapshot / restore is exact', () => {
       const f = clips.get(c.name)!;
       const full = new XFeatTracker(f.width, f.height, xfeat.run);
       const snaps: Uint8Array[] = [];
-      for (let t = 0; t < f.rgb.length; t++) {
-        await full.push(f.rgb[t]!, f.luma[t]!);
+      for (let t = 0; t < f.luma.length; t++) {
+        await full.push(f.luma[t]!);
         if (c.cuts.includes(t)) snaps.push(full.snapshot());
       }
       const ref = full.result();
@@ -112,7 +108,7 @@ describe('resumable tracking: snapshot / restore is exact', () => {
       );
       for (const [i, k] of c.cuts.entries()) {
         const trk = XFeatTracker.restore(snaps[i]!, xfeat.run);
-        for (let t = k + 1; t < f.rgb.length; t++) await trk.push(f.rgb[t]!, f.luma[t]!);
+        for (let t = k + 1; t < f.luma.length; t++) await trk.push(f.luma[t]!);
         expect(same(ref, trk.result())).toBe(true);
       }
     });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from '../../../src-main/media';
 import {
   grayFrames,
-  rgbFrames,
+  lumaFrames,
   KltTracker,
   XFeatTracker,
   type TrackSet,
@@ -42,8 +42,8 @@ describe('static-camera clips: background tracks stay put', () => {
           set = trk.result();
         } else {
           const trk = new XFeatTracker(WIDTH, height, xfeat.run);
-          for await (const f of rgbFrames(facts, { count: FRAMES, width: WIDTH, height }))
-            await trk.push(f.rgb, f.gray);
+          for await (const f of lumaFrames(facts, { count: FRAMES, width: WIDTH, height }))
+            await trk.push(f.luma);
           set = trk.result();
         }
         const m = staticMotion(clip, set, facts.width / WIDTH);

@@ -9,7 +9,7 @@ import {
   gaussianKernel,
   matchGated,
   nonMaxSuppression,
-  rgbToXFeatInput,
+  lumaToXFeatInput,
   XFeatDecoder,
   type GrayImage,
 } from '../../../src-main/analysis/tracking';
@@ -116,18 +116,25 @@ describe('fast paths are bit-identical to the reference forms', () => {
     expect(Array.from(nonMaxSuppression(m, w, h, 2, 0.05))).toEqual(refNms(m, w, h, 2, 0.05));
     expect(Array.from(nonMaxSuppression(m, w, h, 1, 0.5))).toEqual(refNms(m, w, h, 1, 0.5));
   });
-  it('RGB resize to the model input, down and up', () => {
+  it('luma resize to the model input, down and up: the bilinear reference in each of the 3 planes', () => {
     const r = rng(7);
     for (const [w, h, iw, ih] of [
       [64, 36, 32, 24],
       [13, 7, 32, 16],
+      [640, 360, 320, 224],
     ] as const) {
-      const rgb = new Uint8Array(w * h * 3);
-      for (let i = 0; i < rgb.length; i++) rgb[i] = Math.floor(256 * r());
-      expect(Array.from(rgbToXFeatInput(rgb, w, h, iw, ih))).toEqual(
-        Array.from(refResize(rgb, w, h, iw, ih)),
-      );
+      const luma = new Uint8Array(w * h);
+      for (let i = 0; i < luma.length; i++) luma[i] = Math.floor(256 * r());
+      const got = lumaToXFeatInput(luma, w, h, iw, ih);
+      // The reference on an RGB frame of that gray (R = G = B = luma); summed in another order.
+      const rgb = new Uint8Array(3 * w * h).map((_, i) => luma[(i / 3) | 0]!);
+      const ref = refResize(rgb, w, h, iw, ih);
+      expect(got.length).toBe(ref.length);
+      let worst = 0;
+      for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(got[i]! - ref[i]!));
+      expect(worst).toBeLessThan(1e-6);
     }
+    expect(() => lumaToXFeatInput(new Uint8Array(10), 4, 4, 2, 2)).toThrow(/wrong size/);
   });
   it('decode: skipping cells that cannot reach the threshold changes nothing', () => {
     const r = rng(11);

@@ -35,9 +35,9 @@ const tex = (x: number, y: number) =>
   25 * Math.sin(0.11 * x * Math.sin(0.085 * y) + 0.4 * y);
 
 /** Frame t: the texture moved along a curve, with a slight brightness flicker. */
-function frame(t: number): { gray: GrayImage; rgb: Uint8Array } {
+function frame(t: number): { gray: GrayImage; luma: Uint8Array } {
   const gray = createGray(W, H);
-  const rgb = new Uint8Array(3 * W * H);
+  const luma = new Uint8Array(W * H);
   const sx = 0.8 * t + 2 * Math.sin(0.3 * t);
   const sy = 0.35 * t;
   const gain = 1 + 0.02 * Math.sin(t);
@@ -45,9 +45,9 @@ function frame(t: number): { gray: GrayImage; rgb: Uint8Array } {
     for (let x = 0; x < W; x++) {
       const v = Math.max(0, Math.min(255, Math.round(gain * tex(x + 0.5 - sx, y + 0.5 - sy))));
       gray.data[y * W + x] = v;
-      rgb.fill(v, 3 * (y * W + x), 3 * (y * W + x) + 3);
+      luma[y * W + x] = v;
     }
-  return { gray, rgb };
+  return { gray, luma };
 }
 const frames = Array.from({ length: FRAMES }, (_, t) => frame(t));
 
@@ -144,7 +144,7 @@ describe('XFeat snapshot / restore (stand-in runner)', () => {
     const full = new XFeatTracker(W, H, fakeRunner, opts);
     const snaps = new Map<number, Uint8Array>();
     for (let t = 0; t < FRAMES; t++) {
-      await full.push(frames[t]!.rgb, frames[t]!.gray);
+      await full.push(frames[t]!.luma);
       if (CUTS.includes(t)) snaps.set(t, full.snapshot());
     }
     const reference = full.result();
@@ -156,7 +156,7 @@ describe('XFeat snapshot / restore (stand-in runner)', () => {
       const trk = XFeatTracker.restore(bytes, fakeRunner);
       expect(trk.options).toEqual(full.options);
       expect(Buffer.from(trk.snapshot()).equals(Buffer.from(bytes))).toBe(true);
-      for (let t = k + 1; t < FRAMES; t++) await trk.push(frames[t]!.rgb, frames[t]!.gray);
+      for (let t = k + 1; t < FRAMES; t++) await trk.push(frames[t]!.luma);
       expectIdentical(reference, trk.result());
     }
   });
@@ -259,11 +259,11 @@ describe('chunked tracking: tracker state and observations apart', () => {
   it('XFeat (stand-in runner): the joined chunks are the uninterrupted result', async () => {
     const opts = { targetTracks: 150, inputWidth: 96, inputHeight: 64 };
     const full = new XFeatTracker(W, H, fakeRunner, opts);
-    for (const f of frames) await full.push(f.rgb, f.gray);
+    for (const f of frames) await full.push(f.luma);
     const { set, stored } = await chunked(
       () => new XFeatTracker(W, H, fakeRunner, opts),
       (b) => XFeatTracker.restore(b, fakeRunner),
-      (t, i) => t.push(frames[i]!.rgb, frames[i]!.gray),
+      (t, i) => t.push(frames[i]!.luma),
     );
     expectIdentical(full.result(), set);
     for (const s of stored) expect(splitTrackerSnapshot(s.state).observations.ids.length).toBe(0);

@@ -7,7 +7,7 @@ import {
   matchDescriptors,
   matchGated,
   XFeatDecoder,
-  rgbToXFeatInput,
+  lumaToXFeatInput,
   assignXFeatOutputs,
 } from '../../../src-main/analysis/tracking';
 
@@ -124,12 +124,12 @@ describe('XFeat adapter pieces', () => {
     for (let d = 0; d < 64; d++) n += kp.descriptors[d]! ** 2;
     expect(n).toBeCloseTo(1, 5);
   });
-  it('preprocesses RGB24 to NCHW 0…1 and assigns outputs by channel count', () => {
-    const rgb = new Uint8Array(4 * 4 * 3);
-    for (let i = 0; i < 16; i++) rgb.set([255, 0, 51], 3 * i);
-    const t = rgbToXFeatInput(rgb, 4, 4, 2, 2);
+  it('preprocesses 8-bit luma to NCHW 0…1 (the same in all 3 planes) and assigns outputs by channel count', () => {
+    const luma = new Uint8Array(4 * 4);
+    for (let y = 0; y < 4; y++) luma.fill(y < 2 ? 255 : 51, 4 * y, 4 * y + 4);
+    const t = lumaToXFeatInput(luma, 4, 4, 2, 2);
     expect(Array.from(t).map((v) => Math.round(v * 100) / 100)).toEqual([
-      1, 1, 1, 1, 0, 0, 0, 0, 0.2, 0.2, 0.2, 0.2,
+      1, 1, 0.2, 0.2, 1, 1, 0.2, 0.2, 1, 1, 0.2, 0.2,
     ]);
     const f = (c: number) => ({ dims: [1, c, 1, 1], data: new Float32Array(c) });
     const o = assignXFeatOutputs({ a: f(1), b: f(65), c: f(64) });

@@ -10,7 +10,6 @@ import {
   AnchorBank,
   gaussianKernel,
   GatedMatcher,
-  grayFromRgb24,
   LocalFlow,
   SmoothedFrame,
   XFeatDecoder,
@@ -30,10 +29,7 @@ const tex = (x: number, y: number) =>
   35 * Math.cos(0.27 * y - 0.17 * x) +
   25 * Math.sin(0.11 * x * Math.sin(0.085 * y) + 0.4 * y);
 
-/**
- * RGB24 of `tex` seen through x' = A(x − c) + c + t (a frame of a moving camera), optionally with gain
- * and offset (the same on all channels, so the luma follows).
- */
+/** 8-bit luma of `tex` seen through x' = A(x − c) + c + t (a frame of a moving camera), optionally with gain and offset. */
 function frame(
   w: number,
   h: number,
@@ -42,7 +38,7 @@ function frame(
   gain = 1,
   offset = 0,
 ): Uint8Array {
-  const rgb = new Uint8Array(3 * w * h);
+  const luma = new Uint8Array(w * h);
   const cx = w / 2;
   const cy = h / 2;
   for (let y = 0; y < h; y++)
@@ -54,14 +50,13 @@ function frame(
       const sx = (a[3] * u - a[1] * v) / det + cx;
       const sy = (-a[2] * u + a[0] * v) / det + cy;
       const val = Math.max(0, Math.min(255, Math.round(gain * tex(sx, sy) + offset)));
-      rgb.fill(val, 3 * (y * w + x), 3 * (y * w + x) + 3);
+      luma[y * w + x] = val;
     }
-  return rgb;
+  return luma;
 }
 
-/** Straightforward reference: luma as grayFromRgb24, then a separable blur with replicated borders. */
-function refSmooth(rgb: Uint8Array, w: number, h: number, binomial: boolean): Float32Array {
-  const lum = grayFromRgb24(rgb, w, h).data;
+/** Straightforward reference: a separable blur of the luma with replicated borders. */
+function refSmooth(lum: Uint8Array, w: number, h: number, binomial: boolean): Float32Array {
   const k = binomial ? [1 / 16, 4 / 16, 6 / 16, 4 / 16, 1 / 16] : Array.from(gaussianKernel(1));
   const r = (k.length - 1) >> 1;
   const cl = (v: number, n: number) => (v < 0 ? 0 : v >= n ? n - 1 : v);
@@ -87,10 +82,10 @@ describe('lazily smoothed luma', () => {
         [16, 9],
         [40, 33],
       ] as const) {
-        const rgb = new Uint8Array(3 * w * h).map(() => Math.floor(256 * r()));
-        const ref = refSmooth(rgb, w, h, binomial);
+        const luma = new Uint8Array(w * h).map(() => Math.floor(256 * r()));
+        const ref = refSmooth(luma, w, h, binomial);
         const a = new SmoothedFrame(w, h, 1, binomial);
-        a.reset(rgb);
+        a.reset(luma);
         // Scattered small requests first, then everything.
         for (let t = 0; t < 40; t++) {
           const x = Math.floor(r() * w);
@@ -105,12 +100,12 @@ describe('lazily smoothed luma', () => {
   it('keeps its own copy of the frame when asked, and its computed pixels', () => {
     const w = 40;
     const h = 30;
-    const rgb = frame(w, h);
+    const luma = frame(w, h);
     const f = new SmoothedFrame(w, h, 1, true);
-    f.reset(rgb);
+    f.reset(luma);
     f.ensure(0, 0, 10, 10);
     f.keep();
-    rgb.fill(0);
+    luma.fill(0);
     f.ensureAll();
     expect(Array.from(f.data)).toEqual(Array.from(refSmooth(frame(w, h), w, h, true)));
   });
@@ -125,9 +120,9 @@ describe('anchored affine alignment', () => {
     [80.5, 40.5],
   ] as const;
   const out: AlignResult = { ok: false, x: 0, y: 0, residual: 0, iterations: 0 };
-  const smoothed = (rgb: Uint8Array) => {
+  const smoothed = (luma: Uint8Array) => {
     const f = new SmoothedFrame(W, H, 1, true);
-    f.reset(rgb);
+    f.reset(luma);
     return f;
   };
   const truth = (p: readonly [number, number], t: [number, number], a: [number, number, number, number]) => {
@@ -186,7 +181,7 @@ describe('anchored affine alignment', () => {
     // A flat window cannot anchor: the slot keeps the window it had.
     const before = new Float64Array(bank.slotSize);
     bank.exportSlot(0, before);
-    const flat = smoothed(new Uint8Array(3 * W * H).fill(90));
+    const flat = smoothed(new Uint8Array(W * H).fill(90));
     expect(bank.anchor(0, flat, 70.5, 60.5)).toBe(false);
     const after = new Float64Array(bank.slotSize);
     bank.exportSlot(0, after);
@@ -208,7 +203,7 @@ describe('frame-to-frame fallback', () => {
     expect(out.ok).toBe(true);
     expect(Math.hypot(out.x - 52.3, out.y - 39.6)).toBeLessThan(0.05);
     const flat = new SmoothedFrame(W, H, 1, true);
-    flat.reset(new Uint8Array(3 * W * H).fill(50));
+    flat.reset(new Uint8Array(W * H).fill(50));
     flow.track(flat, f1, 50.5, 40.5, 50.5, 40.5, out);
     expect(out.ok).toBe(false);
   });

@@ -5,7 +5,7 @@ export {
   type XFeatOutputs,
   type XFeatRunner,
 } from './contract';
-export { rgbToXFeatInput } from './preprocess';
+export { lumaToXFeatInput } from './preprocess';
 export {
   XFeatDecoder,
   nonMaxSuppression,

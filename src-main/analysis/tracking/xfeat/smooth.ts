@@ -1,14 +1,14 @@
 /**
- * The XFeat tracker's smoothed luma, computed only where it is read. A frame is divided into 16×16
- * tiles; the first time a window needs a pixel of a tile, the tile's luma (BT.709 weights, rounded to
- * f32 exactly as grayFromRgb24 computes it, from the interleaved RGB frame) is taken with a margin and
- * blurred (separable, replicated borders; the 5-tap binomial by default). A pixel's value does not
- * depend on which tiles were computed or in what order — it equals the straightforward full-frame
- * computation bit for bit (tests/unit/tracking/xfeat-refine.test.ts) — so results are exact whatever
- * the access pattern, and a restored tracker that recomputes tiles lazily continues bit-identically.
- * At 640×360 the tracker needs about a third of the tiles; no pass over the whole frame is made.
+ * The XFeat tracker's smoothed luma, computed only where it is read. A frame (8-bit luma, one byte per
+ * pixel, as ffmpeg decodes it) is divided into 16×16 tiles; the first time a window needs a pixel of a
+ * tile, the tile is blurred with a margin (separable, replicated borders; the 5-tap binomial by
+ * default). A pixel's value does not depend on which tiles were computed or in what order — it equals
+ * the straightforward full-frame computation bit for bit (tests/unit/tracking/xfeat-refine.test.ts) —
+ * so results are exact whatever the access pattern, and a restored tracker that recomputes tiles lazily
+ * continues bit-identically. At 640×360 the tracker needs about a third of the tiles; no pass over the
+ * whole frame is made.
  *
- * The frame before is kept too (its RGB copied, its computed tiles kept), for the frame-to-frame
+ * The frame before is kept too (its luma copied, its computed tiles kept), for the frame-to-frame
  * fallback when a track's anchored window does not align.
  */
 import { gaussianKernel } from '../blur';
@@ -19,7 +19,7 @@ export const SMOOTH_TILE = 16;
 export class SmoothedFrame {
   readonly width: number;
   readonly height: number;
-  /** Interleaved RGB24 the tiles are computed from: the caller's (current frame) or our copy ({@link keep}). */
+  /** The 8-bit luma the tiles are computed from: the caller's (current frame) or our copy ({@link keep}). */
   source: Uint8Array;
   private readonly own: Uint8Array;
   /** Smoothed luma; valid inside computed tiles only. */
@@ -31,7 +31,7 @@ export class SmoothedFrame {
   private readonly rows: number;
   private readonly k: Float64Array;
   private readonly r: number;
-  /** A tile's luma with its margin (tiles on the frame's left or right edge, or other kernels), then its horizontal pass. */
+  /** A tile's pixels with their margin (tiles on the frame's left or right edge, or other kernels), then its horizontal pass. */
   private readonly lum: Float32Array;
   private readonly tmp: Float32Array;
   /** Tiles computed since the last reset, and the milliseconds they took (diagnostics). */
@@ -45,7 +45,7 @@ export class SmoothedFrame {
   constructor(width: number, height: number, sigma: number, binomial = false) {
     this.width = width;
     this.height = height;
-    this.own = new Uint8Array(3 * width * height);
+    this.own = new Uint8Array(width * height);
     this.source = this.own;
     this.data = new Float32Array(width * height);
     this.image = { width, height, data: this.data };
@@ -65,9 +65,9 @@ export class SmoothedFrame {
     this.tmp = new Float32Array((SMOOTH_TILE + 2 * this.r) * SMOOTH_TILE);
   }
 
-  /** A new frame (interleaved RGB24): nothing computed yet. It is read, not copied, until the next reset. */
+  /** A new frame (8-bit luma): nothing computed yet. It is read, not copied, until the next reset. */
   reset(source: Uint8Array): void {
-    if (source.length !== 3 * this.width * this.height) throw new RangeError('Frame has the wrong size');
+    if (source.length !== this.width * this.height) throw new RangeError('Frame has the wrong size');
     this.source = source;
     this.done.fill(0);
     this.computed = 0;
@@ -127,28 +127,18 @@ export class SmoothedFrame {
     const x0 = xa - r;
     const inside = x0 >= 0 && xb + r <= w;
     if (r === 2 && inside) {
-      // Luma computed as it enters a sliding window along each row (rows clamped to the frame), folded
-      // symmetric taps; then the vertical pass, sliding down each column.
+      // Straight from the frame, rows clamped to it: folded symmetric taps over a sliding window; then
+      // the vertical pass, sliding down each column.
       for (let yy = 0; yy < lh; yy++) {
         const y = ya - r + yy;
-        let p = 3 * ((y < 0 ? 0 : y >= h ? h - 1 : y) * w + x0);
-        let m2 = Math.fround(
-          0.2126 * (s[p] as number) + 0.7152 * (s[p + 1] as number) + 0.0722 * (s[p + 2] as number),
-        );
-        let m1 = Math.fround(
-          0.2126 * (s[p + 3] as number) + 0.7152 * (s[p + 4] as number) + 0.0722 * (s[p + 5] as number),
-        );
-        let c0 = Math.fround(
-          0.2126 * (s[p + 6] as number) + 0.7152 * (s[p + 7] as number) + 0.0722 * (s[p + 8] as number),
-        );
-        let p1 = Math.fround(
-          0.2126 * (s[p + 9] as number) + 0.7152 * (s[p + 10] as number) + 0.0722 * (s[p + 11] as number),
-        );
-        p += 12;
-        for (let t = yy * tw, e = t + tw; t < e; t++, p += 3) {
-          const p2 = Math.fround(
-            0.2126 * (s[p] as number) + 0.7152 * (s[p + 1] as number) + 0.0722 * (s[p + 2] as number),
-          );
+        let p = (y < 0 ? 0 : y >= h ? h - 1 : y) * w + x0;
+        let m2 = s[p] as number;
+        let m1 = s[p + 1] as number;
+        let c0 = s[p + 2] as number;
+        let p1 = s[p + 3] as number;
+        p += 4;
+        for (let t = yy * tw, e = t + tw; t < e; t++, p++) {
+          const p2 = s[p] as number;
           tmp[t] = k0 * c0 + k1 * (m1 + p1) + k2 * (m2 + p2);
           m2 = m1;
           m1 = c0;
@@ -159,22 +149,18 @@ export class SmoothedFrame {
       this.vertical2(xa, ya, yb, tw, k0, k1, k2);
       return;
     }
-    // Luma of the tile and a margin of r, edge pixels repeated outside the frame.
+    // The tile and a margin of r, edge pixels repeated outside the frame.
     for (let yy = 0; yy < lh; yy++) {
       const y = ya - r + yy;
       const row = (y < 0 ? 0 : y >= h ? h - 1 : y) * w;
       const o = yy * lw;
       if (inside) {
-        for (let xx = 0, p = 3 * (row + x0); xx < lw; xx++, p += 3)
-          lum[o + xx] =
-            0.2126 * (s[p] as number) + 0.7152 * (s[p + 1] as number) + 0.0722 * (s[p + 2] as number);
+        for (let xx = 0, p = row + x0; xx < lw; xx++, p++) lum[o + xx] = s[p] as number;
         continue;
       }
       for (let xx = 0; xx < lw; xx++) {
         const x = x0 + xx;
-        const p = 3 * (row + (x < 0 ? 0 : x >= w ? w - 1 : x));
-        lum[o + xx] =
-          0.2126 * (s[p] as number) + 0.7152 * (s[p + 1] as number) + 0.0722 * (s[p + 2] as number);
+        lum[o + xx] = s[row + (x < 0 ? 0 : x >= w ? w - 1 : x)] as number;
       }
     }
     if (r === 2) {

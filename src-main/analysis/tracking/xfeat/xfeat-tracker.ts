@@ -21,13 +21,12 @@ import {
   StateWriter,
   TRACKER_STATE_XFEAT,
 } from '../tracker-state';
-import type { GrayImage } from '../image';
 import { AnchorBank, type AlignResult, type AnchorOptions } from './anchors';
 import { XFEAT_DESCRIPTOR_DIM as D, type XFeatRunner } from './contract';
 import { DEFAULT_DECODE_OPTIONS, XFeatDecoder, type DecodeOptions, type Keypoints } from './decode';
 import { LocalFlow, type FlowResult } from './flow';
 import { DEFAULT_MATCH_OPTIONS, GatedMatcher, type MatchOptions } from './match';
-import { rgbToXFeatInput } from './preprocess';
+import { lumaToXFeatInput } from './preprocess';
 import { SmoothedFrame } from './smooth';
 
 export interface XFeatTrackerOptions {
@@ -156,10 +155,11 @@ export interface XFeatTrackingStats {
 }
 
 /**
- * First field of an XFeat snapshot: the layout of what follows. A state written by the earlier tracker
- * (pyramid and template-bank windows; it began with the options) is refused rather than misread.
+ * First field of an XFeat snapshot: the layout of what follows. A state written by an earlier tracker
+ * (2: the last frame kept as RGB24; before that, pyramid and template-bank windows, beginning with the
+ * options) is refused rather than misread.
  */
-const STATE_LAYOUT = 'xfeat-anchored-2';
+const STATE_LAYOUT = 'xfeat-anchored-3';
 
 export class XFeatTracker {
   readonly width: number;
@@ -324,17 +324,16 @@ export class XFeatTracker {
   }
 
   /**
-   * Tracks into the next frame: interleaved RGB24 of the tracker's size (read during the call only; the
-   * tracker keeps its own copy of what it needs). The tracker computes the luma it aligns on itself,
-   * only where it reads it (the formula of grayFromRgb24); `_gray` is not read (kept for callers that
-   * pass rgbFrames' luma, which is then never computed: see frames.ts).
+   * Tracks into the next frame: 8-bit luma of the tracker's size, one byte per pixel (lumaFrames; read
+   * during the call only, the tracker keeps its own copy of what it needs). The model is given it in
+   * all three channels (it averages them first); alignment smooths it where it reads it.
    */
-  async push(rgb: Uint8Array, _gray?: GrayImage): Promise<void> {
+  async push(luma: Uint8Array): Promise<void> {
     const t0 = performance.now();
     const o = this.options;
     this.frame++;
     this.stats.frames++;
-    this.input = rgbToXFeatInput(rgb, this.width, this.height, o.inputWidth, o.inputHeight, this.input);
+    this.input = lumaToXFeatInput(luma, this.width, this.height, o.inputWidth, o.inputHeight, this.input);
     const t1 = performance.now();
     const outputs = await this.run(this.input, [1, 3, o.inputHeight, o.inputWidth]);
     const t2 = performance.now();
@@ -345,7 +344,7 @@ export class XFeatTracker {
     this.prev = this.cur;
     this.cur = spare;
     const prevMs = this.prev.ms;
-    this.cur.reset(rgb);
+    this.cur.reset(luma);
     this.reserveKeypoints(kp.count);
     const used = this.used;
     used.fill(0, 0, kp.count);
@@ -888,7 +887,9 @@ export class XFeatTracker {
   static restore(bytes: Uint8Array, run: XFeatRunner): XFeatTracker {
     const r = new StateReader(bytes, TRACKER_STATE_XFEAT);
     if (r.string() !== STATE_LAYOUT)
-      throw new Error('Tracker state: an XFeat state from another version of the tracker');
+      throw new Error(
+        'Tracker state: an XFeat state from another version of the tracker; this job cannot be resumed, track the shot again',
+      );
     const options = optionsFromJson<XFeatTrackerOptions>(r.string());
     const t = new XFeatTracker(r.num(), r.num(), run, options);
     const keys = r.string().split(',');
@@ -945,7 +946,7 @@ export class XFeatTracker {
     t.lostTpl.set(ltpl);
     const last = r.u8();
     if (last.length) {
-      if (last.length !== 3 * t.width * t.height)
+      if (last.length !== t.width * t.height)
         throw new Error('Tracker state: last frame has the wrong size');
       t.cur.reset(last);
       t.cur.keep();
