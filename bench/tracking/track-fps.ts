@@ -148,7 +148,8 @@ for (const [w, h] of SIZES) {
   const inPipeline = xfeatWork(trk, pushMs);
   // The same frames again, decoded beforehand: no ffmpeg competing for the two cores meanwhile.
   const frames: Uint8Array[] = [];
-  for await (const f of lumaFrames(facts, { count: FRAMES, width: w, height: h })) frames.push(f.luma.slice());
+  for await (const f of lumaFrames(facts, { count: FRAMES, width: w, height: h }))
+    frames.push(f.luma.slice());
   const outputs: XFeatOutputs[] = [];
   let runMs = 0;
   const recording: XFeatRunner = async (input, dims) => {

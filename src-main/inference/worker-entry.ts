@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
@@ -20,8 +20,11 @@ export interface WorkerSpawn {
   start(workerData: unknown): Worker;
 }
 
+/** This module's file. (`__filename` is not it inside a worker started from code: '[worker eval]'.) */
 function thisFile(): string {
-  return typeof __filename === 'string' && __filename ? __filename : fileURLToPath(import.meta.url);
+  return typeof __filename === 'string' && isAbsolute(__filename)
+    ? __filename
+    : fileURLToPath(import.meta.url);
 }
 
 function tsxApiUrl(from: string): string {

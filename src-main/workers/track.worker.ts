@@ -2,8 +2,9 @@
  * "Track shot" worker: decodes one chunk of a shot (ffmpeg child process) and runs the 2D tracker on
  * it off the main thread, continuing from the previous chunk's saved tracker state. It saves the
  * tracker's own state and the chunk's observations apart, so neither grows with the shot; the last
- * chunk joins every chunk's observations into the shot's track file. XFeat sessions are hosted here
- * directly (this is already a worker). Protocol: src-main/analysis/track-protocol.ts.
+ * chunk joins every chunk's observations into the shot's track file. XFeat's model runs in an inference
+ * worker of its own, one frame ahead of the tracking here, so the two overlap (XFeatTracker.pushAll).
+ * Protocol: src-main/analysis/track-protocol.ts.
  */
 import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -27,7 +28,7 @@ import {
   type ChunkObservations,
   type Observations,
 } from '../analysis/tracking/track-set';
-import { SessionHost } from '../inference/session-host';
+import { InferenceRuntime } from '../inference/runtime';
 import { writeFileAtomic } from '../util/atomic-write';
 
 const port = parentPort;
@@ -47,7 +48,10 @@ function toFullResolution(set: TrackSet, width: number, height: number): TrackSe
   return { ...set, width, height, xy };
 }
 
-async function xfeatRunner(host: SessionHost, path: string): Promise<{ run: XFeatRunner; provider: string }> {
+async function xfeatRunner(
+  host: InferenceRuntime,
+  path: string,
+): Promise<{ run: XFeatRunner; provider: string }> {
   const info = await host.load({ path, key: 'xfeat' });
   const input = info.inputs[0]?.name ?? 'input';
   const run: XFeatRunner = async (data, dims) => {
@@ -82,15 +86,19 @@ async function main(): Promise<void> {
     tracker = klt;
   } else {
     if (!req.modelPath) throw new Error('XFeat tracking needs the XFeat model: install it in Models.');
-    const host = new SessionHost(req.providers ? { providers: req.providers } : {});
-    const x = await xfeatRunner(host, req.modelPath);
-    provider = x.provider;
-    const xf = state ? XFeatTracker.restore(state, x.run) : new XFeatTracker(w, h, x.run);
-    for await (const f of lumaFrames(req.facts, range)) {
-      await xf.push(f.luma);
-      post({ type: 'progress', frames: ++done });
+    const host = new InferenceRuntime(req.providers ? { providers: req.providers } : {});
+    try {
+      const x = await xfeatRunner(host, req.modelPath);
+      provider = x.provider;
+      const xf = state ? XFeatTracker.restore(state, x.run) : new XFeatTracker(w, h, x.run);
+      async function* luma() {
+        for await (const f of lumaFrames(req.facts, range)) yield f.luma;
+      }
+      await xf.pushAll(luma(), () => post({ type: 'progress', frames: ++done }));
+      tracker = xf;
+    } finally {
+      await host.close();
     }
-    tracker = xf;
   }
   if (done !== req.count) throw new Error(`decoded ${done} of ${req.count} frames from ${req.facts.path}`);
   const next = splitTrackerSnapshot(tracker.snapshot());

@@ -57,12 +57,5 @@ export {
   type TrackRange,
 } from './track-file';
 export { toTracksJson, stringifyTracksJson, type TracksJson } from './tracks-json';
-export {
-  grayFrames,
-  lumaFrames,
-  rgbFrames,
-  type FrameRange,
-  type LumaFrame,
-  type RgbFrame,
-} from './frames';
+export { grayFrames, lumaFrames, rgbFrames, type FrameRange, type LumaFrame, type RgbFrame } from './frames';
 export * from './xfeat';

@@ -162,6 +162,69 @@ describe('XFeat snapshot / restore (stand-in runner)', () => {
   });
 });
 
+describe('XFeat with the model one frame ahead (pushAll)', () => {
+  const opts = { targetTracks: 150, inputWidth: 96, inputHeight: 64 };
+  async function* source(from = 0) {
+    // One buffer, overwritten for every frame, as lumaFrames does.
+    const buf = new Uint8Array(W * H);
+    for (let t = from; t < FRAMES; t++) {
+      buf.set(frames[t]!.luma);
+      yield buf;
+    }
+  }
+
+  it('gives push()’s result, bit for bit, with answers arriving late and out of step', async () => {
+    const ref = new XFeatTracker(W, H, fakeRunner, opts);
+    for (const f of frames) await ref.push(f.luma);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let calls = 0;
+    const slow: XFeatRunner = async (input, dims) => {
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      const wait = [3, 0, 7, 1][calls++ % 4]!;
+      const out = await fakeRunner(input.slice(), dims);
+      input.fill(NaN); // As if moved to another thread: the tracker must not read it afterwards.
+      await new Promise((r) => setTimeout(r, wait));
+      inFlight--;
+      return out;
+    };
+    const trk = new XFeatTracker(W, H, slow, opts);
+    let reported = 0;
+    await trk.pushAll(source(), () => reported++);
+    expect(reported).toBe(FRAMES);
+    expect(mostInFlight).toBe(2);
+    expectIdentical(ref.result(), trk.result());
+    // It continues from a snapshot like push() does.
+    const half = new XFeatTracker(W, H, fakeRunner, opts);
+    for (const f of frames.slice(0, 9)) await half.push(f.luma);
+    const resumed = XFeatTracker.restore(half.snapshot(), slow);
+    await resumed.pushAll(source(9));
+    expectIdentical(ref.result(), resumed.result());
+  });
+
+  it('fails with the model’s error and leaves no call unawaited', async () => {
+    let calls = 0;
+    const failing: XFeatRunner = async (input, dims) => {
+      if (++calls === 5) throw new Error('the model failed on frame 4');
+      return fakeRunner(input, dims);
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const trk = new XFeatTracker(W, H, failing, opts);
+      let reported = 0;
+      await expect(trk.pushAll(source(), () => reported++)).rejects.toThrow('the model failed on frame 4');
+      expect(reported).toBe(4);
+      await new Promise((r) => setTimeout(r, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
 describe('track set slice / concat', () => {
   const trk = new KltTracker(W, H, { targetTracks: 120 });
   for (const f of frames) trk.push(f.gray);

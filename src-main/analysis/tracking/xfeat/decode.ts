@@ -4,6 +4,7 @@
  * score = heat × reliability (bilinear), top-k, descriptors sampled bilinearly from the L2-normalised map
  * and normalised again. Keypoints are returned in the frame's own pixels (centres at +0.5).
  */
+import { expNonPositive } from '../../../../src-shared/fast-exp';
 import { XFEAT_CELL, XFEAT_DESCRIPTOR_DIM, type XFeatOutputs } from './contract';
 
 export interface DecodeOptions {
@@ -88,10 +89,10 @@ export class XFeatDecoder {
           continue;
         }
         zero[p] = 0;
-        // Each exponential once (the same values the sum and the heat use).
+        // Each exponential once (the same values the sum and the heat use); all are of values ≤ 0.
         let sum = 0;
         for (let k = 0, q = p; k < 65; k++, q += plane) {
-          const v = Math.exp((logits[q] as number) - max);
+          const v = expNonPositive((logits[q] as number) - max);
           e[k] = v;
           sum += v;
         }

@@ -22,7 +22,7 @@ import {
   TRACKER_STATE_XFEAT,
 } from '../tracker-state';
 import { AnchorBank, type AlignResult, type AnchorOptions } from './anchors';
-import { XFEAT_DESCRIPTOR_DIM as D, type XFeatRunner } from './contract';
+import { XFEAT_DESCRIPTOR_DIM as D, type XFeatOutputs, type XFeatRunner } from './contract';
 import { DEFAULT_DECODE_OPTIONS, XFeatDecoder, type DecodeOptions, type Keypoints } from './decode';
 import { LocalFlow, type FlowResult } from './flow';
 import { DEFAULT_MATCH_OPTIONS, GatedMatcher, type MatchOptions } from './match';
@@ -201,6 +201,8 @@ export class XFeatTracker {
   /** Model pixel size in frame pixels (the larger axis). */
   private readonly scale: number;
   private input: Float32Array | undefined;
+  /** The frame being tracked, resized to the model input (one plane of its input). */
+  private small: Float32Array = new Float32Array(0);
   private cur: SmoothedFrame;
   private prev: SmoothedFrame;
   /** Whether `prev` holds the frame before (false before the first frame and after a restore without one). */
@@ -329,14 +331,68 @@ export class XFeatTracker {
    * all three channels (it averages them first); alignment smooths it where it reads it.
    */
   async push(luma: Uint8Array): Promise<void> {
-    const t0 = performance.now();
     const o = this.options;
-    this.frame++;
-    this.stats.frames++;
+    const t0 = performance.now();
     this.input = lumaToXFeatInput(luma, this.width, this.height, o.inputWidth, o.inputHeight, this.input);
     const t1 = performance.now();
-    const outputs = await this.run(this.input, [1, 3, o.inputHeight, o.inputWidth]);
+    const outputs = await this.run(this.input, this.inputDims);
+    this.stats.resizeMs += t1 - t0;
+    this.stats.modelMs += performance.now() - t1;
+    this.track(luma, this.input.subarray(0, o.inputWidth * o.inputHeight), outputs);
+  }
+
+  /** The model input's shape. */
+  get inputDims(): [1, 3, number, number] {
+    return [1, 3, this.options.inputHeight, this.options.inputWidth];
+  }
+
+  /**
+   * Tracks a whole run of frames with the model one frame ahead: frame t+1's inference runs while frame
+   * t is tracked, so the runner should run the model off this thread (an InferenceRuntime worker); a
+   * runner that blocks gives push()'s speed. Each frame's luma is copied (the source may reuse its
+   * buffer) and its model input is a new buffer the runner may take over. The result is exactly that of
+   * push() frame by frame. `stats.modelMs` counts only the time spent waiting for the model.
+   */
+  async pushAll(frames: AsyncIterable<Uint8Array>, onFrame?: () => void): Promise<void> {
+    const o = this.options;
+    const waiting: { luma: Uint8Array; small: Float32Array; outputs: Promise<XFeatOutputs> }[] = [];
+    const next = async () => {
+      const w = waiting.shift() as (typeof waiting)[number];
+      const t = performance.now();
+      const outputs = await w.outputs;
+      this.stats.modelMs += performance.now() - t;
+      this.track(w.luma, w.small, outputs);
+      onFrame?.();
+    };
+    try {
+      for await (const frame of frames) {
+        const luma = frame.slice();
+        const t = performance.now();
+        const input = lumaToXFeatInput(luma, this.width, this.height, o.inputWidth, o.inputHeight);
+        const small = input.slice(0, o.inputWidth * o.inputHeight);
+        this.stats.resizeMs += performance.now() - t;
+        const outputs = this.run(input, this.inputDims);
+        // Handled when its frame's turn comes (or below, if an earlier frame fails first).
+        outputs.catch(() => undefined);
+        waiting.push({ luma, small, outputs });
+        if (waiting.length > 1) await next();
+      }
+      while (waiting.length) await next();
+    } finally {
+      waiting.length = 0;
+    }
+  }
+
+  /**
+   * Tracks into the next frame, given its luma resized to the model input (`small`, one plane) and the
+   * model's outputs for it (see {@link push}).
+   */
+  private track(luma: Uint8Array, small: Float32Array, outputs: XFeatOutputs): void {
     const t2 = performance.now();
+    this.small = small;
+    this.frame++;
+    this.stats.frames++;
+    const o = this.options;
     const kp = this.decoder.decode(outputs, this.width, this.height, this.decodeOptions, true);
     const t3 = performance.now();
     // The frame before becomes `prev` (it owns a copy of its luma, made at the end of its push).
@@ -364,8 +420,6 @@ export class XFeatTracker {
     const st = this.stats;
     const stepMs = st.matchMs - reidMatch + st.alignMs - before;
     st.smoothMs += this.cur.ms + this.prev.ms - prevMs;
-    st.resizeMs += t1 - t0;
-    st.modelMs += t2 - t1;
     st.decodeMs += t3 - t2;
     st.reidMs += t5 - t4 - reidMatch;
     st.birthMs += t6 - t5;
@@ -749,28 +803,22 @@ export class XFeatTracker {
 
   /**
    * Mean squared luma gradient ((intensity/px)², per frame pixel) over the 3×3 model-input pixels
-   * around frame position (x, y): central differences on the model input, scaled to frame pixels.
+   * around frame position (x, y): central differences on the luma resized to the model input, scaled
+   * to frame pixels.
    */
   private inputEnergy(x: number, y: number): number {
     const o = this.options;
-    const inp = this.input as Float32Array;
+    const inp = this.small;
     const iw = o.inputWidth;
     const ih = o.inputHeight;
-    const P = iw * ih;
     const mx = Math.min(iw - 2, Math.max(1, Math.floor((x / this.width) * iw)));
     const my = Math.min(ih - 2, Math.max(1, Math.floor((y / this.height) * ih)));
     let e = 0;
     for (let yy = my - 1; yy <= my + 1; yy++)
       for (let xx = mx - 1; xx <= mx + 1; xx++) {
         const q = yy * iw + xx;
-        const gx =
-          0.2126 * ((inp[q + 1] as number) - (inp[q - 1] as number)) +
-          0.7152 * ((inp[P + q + 1] as number) - (inp[P + q - 1] as number)) +
-          0.0722 * ((inp[2 * P + q + 1] as number) - (inp[2 * P + q - 1] as number));
-        const gy =
-          0.2126 * ((inp[q + iw] as number) - (inp[q - iw] as number)) +
-          0.7152 * ((inp[P + q + iw] as number) - (inp[P + q - iw] as number)) +
-          0.0722 * ((inp[2 * P + q + iw] as number) - (inp[2 * P + q - iw] as number));
+        const gx = (inp[q + 1] as number) - (inp[q - 1] as number);
+        const gy = (inp[q + iw] as number) - (inp[q - iw] as number);
         e += gx * gx + gy * gy;
       }
     // 0…1 to intensity levels, central difference /2, mean of 9, per model pixel → per frame pixel.
@@ -946,8 +994,7 @@ export class XFeatTracker {
     t.lostTpl.set(ltpl);
     const last = r.u8();
     if (last.length) {
-      if (last.length !== t.width * t.height)
-        throw new Error('Tracker state: last frame has the wrong size');
+      if (last.length !== t.width * t.height) throw new Error('Tracker state: last frame has the wrong size');
       t.cur.reset(last);
       t.cur.keep();
       t.hasPrev = true;
