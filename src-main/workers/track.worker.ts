@@ -7,6 +7,7 @@
  * Protocol: src-main/analysis/track-protocol.ts.
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TrackChunkRequest, TrackWorkerMessage } from '../analysis/track-protocol';
 import {
@@ -52,7 +53,12 @@ async function xfeatRunner(
   host: InferenceRuntime,
   path: string,
 ): Promise<{ run: XFeatRunner; provider: string }> {
-  const info = await host.load({ path, key: 'xfeat' });
+  // The tracker (this thread) and ffmpeg's decode run beside the model: leave them a core each.
+  const info = await host.load({
+    path,
+    key: 'xfeat',
+    intraOpThreads: Math.max(1, availableParallelism() - 2),
+  });
   const input = info.inputs[0]?.name ?? 'input';
   const run: XFeatRunner = async (data, dims) => {
     const r = await host.run('xfeat', { [input]: { type: 'float32', dims: [...dims], data } });

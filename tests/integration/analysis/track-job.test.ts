@@ -298,6 +298,36 @@ describe('Track shot with XFeat (real weights installed through the model manage
       const tracked = (await x['shots.list']()).find((s) => s.id === shot!.id)!;
       expect(tracked.tracks).toMatchObject([{ method: 'xfeat', provider: 'cpu', numFrames: 48 }]);
       expect((await x['models.list']()).find((m) => m.id === 'xfeat')!.lastProvider).toBe('cpu');
+
+      // Cancelled while its model runs in the inference worker beside the tracker, then resumed: the
+      // same tracks as the uninterrupted job, bit for bit.
+      const four = await makeClip(tmp.dir, {
+        name: 'four-chunks.mp4',
+        pattern: 'testsrc',
+        width: 640,
+        height: 360,
+        frames: 4 * TRACK_CHUNK_FRAMES + 10,
+      });
+      const { project: xp, runner: xr } = xcore.require();
+      const ids: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        const [s] = (await x['shots.import']({ paths: [four], skipBad: false })).imported;
+        ids.push(s!.id);
+      }
+      await xr.whenIdle();
+      await x['jobs.start']({ type: 'track', shotId: ids[0]!, method: 'xfeat' });
+      await xr.whenIdle();
+      const second = await x['jobs.start']({ type: 'track', shotId: ids[1]!, method: 'xfeat' });
+      while (xp.jobs.chunks(second.id).length < 1) await sleep(10);
+      expect((await x['jobs.cancel']({ jobId: second.id })).status).toBe('cancelled');
+      expect(xp.jobs.chunks(second.id).length).toBeLessThan(4);
+      await x['jobs.resume']({ jobId: second.id });
+      await xr.whenIdle();
+      const resumed = (await x['jobs.list']()).find((j) => j.id === second.id)!;
+      expect(resumed.status, resumed.error ?? '').toBe('done');
+      const a = readFileSync(xp.paths.tracks(ids[0]!, 'xfeat'));
+      const b = readFileSync(xp.paths.tracks(ids[1]!, 'xfeat'));
+      expect(b.equals(a)).toBe(true);
     } finally {
       await xcore.closeProject();
       delete process.env.RESHOOT_MODELS_DIR;

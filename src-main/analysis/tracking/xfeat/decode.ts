@@ -31,6 +31,8 @@ export class XFeatDecoder {
   readonly inH: number;
   private readonly heat: Float32Array;
   private readonly normSums: Float64Array;
+  /** The normalised descriptor map, position-major (see normalisedRows). */
+  private readonly rows: Float64Array;
   /** Cells whose heat is all zeros from a skip (see heatmapAbove). */
   private readonly zeroCell: Uint8Array;
   private readonly expScratch = new Float64Array(65);
@@ -51,6 +53,7 @@ export class XFeatDecoder {
     this.inH = inH;
     this.heat = new Float32Array(inW * inH);
     this.normSums = new Float64Array((inW / XFEAT_CELL) * (inH / XFEAT_CELL));
+    this.rows = new Float64Array((inW / XFEAT_CELL) * (inH / XFEAT_CELL) * XFEAT_DESCRIPTOR_DIM);
     this.zeroCell = new Uint8Array((inW / XFEAT_CELL) * (inH / XFEAT_CELL));
   }
 
@@ -197,10 +200,9 @@ export class XFeatDecoder {
         descriptors: new Float32Array(k * XFEAT_DESCRIPTOR_DIM),
       };
     }
-    // 1/‖·‖ of the descriptor map at each cell (the map is normalised per position before sampling).
-    const plane = cw * ch;
-    const inv = inverseNorms(out.descriptors, plane, this.normSums);
-    const src = out.descriptors;
+    // The descriptor map normalised per position (as upstream does before sampling), position-major, so
+    // a keypoint reads four contiguous rows of 64 instead of 64 planes.
+    const table = normalisedRows(out.descriptors, cw * ch, this.normSums, this.rows);
     const sx = frameW / inW;
     const sy = frameH / inH;
     const C = XFEAT_DESCRIPTOR_DIM;
@@ -218,8 +220,7 @@ export class XFeatDecoder {
       ks[i] = scores[c] as number;
       let norm = 0;
       const base = i * C;
-      // Bilinear weights once per keypoint (as sampleMap computes them), each corner's times its
-      // normalisation, then every channel (channel-major map: a channel's plane is contiguous).
+      // Bilinear weights once per keypoint (as sampleMap computes them), then every channel.
       let fx = x / XFEAT_CELL - 0.5;
       let fy = y / XFEAT_CELL - 0.5;
       fx = fx < 0 ? 0 : fx > cw - 1 ? cw - 1 : fx;
@@ -228,20 +229,20 @@ export class XFeatDecoder {
       const y0 = Math.min(Math.floor(fy), Math.max(0, ch - 2));
       const ax = fx - x0;
       const ay = fy - y0;
-      const p00 = y0 * cw + x0;
-      const p10 = y0 * cw + Math.min(x0 + 1, cw - 1);
-      const p01 = Math.min(y0 + 1, ch - 1) * cw + x0;
-      const p11 = Math.min(y0 + 1, ch - 1) * cw + Math.min(x0 + 1, cw - 1);
-      const w00 = (1 - ay) * (1 - ax) * (inv[p00] as number);
-      const w10 = (1 - ay) * ax * (inv[p10] as number);
-      const w01 = ay * (1 - ax) * (inv[p01] as number);
-      const w11 = ay * ax * (inv[p11] as number);
-      for (let d = 0, q = 0; d < C; d++, q += plane) {
+      const r00 = C * (y0 * cw + x0);
+      const r10 = C * (y0 * cw + Math.min(x0 + 1, cw - 1));
+      const r01 = C * (Math.min(y0 + 1, ch - 1) * cw + x0);
+      const r11 = C * (Math.min(y0 + 1, ch - 1) * cw + Math.min(x0 + 1, cw - 1));
+      const w00 = (1 - ay) * (1 - ax);
+      const w10 = (1 - ay) * ax;
+      const w01 = ay * (1 - ax);
+      const w11 = ay * ax;
+      for (let d = 0; d < C; d++) {
         const v =
-          w00 * (src[q + p00] as number) +
-          w10 * (src[q + p10] as number) +
-          w01 * (src[q + p01] as number) +
-          w11 * (src[q + p11] as number);
+          w00 * (table[r00 + d] as number) +
+          w10 * (table[r10 + d] as number) +
+          w01 * (table[r01 + d] as number) +
+          w11 * (table[r11 + d] as number);
         kd[base + d] = v;
         norm += v * v;
       }
@@ -322,10 +323,19 @@ export function nonMaxSuppressionInto(
   return { out, count };
 }
 
-/** 1/‖v_p‖ (0 for a zero vector) of each position's channel vector of a [C, plane] map, into `sums`. */
-function inverseNorms(src: Float32Array, plane: number, sums: Float64Array): Float64Array {
+/**
+ * The [C, plane] map's channel vectors, each divided by its length (a zero vector stays zero), as
+ * position-major rows of C in `rows`. `sums` is scratch of `plane` entries.
+ */
+function normalisedRows(
+  src: Float32Array,
+  plane: number,
+  sums: Float64Array,
+  rows: Float64Array,
+): Float64Array {
+  const C = XFEAT_DESCRIPTOR_DIM;
   sums.fill(0, 0, plane);
-  for (let d = 0, o = 0; d < XFEAT_DESCRIPTOR_DIM; d++, o += plane) {
+  for (let d = 0, o = 0; d < C; d++, o += plane) {
     for (let p = 0; p < plane; p++) {
       const v = src[o + p] as number;
       sums[p] = (sums[p] as number) + v * v;
@@ -333,9 +343,10 @@ function inverseNorms(src: Float32Array, plane: number, sums: Float64Array): Flo
   }
   for (let p = 0; p < plane; p++) {
     const s = sums[p] as number;
-    sums[p] = s > 0 ? 1 / Math.sqrt(s) : 0;
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let d = 0, q = p, r = p * C; d < C; d++, q += plane, r++) rows[r] = (src[q] as number) * inv;
   }
-  return sums;
+  return rows;
 }
 
 /** Bilinear sample of channel `c` of a [C, h, w] map at (x, y) with centres at +0.5, clamped. */

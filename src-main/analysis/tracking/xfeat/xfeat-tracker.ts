@@ -366,7 +366,7 @@ export class XFeatTracker {
     };
     try {
       for await (const frame of frames) {
-        const luma = frame.slice();
+        const luma = new Uint8Array(frame);
         const t = performance.now();
         const input = lumaToXFeatInput(luma, this.width, this.height, o.inputWidth, o.inputHeight);
         const small = input.slice(0, o.inputWidth * o.inputHeight);
