@@ -33,8 +33,9 @@ export class XFeatDecoder {
   private readonly normSums: Float64Array;
   /** The normalised descriptor map, position-major (see normalisedRows). */
   private readonly rows: Float64Array;
-  /** Cells whose heat is all zeros from a skip (see heatmapAbove). */
-  private readonly zeroCell: Uint8Array;
+  /** Indices of the heatmap's values above the threshold (see valuesAbove), and how many. */
+  private above = new Int32Array(4096);
+  private aboveCount = 0;
   private readonly expScratch = new Float64Array(65);
   private nmsOut: Int32Array = new Int32Array(1024);
   private sortKeys = new Float64Array(1024);
@@ -54,60 +55,122 @@ export class XFeatDecoder {
     this.heat = new Float32Array(inW * inH);
     this.normSums = new Float64Array((inW / XFEAT_CELL) * (inH / XFEAT_CELL));
     this.rows = new Float64Array((inW / XFEAT_CELL) * (inH / XFEAT_CELL) * XFEAT_DESCRIPTOR_DIM);
-    this.zeroCell = new Uint8Array((inW / XFEAT_CELL) * (inH / XFEAT_CELL));
   }
 
-  /** Full-resolution keypoint heatmap (exposed for tests). */
+  /** Full-resolution keypoint heatmap, every cell's softmax (the reference the decoding equals; tests). */
   heatmap(logits: Float32Array): Float32Array {
-    return this.heatmapAbove(logits, -Infinity);
+    const cw = this.inW / XFEAT_CELL;
+    const ch = this.inH / XFEAT_CELL;
+    const plane = cw * ch;
+    const inW = this.inW;
+    const heat = new Float32Array(this.inW * this.inH);
+    const e = this.expScratch;
+    for (let p = 0; p < plane; p++) {
+      let max = -Infinity;
+      for (let k = 0, q = p; k < 65; k++, q += plane) max = Math.max(max, logits[q] as number);
+      let sum = 0;
+      for (let k = 0, q = p; k < 65; k++, q += plane) {
+        const v = expNonPositive((logits[q] as number) - max);
+        e[k] = v;
+        sum += v;
+      }
+      const inv = 1 / sum;
+      const o0 = ((p / cw) | 0) * 8 * inW + (p % cw) * 8;
+      for (let k = 0; k < 64; k++) heat[o0 + (k >> 3) * inW + (k & 7)] = (e[k] as number) * inv;
+    }
+    return heat;
   }
 
   /**
-   * The heatmap, except that a cell whose 64 values provably all stay ≤ `threshold` is written as zeros
-   * without its exponentials: heat_k = e^(l_k − max) / Σ ≤ e^(l_k − max) since Σ ≥ 1, so a cell where
-   * every non-dustbin logit is more than −ln(threshold) below the cell's maximum (with a margin) cannot
-   * reach it. Such values can neither be keypoints nor suppress one (NMS only compares against values
-   * above the threshold), so decoding gives exactly what the full heatmap gives.
+   * The heatmap's values above `threshold`, and only those: written into `this.heat` (every other entry
+   * is 0) and their indices listed in `this.above` (cell by cell). The values are exactly the full
+   * heatmap's. A cell whose 64 values provably all stay ≤ `threshold` is passed over without its
+   * exponentials: heat_k = e^(l_k − max) / Σ ≤ e^(l_k − max) since Σ ≥ 1, so a cell where every
+   * keypoint logit is more than −ln(threshold) below the cell's maximum (with a margin) cannot reach it.
+   * Values at or below the threshold can neither be keypoints nor suppress one (NMS compares a
+   * candidate only with larger or equal values), so decoding gives exactly what the full heatmap gives.
    */
-  private heatmapAbove(logits: Float32Array, threshold: number): Float32Array {
+  private valuesAbove(logits: Float32Array, threshold: number): number {
     const cw = this.inW / XFEAT_CELL;
     const ch = this.inH / XFEAT_CELL;
     const plane = cw * ch;
     const heat = this.heat;
     const e = this.expScratch;
     const inW = this.inW;
-    const zero = this.zeroCell;
+    // Clear the previous frame's values.
+    let list = this.above;
+    for (let i = 0; i < this.aboveCount; i++) heat[list[i] as number] = 0;
+    this.aboveCount = 0;
     const skipBelow = threshold > 0 ? Math.log(threshold) - 1e-6 : -Infinity;
-    for (let cy = 0; cy < ch; cy++) {
-      for (let cx = 0; cx < cw; cx++) {
-        const p = cy * cw + cx;
-        let maxK = -Infinity;
-        for (let k = 0, q = p; k < 64; k++, q += plane) maxK = Math.max(maxK, logits[q] as number);
-        const max = Math.max(maxK, logits[64 * plane + p] as number);
-        const o0 = cy * 8 * inW + cx * 8;
-        if (maxK - max < skipBelow) {
-          // Already zero when skipped last time too.
-          if (!zero[p]) for (let r = 0; r < 8; r++) heat.fill(0, o0 + r * inW, o0 + r * inW + 8);
-          zero[p] = 1;
-          continue;
+    let n = 0;
+    for (let p = 0; p < plane; p++) {
+      let maxK = -Infinity;
+      for (let k = 0, q = p; k < 64; k++, q += plane) maxK = Math.max(maxK, logits[q] as number);
+      const max = Math.max(maxK, logits[64 * plane + p] as number);
+      if (maxK - max < skipBelow) continue;
+      // Each exponential once (the same values the sum and the heat use); all are of values ≤ 0.
+      let sum = 0;
+      for (let k = 0, q = p; k < 65; k++, q += plane) {
+        const v = expNonPositive((logits[q] as number) - max);
+        e[k] = v;
+        sum += v;
+      }
+      const inv = 1 / sum;
+      const o0 = ((p / cw) | 0) * 8 * inW + (p % cw) * 8;
+      for (let k = 0; k < 64; k++) {
+        // Compared as stored (float32), as in the full heatmap.
+        const v = Math.fround((e[k] as number) * inv);
+        if (!(v > threshold)) continue;
+        const at = o0 + (k >> 3) * inW + (k & 7);
+        heat[at] = v;
+        if (n === list.length) {
+          const grown = new Int32Array(2 * list.length);
+          grown.set(list);
+          list = grown;
+          this.above = list;
         }
-        zero[p] = 0;
-        // Each exponential once (the same values the sum and the heat use); all are of values ≤ 0.
-        let sum = 0;
-        for (let k = 0, q = p; k < 65; k++, q += plane) {
-          const v = expNonPositive((logits[q] as number) - max);
-          e[k] = v;
-          sum += v;
-        }
-        const inv = 1 / sum;
-        for (let r = 0; r < 8; r++) {
-          const o = o0 + r * inW;
-          const kb = r << 3;
-          for (let c = 0; c < 8; c++) heat[o + c] = (e[kb + c] as number) * inv;
-        }
+        list[n++] = at;
       }
     }
-    return heat;
+    this.aboveCount = n;
+    return n;
+  }
+
+  /**
+   * Of the listed values above the threshold, those that are the maximum of their (2r+1)² neighbourhood
+   * (ties: the first in raster order wins, as {@link nonMaxSuppression}), in raster order, into
+   * `this.nmsOut`. Everything else in the heatmap is 0 here, at or below the threshold.
+   */
+  private suppress(r: number): number {
+    const heat = this.heat;
+    const list = this.above;
+    const w = this.inW;
+    const h = this.inH;
+    if (this.nmsOut.length < this.aboveCount) this.nmsOut = new Int32Array(this.above.length);
+    const out = this.nmsOut;
+    let count = 0;
+    for (let i = 0; i < this.aboveCount; i++) {
+      const p = list[i] as number;
+      const v = heat[p] as number;
+      const y = (p / w) | 0;
+      const x = p - y * w;
+      const x0 = x - r < 0 ? 0 : x - r;
+      const x1 = x + r >= w ? w - 1 : x + r;
+      const y1 = y + r >= h ? h - 1 : y + r;
+      let isMax = true;
+      for (let yy = y - r < 0 ? 0 : y - r; yy <= y1 && isMax; yy++) {
+        for (let q = yy * w + x0, e = yy * w + x1; q <= e; q++) {
+          const u = heat[q] as number;
+          if (u > v || (u === v && q < p)) {
+            isMax = false;
+            break;
+          }
+        }
+      }
+      if (isMax) out[count++] = p;
+    }
+    out.subarray(0, count).sort();
+    return count;
   }
 
   /**
@@ -153,14 +216,12 @@ export class XFeatDecoder {
   ): Keypoints {
     const o = { ...DEFAULT_DECODE_OPTIONS, ...options };
     const { inW, inH } = this;
-    const heat = this.heatmapAbove(out.logits, o.threshold);
-    // Cells written as zeros cannot hold a candidate: only the others are scanned (in raster order).
-    const found = nonMaxSuppressionInto(heat, inW, inH, o.nmsRadius, o.threshold, this.nmsOut, this.zeroCell);
-    this.nmsOut = found.out;
-    const cands = found.out;
+    this.valuesAbove(out.logits, o.threshold);
+    const heat = this.heat;
+    const n = this.suppress(o.nmsRadius);
+    const cands = this.nmsOut;
     const cw = inW / XFEAT_CELL;
     const ch = inH / XFEAT_CELL;
-    const n = found.count;
     if (this.scoreBuf.length < n) this.scoreBuf = new Float32Array(Math.max(n, 2 * this.scoreBuf.length));
     const scores = this.scoreBuf.subarray(0, n);
     for (let i = 0; i < n; i++) {
@@ -253,7 +314,10 @@ export class XFeatDecoder {
   }
 }
 
-/** Indices of pixels that are the maximum of their (2r+1)² neighbourhood and above `threshold`. */
+/**
+ * Indices of pixels that are the maximum of their (2r+1)² neighbourhood and above `threshold`, in raster
+ * order. Ties: the first in raster order wins, so a plateau yields one point.
+ */
 export function nonMaxSuppression(
   map: Float32Array,
   w: number,
@@ -261,47 +325,21 @@ export function nonMaxSuppression(
   r: number,
   threshold: number,
 ): Int32Array {
-  const { out, count } = nonMaxSuppressionInto(map, w, h, r, threshold, new Int32Array(256));
-  return out.slice(0, count);
-}
-
-/**
- * {@link nonMaxSuppression} into a reusable buffer (grown as needed; the one used is returned).
- * `skipCells` (optional, one flag per 8×8 cell): cells known to hold no value above the threshold.
- */
-export function nonMaxSuppressionInto(
-  map: Float32Array,
-  w: number,
-  h: number,
-  r: number,
-  threshold: number,
-  buffer: Int32Array,
-  skipCells?: Uint8Array,
-): { out: Int32Array; count: number } {
-  let out = buffer;
-  let count = 0;
-  const cw = w >> 3;
+  const out: number[] = [];
   for (let y = 0; y < h; y++) {
     const y0 = y - r < 0 ? 0 : y - r;
     const y1 = y + r >= h ? h - 1 : y + r;
-    const cellRow = (y >> 3) * cw;
     for (let x = 0; x < w; x++) {
-      if (skipCells && skipCells[cellRow + (x >> 3)] && x >> 3 < cw) {
-        x += 7 - (x & 7);
-        continue;
-      }
       const p = y * w + x;
       const v = map[p] as number;
       if (!(v > threshold)) continue;
       const x0 = x - r < 0 ? 0 : x - r;
       const x1 = x + r >= w ? w - 1 : x + r;
       let isMax = true;
-      // Ties: the first in raster order wins, so a plateau yields one point. Rows above and the pixels
-      // before (x, y) in its row lose to an equal value; the rest must be strictly smaller.
+      // Rows above and the pixels before (x, y) in its row lose to an equal value; the rest must be
+      // strictly smaller.
       for (let yy = y0; yy <= y1 && isMax; yy++) {
-        const row = yy * w;
-        for (let xx = x0; xx <= x1; xx++) {
-          const q = row + xx;
+        for (let q = yy * w + x0, e = yy * w + x1; q <= e; q++) {
           if (q === p) continue;
           const u = map[q] as number;
           if (u > v || (u === v && q < p)) {
@@ -310,17 +348,10 @@ export function nonMaxSuppressionInto(
           }
         }
       }
-      if (isMax) {
-        if (count === out.length) {
-          const grown = new Int32Array(out.length * 2);
-          grown.set(out);
-          out = grown;
-        }
-        out[count++] = p;
-      }
+      if (isMax) out.push(p);
     }
   }
-  return { out, count };
+  return Int32Array.from(out);
 }
 
 /**
