@@ -28,6 +28,7 @@ import { LocalFlow, type FlowResult } from './flow';
 import { DEFAULT_MATCH_OPTIONS, GatedMatcher, type MatchOptions } from './match';
 import { lumaToXFeatInput } from './preprocess';
 import { SmoothedFrame } from './smooth';
+import { readAhead } from '../../../util/read-ahead';
 
 export interface XFeatTrackerOptions {
   /** Model input size (fixed by the ONNX graph). */
@@ -160,6 +161,9 @@ export interface XFeatTrackingStats {
  * options) is refused rather than misread.
  */
 const STATE_LAYOUT = 'xfeat-anchored-3';
+
+/** Frames pushAll reads ahead of the one it tracks. */
+const READ_AHEAD = 3;
 
 export class XFeatTracker {
   readonly width: number;
@@ -349,9 +353,11 @@ export class XFeatTracker {
   /**
    * Tracks a whole run of frames with the model one frame ahead: frame t+1's inference runs while frame
    * t is tracked, so the runner should run the model off this thread (an InferenceRuntime worker); a
-   * runner that blocks gives push()'s speed. Each frame's luma is copied (the source may reuse its
-   * buffer) and its model input is a new buffer the runner may take over. The result is exactly that of
-   * push() frame by frame. `stats.modelMs` counts only the time spent waiting for the model.
+   * runner that blocks gives push()'s speed. Frames are read up to {@link READ_AHEAD} ahead (so a
+   * decoder writing into a pipe keeps decoding while this thread waits for the model) and copied (the
+   * source may reuse its buffer); each frame's model input is a new buffer the runner may take over.
+   * The result is exactly that of push() frame by frame. `stats.modelMs` counts only the time spent
+   * waiting for the model.
    */
   async pushAll(frames: AsyncIterable<Uint8Array>, onFrame?: () => void): Promise<void> {
     const o = this.options;
@@ -365,8 +371,7 @@ export class XFeatTracker {
       onFrame?.();
     };
     try {
-      for await (const frame of frames) {
-        const luma = new Uint8Array(frame);
+      for await (const luma of readAhead(frames, READ_AHEAD, (f) => new Uint8Array(f))) {
         const t = performance.now();
         const input = lumaToXFeatInput(luma, this.width, this.height, o.inputWidth, o.inputHeight);
         const small = input.slice(0, o.inputWidth * o.inputHeight);
