@@ -61,9 +61,7 @@ export async function* readAhead<T, U = T>(
     }
   } finally {
     stop = true;
-    const w = wakeReader;
-    wakeReader = null;
-    nudge(w);
+    nudge(wakeReader);
     await reader;
     if (!failed) await it.return?.();
   }
