@@ -3,6 +3,7 @@
  * with --write replaces its own section (or appends it) and leaves the others alone.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import * as prettier from 'prettier';
 
 export const BENCHMARKS_FILE = 'docs/BENCHMARKS.md';
 
@@ -14,7 +15,7 @@ export function replaceSection(doc: string, heading: string, section: string): s
   return doc.slice(0, start) + body + (next >= 0 ? doc.slice(next) : '');
 }
 
-/** Writes the section when the benchmark was run with --write. */
+/** Writes the section when the benchmark was run with --write (formatted as the repository formats docs). */
 export async function writeBenchmarkSection(heading: string, section: string): Promise<void> {
   if (!process.argv.includes('--write')) return;
   let doc: string;
@@ -23,5 +24,10 @@ export async function writeBenchmarkSection(heading: string, section: string): P
   } catch {
     doc = '# Benchmarks\n';
   }
-  await writeFile(BENCHMARKS_FILE, replaceSection(doc, heading, section));
+  const options = (await prettier.resolveConfig(BENCHMARKS_FILE)) ?? {};
+  const formatted = await prettier.format(replaceSection(doc, heading, section), {
+    ...options,
+    filepath: BENCHMARKS_FILE,
+  });
+  await writeFile(BENCHMARKS_FILE, formatted);
 }
