@@ -1,4 +1,4 @@
-import { resolveWorker } from '../inference/worker-entry';
+import { resolveWorker, stopWorker } from '../inference/worker-entry';
 
 /** The messages every analysis worker sends: progress, then exactly one done or error. */
 export type WorkerMessage<P, D> =
@@ -6,7 +6,9 @@ export type WorkerMessage<P, D> =
 
 /**
  * Runs one piece of heavy work in a worker thread (src-main/workers/<name>.worker.ts) and resolves with
- * its 'done' message. Aborting terminates the worker at once; a crash or an 'error' message rejects.
+ * its 'done' message; a crash or an 'error' message rejects. Aborting asks the worker to stop (it exits
+ * between two turns, never inside an onnxruntime call, which would abort the process) and rejects once
+ * it has exited.
  */
 export function runWorker<P, D>(
   name: string,
@@ -24,8 +26,13 @@ export function runWorker<P, D>(
       void worker.terminate();
       fn();
     };
-    const onAbort = () =>
-      finish(() => reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled')));
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      const why = signal.reason instanceof Error ? signal.reason : new Error('cancelled');
+      void stopWorker(worker, () => worker.postMessage({ type: 'stop' })).then(() => reject(why));
+    };
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (m: WorkerMessage<P, D>) => {

@@ -8,7 +8,9 @@ export interface WorkerInit {
 export type ToWorker =
   | { type: 'load'; id: number; req: LoadRequest }
   | { type: 'run'; id: number; key: string; feeds: Feeds; outputs?: string[] }
-  | { type: 'unload'; id: number; key: string };
+  | { type: 'unload'; id: number; key: string }
+  /** Exit once nothing is in flight (a thread must never be terminated while onnxruntime runs in it). */
+  | { type: 'stop' };
 
 export type FromWorker =
   | { type: 'ready' }

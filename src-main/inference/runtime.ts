@@ -18,7 +18,7 @@ import {
   type RunResult,
   type SessionInfo,
 } from './types';
-import { resolveWorker, type WorkerSpawn } from './worker-entry';
+import { resolveWorker, stopWorker, type WorkerSpawn } from './worker-entry';
 
 export interface RuntimeOptions {
   /** Force one provider ('auto' = platform chain). Default: `RESHOOT_EP`, else 'auto'. */
@@ -127,11 +127,16 @@ class WorkerHandle {
     });
   }
 
+  /**
+   * Stops the worker: it is asked to exit once its current call is done (terminating a thread while
+   * onnxruntime runs in it aborts the process), and terminated only if it has not after STOP_GRACE_MS.
+   */
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = null;
     this.ready = null;
-    if (w) await w.terminate();
+    if (!w) return;
+    await stopWorker(w, () => w.postMessage({ type: 'stop' } satisfies ToWorker));
   }
 
   get threadId(): number | null {

@@ -75,3 +75,29 @@ export function resolveWorker(
 function bundled(file: string): WorkerSpawn {
   return { mode: 'bundled', file, start: (workerData) => new Worker(file, { workerData }) };
 }
+
+/** How long a worker asked to stop may take before it is terminated anyway. */
+export const STOP_GRACE_MS = 60_000;
+
+/**
+ * Stops a worker that may have onnxruntime working in it (or in a worker of its own): `ask` tells it to
+ * exit at a safe point; it is terminated only if it has not exited after `graceMs` (terminating a
+ * thread inside an onnxruntime call aborts the whole process). Resolves when it has exited.
+ */
+export async function stopWorker(worker: Worker, ask: () => void, graceMs = STOP_GRACE_MS): Promise<void> {
+  if (worker.threadId < 0) return; // Exited already.
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  try {
+    ask();
+  } catch {
+    // Already gone: nothing to ask.
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), graceMs);
+    timer.unref();
+  });
+  if ((await Promise.race([exited, late])) === 'late') await worker.terminate();
+  clearTimeout(timer);
+  await exited;
+}

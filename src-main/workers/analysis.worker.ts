@@ -57,6 +57,11 @@ import { mkdir, readFile } from 'node:fs/promises';
 const port = parentPort;
 if (!port) throw new Error('analysis.worker: must be started as a worker thread');
 const post = (m: AnalysisWorkerMessage) => port.postMessage(m);
+// Cancelled: exit between two turns, never inside an onnxruntime call (runs block this thread, so a
+// message is only handled outside them; terminating the thread mid-run would abort the process).
+port.on('message', (m: { type?: string }) => {
+  if (m?.type === 'stop') process.exit(0);
+});
 
 function camerasOf(json: string): CameraTrack {
   return documentToTrack(parseCamerasJson(json));

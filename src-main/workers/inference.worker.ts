@@ -13,11 +13,30 @@ const init = (workerData ?? { providers: ['cpu'] }) as WorkerInit;
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 const host = new SessionHost({ providers: init.providers, log: (line) => post({ type: 'log', line }) });
 
+/**
+ * Terminating this thread while onnxruntime is inside a call (a run, a session being created) aborts
+ * the whole process, so the owner asks it to stop: it exits as soon as nothing is in flight.
+ */
+let inFlight = 0;
+let stopping = false;
+const exitIfIdle = () => {
+  if (stopping && inFlight === 0) process.exit(0);
+};
+
 port.on('message', (msg: ToWorker) => {
-  void handle(msg);
+  if (msg.type === 'stop') {
+    stopping = true;
+    exitIfIdle();
+    return;
+  }
+  inFlight++;
+  void handle(msg).finally(() => {
+    inFlight--;
+    exitIfIdle();
+  });
 });
 
-async function handle(msg: ToWorker): Promise<void> {
+async function handle(msg: Exclude<ToWorker, { type: 'stop' }>): Promise<void> {
   try {
     switch (msg.type) {
       case 'load':

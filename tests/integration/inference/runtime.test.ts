@@ -67,6 +67,31 @@ describe('inference runtime (worker threads)', () => {
     await host.dispose();
   });
 
+  it('closing while runs are in flight waits for the one running, and never aborts the process', async () => {
+    // Terminating a thread inside an onnxruntime call aborts the whole process ("terminate called after
+    // throwing an instance of 'Napi::Error'"); close() asks the worker to stop between calls instead.
+    for (let round = 0; round < 8; round++) {
+      const r = new InferenceRuntime({ providers: ['cpu'], log: () => undefined });
+      await r.load({ path: XFEAT, key: 'xfeat', intraOpThreads: 1 });
+      const runs = Array.from({ length: 3 }, () =>
+        r.run('xfeat', {
+          input: { type: 'float32', dims: [1, 3, 224, 320], data: new Float32Array(3 * 224 * 320) },
+        }),
+      );
+      const settled = Promise.allSettled(runs);
+      await new Promise((res) => setTimeout(res, 2 + 3 * round));
+      await r.close();
+      expect(r.workerThreadIds()).toEqual([null]);
+      const outcomes = await settled;
+      // The run in hand when the stop came finished; the ones queued behind it were dropped.
+      expect(outcomes.length).toBe(3);
+    }
+    // Still alive, and a new runtime works.
+    const again = new InferenceRuntime({ providers: ['cpu'] });
+    await again.load({ path: daPath });
+    await again.close();
+  });
+
   it('falls back past a provider that cannot initialise, logging the reason', async () => {
     const fb = new InferenceRuntime({ providers: ['cuda', 'cpu'], log: (l) => logs.push(l) });
     try {
