@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { basename, dirname, join, relative } from 'node:path';
 import { ApiError, TRACK_METHODS } from '../../src-shared/api/contract';
 import { shotMedia } from '../api/shot-media';
-import { runWorker } from './run-worker';
+import { trackSession } from './track-session';
 import type { ChunkContext, ChunkPlan, FinishContext, JobKind } from '../jobs/kinds';
 import type { Project, ShotRecord } from '../store';
 import type { TrackMethod } from '../store/tracks';
@@ -143,30 +143,33 @@ export async function trackChunk(
       )
     : [];
   let done: Extract<TrackWorkerMessage, { type: 'done' }>;
+  // One worker serves the job's chunks in a row (decoder, model and compiled code kept); a chunk that
+  // does not follow on from it (a resume) starts a new one from the saved state.
+  const session = trackSession(`${jobId}:${scratch}:${p.method}`, chunk.start, () => ({
+    facts: shotMedia(project, shot),
+    method: p.method,
+    start: chunk.start,
+    analysisWidth: p.analysisWidth,
+    analysisHeight: p.analysisHeight,
+    state: previousOutput ? new Uint8Array(readFileSync(previousOutput)) : null,
+    modelPath,
+  }));
   try {
-    done = await runWorker<
-      Extract<TrackWorkerMessage, { type: 'progress' }>,
-      Extract<TrackWorkerMessage, { type: 'done' }>
-    >(
-      'track',
+    done = await session.run(
       {
-        facts: shotMedia(project, shot),
-        method: p.method,
-        start: chunk.start,
         count: chunk.count,
-        analysisWidth: p.analysisWidth,
-        analysisHeight: p.analysisHeight,
-        state: previousOutput ? new Uint8Array(readFileSync(previousOutput)) : null,
         stateOut: last ? null : out.state,
         observationsOut: last ? null : out.observations,
         tracksOut: last ? tracksOut : null,
         observationParts: parts,
-        modelPath,
       },
       signal,
-      (m) => onFrames(m.frames),
+      onFrames,
     );
+    if (last) await session.close();
   } catch (e) {
+    // Stopped before anything is swept: a worker that is still writing would leave the chunk's files.
+    await session.close();
     if (signal.aborted) {
       // Cancelled (or closing): keep the committed chunks for resume, drop this one's partial output.
       sweepScratch(scratch, (_kind, i) => i === chunk.index);
@@ -184,6 +187,7 @@ export async function trackChunk(
   // Checked last, with no await before the runner commits the chunk: the job may have gone while this
   // chunk ran (its shot was removed), and then nothing will resume it.
   if (!project.jobs.get(jobId)) {
+    await session.close();
     rmSync(scratch, { recursive: true, force: true });
     throw new Error('the job was removed');
   }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppCore, createHandlers, type Handlers } from '../../../src-main/api';
 import { shotMedia } from '../../../src-main/api/shot-media';
 import { TRACK_CHUNK_FRAMES, createTrackJob, trackChunkFiles } from '../../../src-main/analysis/track-job';
+import { trackSessionCounts } from '../../../src-main/analysis/track-session';
 import {
   encodeTrackFile,
   grayFrames,
@@ -50,12 +51,16 @@ async function importClip(): Promise<number> {
 describe('Track shot job', () => {
   it('tracks a shot with KLT in chunks, records the result and serves track windows', async () => {
     const shotId = await importClip();
+    const before = trackSessionCounts();
     const job = await api['jobs.start']({ type: 'track', shotId });
     expect(job.detail).toBe('KLT at 320×180');
     expect(job.framesTotal).toBe(2 * TRACK_CHUNK_FRAMES + 20);
     await core.require().runner.whenIdle();
     const done = (await api['jobs.list']()).find((j) => j.id === job.id)!;
     expect(done.status, done.error ?? '').toBe('done');
+    // Its three chunks were tracked by one worker (one decoder pass), closed after the last.
+    expect(core.require().project.jobs.chunks(job.id).length).toBe(3);
+    expect(trackSessionCounts()).toEqual({ open: before.open, started: before.started + 1 });
     expect(done.message).toMatch(/^[\d,]+ tracks · KLT$/);
     const shot = (await api['shots.list']()).find((s) => s.id === shotId)!;
     expect(shot.tracks).toMatchObject([{ method: 'klt', numFrames: 116, stale: false, provider: null }]);
@@ -97,6 +102,7 @@ describe('Track shot job', () => {
     while (project.jobs.chunks(job.id).length < 1) await sleep(20);
     const cancelled = await api['jobs.cancel']({ jobId: job.id });
     expect(cancelled.status).toBe('cancelled');
+    expect(trackSessionCounts().open).toBe(0);
     const committed = project.jobs.chunks(job.id).length;
     expect(committed).toBeLessThan(3);
     // What the cancelled job keeps for its resume: the committed chunks' observations and the last
