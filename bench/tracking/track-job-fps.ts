@@ -16,7 +16,8 @@ import { writeBenchmarkSection } from '../lib/benchmarks-doc';
 const CLIP = resolve('../shared/media/02_dashcam_highway.mp4');
 const RUNS = 3;
 const workers = resolve('dist/main/workers');
-if (!existsSync(join(workers, 'track.worker.js'))) throw new Error(`${workers}: run 'npm run build:main' first`);
+if (!existsSync(join(workers, 'track.worker.js')))
+  throw new Error(`${workers}: run 'npm run build:main' first`);
 process.env.RESHOOT_WORKERS_DIR = workers;
 const dir = mkdtempSync(join(os.tmpdir(), 'reshoot-bench-job-'));
 process.env.RESHOOT_MODELS_DIR = join(dir, 'models');
