@@ -38,6 +38,8 @@ export class TrackSession {
   ) {
     this.next = start.start;
     this.worker = resolveWorker('track').start(start);
+    // Waiting for the job's next chunk must not keep the process alive (ref'd while a chunk runs).
+    this.worker.unref();
     this.worker.on('message', (m: TrackWorkerMessage) => {
       const p = this.pending;
       if (!p) return;
@@ -84,10 +86,11 @@ export class TrackSession {
     }
     signal.addEventListener('abort', onAbort, { once: true });
     try {
+      this.worker.ref();
       const done = await new Promise<Done>((resolve, reject) => {
         this.pending = { resolve, reject, onFrames };
         this.worker.postMessage({ type: 'chunk', ...step } satisfies TrackChunkStep);
-      });
+      }).finally(() => this.worker.unref());
       this.next += step.count;
       if (!this.closed) {
         this.idle = setTimeout(() => void this.close(), IDLE_MS);
@@ -136,6 +139,11 @@ export function trackSession(key: string, at: number, start: () => TrackSessionS
   });
   sessions.set(key, s);
   return s;
+}
+
+/** Stops every tracking worker (the project is closing); resolves when they have exited. */
+export async function closeTrackSessions(): Promise<void> {
+  await Promise.all([...sessions.values()].map((s) => s.close()));
 }
 
 /** Tracking workers open now, and started since the process began (tests, diagnostics). */

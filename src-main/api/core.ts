@@ -5,6 +5,7 @@ import { createJobKinds, JobRunner } from '../jobs';
 import { SettingsStore, configDir } from '../settings/app-settings';
 import { Project } from '../store';
 import { EventBus } from './events';
+import { closeTrackSessions } from '../analysis/track-session';
 
 /** Native dialogs exist only in Electron; web mode leaves them out and the UI uses its file browser. */
 export interface Dialogs {
@@ -67,6 +68,8 @@ export class AppCore {
     const { project, runner } = this.current;
     this.current = null;
     await runner.dispose();
+    // A job stopped between two chunks may have left its tracking worker waiting for the next one.
+    await closeTrackSessions();
     project.close();
     this.bus.emit({ type: 'project-changed', project: null });
   }
