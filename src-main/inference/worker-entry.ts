@@ -86,6 +86,7 @@ export const STOP_GRACE_MS = 60_000;
  */
 export async function stopWorker(worker: Worker, ask: () => void, graceMs = STOP_GRACE_MS): Promise<void> {
   if (worker.threadId < 0) return; // Exited already.
+  worker.ref(); // Waiting for it must keep the process alive (an idle worker may have been unref'd).
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   try {
     ask();

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Project } from '../../../src-main/store';
 import { tempDir } from '../../helpers/temp';
+import { makeClip } from '../../helpers/media-fixtures';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -103,5 +104,23 @@ describe('reshoot CLI', () => {
     });
     expect(noTool.code).toBe(5);
     expect(noTool.stderr).toMatch(/sudo apt install ffmpeg/);
+  });
+
+  it('track: a job of several chunks runs to the end in its own process, which then exits', async () => {
+    const dir = join(tmp.dir, 'Track.reshoot');
+    const clip = await makeClip(tmp.dir, {
+      name: 'three-chunks.mp4',
+      pattern: 'testsrc',
+      width: 320,
+      height: 180,
+      frames: 116,
+    });
+    expect(reshoot(['new', dir]).code).toBe(0);
+    expect(reshoot(['import', dir, clip]).code).toBe(0);
+    const t = reshoot(['track', dir, '1']);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/[\d,]+ tracks · KLT/);
+    const jobs = reshoot(['jobs', dir]);
+    expect(jobs.stdout).toMatch(/track .* done 116\/116/);
   });
 });
