@@ -90,9 +90,10 @@ export class TrackSession {
       const done = await new Promise<Done>((resolve, reject) => {
         this.pending = { resolve, reject, onFrames };
         this.worker.postMessage({ type: 'chunk', ...step } satisfies TrackChunkStep);
-      }).finally(() => this.worker.unref());
+      });
       this.next += step.count;
       if (!this.closed) {
+        this.worker.unref();
         this.idle = setTimeout(() => void this.close(), IDLE_MS);
         this.idle.unref();
       }
