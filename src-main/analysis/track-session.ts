@@ -47,7 +47,7 @@ export class TrackSession {
       this.pending = null;
       if (m.type === 'done') p.resolve(m);
       else {
-        this.close();
+        void this.close();
         p.reject(new Error(m.message));
       }
     });
