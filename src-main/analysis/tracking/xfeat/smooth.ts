@@ -31,8 +31,8 @@ export class SmoothedFrame {
   private readonly rows: number;
   private readonly k: Float64Array;
   private readonly r: number;
-  /** A tile's pixels with their margin (tiles on the frame's left or right edge, or other kernels), then its horizontal pass. */
-  private readonly lum: Float32Array;
+  /** A tile's rows with their margin, edge pixels repeated (tiles on the frame's left or right edge); then its horizontal pass. */
+  private readonly lum: Uint8Array;
   private readonly tmp: Float32Array;
   /** Tiles computed since the last reset, and the milliseconds they took (diagnostics). */
   computed = 0;
@@ -61,7 +61,7 @@ export class SmoothedFrame {
           : new Float32Array([1]);
     this.k = Float64Array.from(k);
     this.r = (k.length - 1) >> 1;
-    this.lum = new Float32Array((SMOOTH_TILE + 2 * this.r) ** 2);
+    this.lum = new Uint8Array((SMOOTH_TILE + 2 * this.r) ** 2);
     this.tmp = new Float32Array((SMOOTH_TILE + 2 * this.r) * SMOOTH_TILE);
   }
 
@@ -126,70 +126,50 @@ export class SmoothedFrame {
     const k2 = r >= 2 ? (k[r + 2] as number) : 0;
     const x0 = xa - r;
     const inside = x0 >= 0 && xb + r <= w;
-    if (r === 2 && inside) {
-      // Straight from the frame, rows clamped to it: folded symmetric taps over a sliding window; then
-      // the vertical pass, sliding down each column.
-      for (let yy = 0; yy < lh; yy++) {
-        const y = ya - r + yy;
-        let p = (y < 0 ? 0 : y >= h ? h - 1 : y) * w + x0;
-        let m2 = s[p] as number;
-        let m1 = s[p + 1] as number;
-        let c0 = s[p + 2] as number;
-        let p1 = s[p + 3] as number;
-        p += 4;
-        for (let t = yy * tw, e = t + tw; t < e; t++, p++) {
-          const p2 = s[p] as number;
-          tmp[t] = k0 * c0 + k1 * (m1 + p1) + k2 * (m2 + p2);
-          m2 = m1;
-          m1 = c0;
-          c0 = p1;
-          p1 = p2;
-        }
-      }
-      this.vertical2(xa, ya, yb, tw, k0, k1, k2);
-      return;
-    }
-    // The tile and a margin of r, edge pixels repeated outside the frame.
+    // Each row of the tile and a margin of r (rows clamped to the frame) is read straight from the frame
+    // when the margin lies inside it, else from a copy with edge pixels repeated: bytes either way.
+    const src = inside ? s : lum;
     for (let yy = 0; yy < lh; yy++) {
       const y = ya - r + yy;
       const row = (y < 0 ? 0 : y >= h ? h - 1 : y) * w;
-      const o = yy * lw;
-      if (inside) {
-        for (let xx = 0, p = row + x0; xx < lw; xx++, p++) lum[o + xx] = s[p] as number;
-        continue;
+      let q = row + x0;
+      if (!inside) {
+        q = yy * lw;
+        for (let xx = 0; xx < lw; xx++) {
+          const x = x0 + xx;
+          lum[q + xx] = s[row + (x < 0 ? 0 : x >= w ? w - 1 : x)] as number;
+        }
       }
-      for (let xx = 0; xx < lw; xx++) {
-        const x = x0 + xx;
-        lum[o + xx] = s[row + (x < 0 ? 0 : x >= w ? w - 1 : x)] as number;
-      }
-    }
-    if (r === 2) {
-      // Symmetric taps folded; sliding windows, so each value is read once per pass.
-      for (let yy = 0; yy < lh; yy++) {
-        let q = yy * lw + 2;
-        let m2 = lum[q - 2] as number;
-        let m1 = lum[q - 1] as number;
-        let c0 = lum[q] as number;
-        let p1 = lum[q + 1] as number;
-        for (let t = yy * tw, e = t + tw; t < e; t++, q++) {
-          const p2 = lum[q + 2] as number;
+      const t0 = yy * tw;
+      if (r === 2) {
+        // Symmetric taps folded over a sliding window, so each value is read once.
+        q += 2;
+        let m2 = src[q - 2] as number;
+        let m1 = src[q - 1] as number;
+        let c0 = src[q] as number;
+        let p1 = src[q + 1] as number;
+        for (let t = t0, e = t0 + tw; t < e; t++, q++) {
+          const p2 = src[q + 2] as number;
           tmp[t] = k0 * c0 + k1 * (m1 + p1) + k2 * (m2 + p2);
           m2 = m1;
           m1 = c0;
           c0 = p1;
           p1 = p2;
         }
+        continue;
       }
+      // Any other kernel: plain taps.
+      for (let x = 0; x < tw; x++) {
+        let acc = 0;
+        for (let i = 0, p = q + x; i <= 2 * r; i++, p++) acc += (k[i] as number) * (src[p] as number);
+        tmp[t0 + x] = acc;
+      }
+    }
+    if (r === 2) {
+      // The vertical pass, sliding down each column.
       this.vertical2(xa, ya, yb, tw, k0, k1, k2);
       return;
     }
-    // Any other kernel: plain taps.
-    for (let yy = 0; yy < lh; yy++)
-      for (let x = 0; x < tw; x++) {
-        let acc = 0;
-        for (let i = 0, q = yy * lw + x; i <= 2 * r; i++, q++) acc += (k[i] as number) * (lum[q] as number);
-        tmp[yy * tw + x] = acc;
-      }
     for (let y = 0; y < th; y++)
       for (let x = 0; x < tw; x++) {
         let acc = 0;
