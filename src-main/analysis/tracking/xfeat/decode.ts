@@ -68,13 +68,7 @@ export class XFeatDecoder {
     for (let p = 0; p < plane; p++) {
       let max = -Infinity;
       for (let k = 0, q = p; k < 65; k++, q += plane) max = Math.max(max, logits[q] as number);
-      let sum = 0;
-      for (let k = 0, q = p; k < 65; k++, q += plane) {
-        const v = expNonPositive((logits[q] as number) - max);
-        e[k] = v;
-        sum += v;
-      }
-      const inv = 1 / sum;
+      const inv = cellExponentials(logits, p, plane, max, e);
       const o0 = ((p / cw) | 0) * 8 * inW + (p % cw) * 8;
       for (let k = 0; k < 64; k++) heat[o0 + (k >> 3) * inW + (k & 7)] = (e[k] as number) * inv;
     }
@@ -108,14 +102,7 @@ export class XFeatDecoder {
       for (let k = 0, q = p; k < 64; k++, q += plane) maxK = Math.max(maxK, logits[q] as number);
       const max = Math.max(maxK, logits[64 * plane + p] as number);
       if (maxK - max < skipBelow) continue;
-      // Each exponential once (the same values the sum and the heat use); all are of values ≤ 0.
-      let sum = 0;
-      for (let k = 0, q = p; k < 65; k++, q += plane) {
-        const v = expNonPositive((logits[q] as number) - max);
-        e[k] = v;
-        sum += v;
-      }
-      const inv = 1 / sum;
+      const inv = cellExponentials(logits, p, plane, max, e);
       const o0 = ((p / cw) | 0) * 8 * inW + (p % cw) * 8;
       for (let k = 0; k < 64; k++) {
         // Compared as stored (float32), as in the full heatmap.
@@ -378,6 +365,27 @@ function normalisedRows(
     for (let d = 0, q = p, r = p * C; d < C; d++, q += plane, r++) rows[r] = (src[q] as number) * inv;
   }
   return rows;
+}
+
+/**
+ * The softmax of cell p's 65 logits (channel-major, `plane` apart) without its division: e^(l_k − max)
+ * into `e` (each exponential once; all of values ≤ 0), returning 1/Σ. The full heatmap and the decoding
+ * both use it, so their values are the same bit for bit.
+ */
+function cellExponentials(
+  logits: Float32Array,
+  p: number,
+  plane: number,
+  max: number,
+  e: Float64Array,
+): number {
+  let sum = 0;
+  for (let k = 0, q = p; k < 65; k++, q += plane) {
+    const v = expNonPositive((logits[q] as number) - max);
+    e[k] = v;
+    sum += v;
+  }
+  return 1 / sum;
 }
 
 /** Bilinear sample of channel `c` of a [C, h, w] map at (x, y) with centres at +0.5, clamped. */
