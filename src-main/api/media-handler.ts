@@ -1,5 +1,5 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, createReadStream, fstatSync, openSync, realpathSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import {
   encodeCloud,
@@ -50,9 +50,40 @@ export type MediaHandler = (request: Request, pathname: string) => Promise<Respo
 
 const CACHE_HEADERS = { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
 
-function fileResponse(path: string, type: string, request: Request): Response {
-  if (!existsSync(path)) return new Response('not made yet', { status: 404 });
-  const size = statSync(path).size;
+/**
+ * The real path of a project file the media route may serve: a regular file whose real path (symlinks
+ * resolved) lies inside the project folder. Anything else — missing, a folder, a device, or a symlink
+ * that leads out of the project — is `null`, so a link planted in `cache/` serves nothing.
+ */
+export function servableProjectFile(projectDir: string, file: string): string | null {
+  try {
+    const root = realpathSync(projectDir);
+    const real = realpathSync(file);
+    if (!real.startsWith(root + sep) || !statSync(real).isFile()) return null;
+    return real;
+  } catch {
+    return null;
+  }
+}
+
+/** Opened without following a link at the last step: the file checked is the file read. */
+const READ_NO_FOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+
+function fileResponse(projectDir: string, file: string, type: string, request: Request): Response {
+  const path = servableProjectFile(projectDir, file);
+  let fd: number;
+  try {
+    if (!path) throw new Error('not servable');
+    fd = openSync(path, READ_NO_FOLLOW);
+  } catch {
+    return new Response('not made yet', { status: 404 });
+  }
+  const stat = fstatSync(fd);
+  if (!stat.isFile()) {
+    closeSync(fd);
+    return new Response('not made yet', { status: 404 });
+  }
+  const size = stat.size;
   const range = request.headers.get('range');
   const m = range ? /^bytes=(\d*)-(\d*)$/.exec(range) : null;
   if (m && (m[1] || m[2])) {
@@ -60,9 +91,11 @@ function fileResponse(path: string, type: string, request: Request): Response {
     let end = m[1] && m[2] ? Number(m[2]) : size - 1;
     start = Math.max(0, start);
     end = Math.min(size - 1, end);
-    if (start > end)
+    if (start > end) {
+      closeSync(fd);
       return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${size}` } });
-    const stream = Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream;
+    }
+    const stream = Readable.toWeb(createReadStream('', { fd, start, end })) as ReadableStream;
     return new Response(stream, {
       status: 206,
       headers: {
@@ -74,7 +107,7 @@ function fileResponse(path: string, type: string, request: Request): Response {
       },
     });
   }
-  const stream = Readable.toWeb(createReadStream(path)) as ReadableStream;
+  const stream = Readable.toWeb(createReadStream('', { fd })) as ReadableStream;
   return new Response(stream, {
     headers: {
       ...CACHE_HEADERS,
@@ -110,16 +143,15 @@ export function createMediaHandler(core: AppCore): MediaHandler {
     try {
       switch (route.kind) {
         case 'thumbnail':
-          return fileResponse(project.paths.thumbnail(shot.id), 'image/jpeg', request);
+          return fileResponse(project.dir, project.paths.thumbnail(shot.id), 'image/jpeg', request);
         case 'filmstrip':
-          return fileResponse(project.paths.filmstrip(shot.id), 'image/jpeg', request);
+          return fileResponse(project.dir, project.paths.filmstrip(shot.id), 'image/jpeg', request);
         case 'proxy':
-          return fileResponse(project.paths.proxy(shot.id), 'video/mp4', request);
+          return fileResponse(project.dir, project.paths.proxy(shot.id), 'video/mp4', request);
         case 'depth': {
           const d = project.analysis.depth(shot.id);
-          const file = project.paths.depthFrame(shot.id, route.frame);
-          if (!d || route.frame >= d.frames || !existsSync(file))
-            return new Response('no depth yet', { status: 404 });
+          const file = servableProjectFile(project.dir, project.paths.depthFrame(shot.id, route.frame));
+          if (!d || route.frame >= d.frames || !file) return new Response('no depth yet', { status: 404 });
           const depth = decodeFloat16(float16FromBytesLE(new Uint8Array(await readFile(file))));
           const body = encodeDepthFrame(
             { width: d.width, height: d.height, frame: route.frame, near: d.near, far: d.far },
@@ -130,10 +162,11 @@ export function createMediaHandler(core: AppCore): MediaHandler {
           });
         }
         case 'cloud': {
-          const sparseFile = project.paths.sparsePoints(shot.id);
-          const denseFile = project.paths.densePoints(shot.id);
           const parts = await Promise.all(
-            [sparseFile, denseFile].map((f) => (existsSync(f) ? readPoints(f) : null)),
+            [project.paths.sparsePoints(shot.id), project.paths.densePoints(shot.id)].map((f) => {
+              const real = servableProjectFile(project.dir, f);
+              return real ? readPoints(real) : null;
+            }),
           );
           const [sparse, dense] = parts;
           if (!sparse && !dense) return new Response('no point cloud yet', { status: 404 });
@@ -160,8 +193,10 @@ export function createMediaHandler(core: AppCore): MediaHandler {
           const rec = project.tracks.get(shot.id, route.method);
           if (!rec) return new Response('no tracks yet', { status: 404 });
           if (route.start >= rec.numFrames) return new Response('frame out of range', { status: 404 });
+          const file = servableProjectFile(project.dir, join(project.dir, rec.file));
+          if (!file) return new Response('no tracks yet', { status: 404 });
           const last = Math.min(rec.numFrames, route.start + route.count) - 1;
-          const r = await readTrackFrameRange(join(project.dir, rec.file), route.start, last);
+          const r = await readTrackFrameRange(file, route.start, last);
           const body = encodeTrackWindow({
             width: r.width,
             height: r.height,

@@ -9,6 +9,7 @@ import {
   statSync,
 } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
@@ -19,6 +20,14 @@ import type { AppCore } from './core';
 import { dispatch, toApiError } from './dispatch';
 import type { Handlers } from './handlers';
 import type { MediaHandler } from './media-handler';
+import {
+  parseHostHeader,
+  parseRequestTarget,
+  readBearer,
+  readCookie,
+  readRange,
+  safeDecode,
+} from './http-input';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -77,14 +86,6 @@ function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function readCookie(req: IncomingMessage, name: string): string | null {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return null;
 }
 
 function send(
@@ -148,20 +149,20 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   let port = 0;
   const sse = new Set<ServerResponse>();
 
-  const hostAllowed = (req: IncomingMessage): boolean => {
+  const hostAllowed = (h: string): boolean => {
     if (opts.allowRemote) return true;
-    const h = (req.headers.host ?? '').toLowerCase();
     return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${host}:${port}`].includes(h);
   };
   const authorised = (req: IncomingMessage): boolean => {
-    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const cookie = readCookie(req, WEB.tokenCookie);
+    const bearer = readBearer(req.headers.authorization);
+    const cookie = readCookie(req.headers.cookie, WEB.tokenCookie);
     return (!!bearer && sameSecret(bearer, token)) || (!!cookie && sameSecret(cookie, token));
   };
 
   const serveStatic = (res: ServerResponse, pathname: string): void => {
-    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
-    const file = normalize(join(rendererDir, rel));
+    const decoded = pathname === '/' ? 'index.html' : safeDecode(pathname);
+    if (decoded === null || decoded.includes('\0')) return send(res, 400, 'malformed path');
+    const file = normalize(join(rendererDir, decoded.replace(/^\/+/, '')));
     if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
       send(res, 404, 'not found');
       return;
@@ -173,7 +174,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-cache',
     });
-    createReadStream(file).pipe(res);
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   };
 
   const handleUpload = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
@@ -181,7 +184,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const raw = url.searchParams.get('name') ?? '';
     const name = basename(raw).replace(/[^\w.\- ]/g, '_');
     if (!name || name.startsWith('.'))
-      throw new ApiError('invalid-argument', `upload: '${raw}' is not a usable file name`);
+      throw new ApiError('invalid-argument', `upload: '${raw.slice(0, 200)}' is not a usable file name`);
     mkdirSync(project.paths.media, { recursive: true });
     let target = join(project.paths.media, name);
     for (let i = 2; existsSync(target); i++) {
@@ -189,7 +192,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     }
     const tmp = `${target}.uploading`;
     try {
-      await pipeline(req, createWriteStream(tmp));
+      await pipeline(req, createWriteStream(tmp, { flags: 'wx' }));
       renameSync(tmp, target);
     } catch (e) {
       rmSync(tmp, { force: true });
@@ -198,84 +201,114 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     sendJson(res, 200, { result: { path: target } });
   };
 
+  const handleRpc = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (req.method !== 'POST') return send(res, 405, 'POST only');
+    if (!req.headers[WEB.csrfHeader.toLowerCase()]) return send(res, 403, `missing ${WEB.csrfHeader} header`);
+    const method = safeDecode(url.pathname.slice('/rpc/'.length));
+    if (method === null)
+      throw new ApiError('invalid-argument', 'the method name is not valid percent-encoding');
+    const body = await readBody(req, MAX_RPC_BODY);
+    let input: unknown;
+    try {
+      input = body ? JSON.parse(body) : undefined;
+    } catch {
+      throw new ApiError('invalid-argument', 'request body is not JSON');
+    }
+    const result = await dispatch(opts.handlers, method, input);
+    sendJson(res, 200, { result: result ?? null });
+  };
+
+  const handleEvents = (req: IncomingMessage, res: ServerResponse): void => {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+    });
+    res.write(': connected\n\n');
+    sse.add(res);
+    const write = (text: string) => {
+      if (!res.writableEnded && !res.destroyed) res.write(text);
+    };
+    const unsubscribe = opts.core.bus.subscribe((e) => write(`data: ${JSON.stringify(e)}\n\n`));
+    const keepAlive = setInterval(() => write(': keep-alive\n\n'), 15000);
+    res.on('close', () => {
+      clearInterval(keepAlive);
+      unsubscribe();
+      sse.delete(res);
+    });
+  };
+
+  const handleMedia = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    // Only the headers the media handler reads are passed on: a peer's other headers never reach it.
+    const range = readRange(req.headers.range);
+    const request = new Request(url, {
+      method: req.method === 'HEAD' ? 'HEAD' : 'GET',
+      headers: range ? { range } : {},
+    });
+    const response = await opts.media(request, url.pathname.slice(WEB.mediaBase.length));
+    res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+    if (!response.body || req.method === 'HEAD') {
+      await response.body?.cancel();
+      return void res.end();
+    }
+    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
+  };
+
+  /** One request, from raw headers to answer. Never throws: every failure becomes a status code. */
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const hostHeader = parseHostHeader(req.headers.host);
+    if (!hostHeader) return send(res, 400, 'malformed or missing Host header');
+    if (!hostAllowed(hostHeader)) return send(res, 421, 'wrong host');
+    const url = parseRequestTarget(req.url);
+    if (!url) return send(res, 400, 'malformed request target');
+    const launchToken = url.searchParams.get('token');
+    if (url.pathname === '/' && launchToken) {
+      if (!sameSecret(launchToken, token)) return send(res, 401, 'wrong token');
+      res.writeHead(302, {
+        'Set-Cookie': `${WEB.tokenCookie}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: '/',
+      });
+      return void res.end();
+    }
+    if (!authorised(req)) {
+      return send(
+        res,
+        401,
+        'Reshoot web mode: open the link printed by `reshoot web` (it carries the access token).',
+      );
+    }
+    if (url.pathname.startsWith('/rpc/')) return await handleRpc(req, res, url);
+    if (url.pathname === WEB.eventsPath) return handleEvents(req, res);
+    if (url.pathname.startsWith(WEB.mediaBase + '/')) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
+      return await handleMedia(req, res, url);
+    }
+    if (url.pathname === WEB.uploadPath) {
+      if (req.method !== 'POST') return send(res, 405, 'POST only');
+      if (!req.headers[WEB.csrfHeader.toLowerCase()])
+        return send(res, 403, `missing ${WEB.csrfHeader} header`);
+      return await handleUpload(req, res, url);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
+    serveStatic(res, url.pathname);
+  };
+
   const server = createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
-      if (!hostAllowed(req)) return send(res, 421, 'wrong host');
-      const launchToken = url.searchParams.get('token');
-      if (url.pathname === '/' && launchToken) {
-        if (!sameSecret(launchToken, token)) return send(res, 401, 'wrong token');
-        res.writeHead(302, {
-          'Set-Cookie': `${WEB.tokenCookie}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
-          Location: '/',
-        });
-        return res.end();
-      }
-      if (!authorised(req)) {
-        return send(
-          res,
-          401,
-          'Reshoot web mode: open the link printed by `reshoot web` (it carries the access token).',
-        );
-      }
-      try {
-        if (url.pathname.startsWith('/rpc/')) {
-          if (req.method !== 'POST') return send(res, 405, 'POST only');
-          if (!req.headers[WEB.csrfHeader.toLowerCase()])
-            return send(res, 403, `missing ${WEB.csrfHeader} header`);
-          const body = await readBody(req, MAX_RPC_BODY);
-          let input: unknown;
-          try {
-            input = body ? JSON.parse(body) : undefined;
-          } catch {
-            throw new ApiError('invalid-argument', 'request body is not JSON');
-          }
-          const result = await dispatch(opts.handlers, decodeURIComponent(url.pathname.slice(5)), input);
-          return sendJson(res, 200, { result: result ?? null });
-        }
-        if (url.pathname === WEB.eventsPath) {
-          res.writeHead(200, {
-            'Content-Type': 'text/event-stream',
-            'Cache-Control': 'no-cache',
-            Connection: 'keep-alive',
-          });
-          res.write(': connected\n\n');
-          sse.add(res);
-          const unsubscribe = opts.core.bus.subscribe((e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
-          const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15000);
-          req.on('close', () => {
-            clearInterval(keepAlive);
-            unsubscribe();
-            sse.delete(res);
-          });
-          return;
-        }
-        if (url.pathname.startsWith(WEB.mediaBase + '/')) {
-          const request = new Request(url, {
-            method: req.method ?? 'GET',
-            headers: req.headers as Record<string, string>,
-          });
-          const response = await opts.media(request, url.pathname.slice(WEB.mediaBase.length));
-          res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
-          if (!response.body || req.method === 'HEAD') return res.end();
-          await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), res);
-          return;
-        }
-        if (url.pathname === WEB.uploadPath) {
-          if (req.method !== 'POST') return send(res, 405, 'POST only');
-          if (!req.headers[WEB.csrfHeader.toLowerCase()])
-            return send(res, 403, `missing ${WEB.csrfHeader} header`);
-          return await handleUpload(req, res, url);
-        }
-        if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
-        return serveStatic(res, url.pathname);
-      } catch (e) {
-        const err = toApiError(e);
-        if (!res.headersSent)
-          sendJson(res, ERROR_STATUS[err.code] ?? 500, { error: { code: err.code, message: err.message } });
-        else res.destroy();
-      }
-    })();
+    // A peer that goes away mid-answer makes these streams emit 'error'; nothing is left to tell it.
+    req.on('error', () => res.destroy());
+    res.on('error', () => res.destroy());
+    handle(req, res).catch((e: unknown) => {
+      const err = toApiError(e);
+      if (res.headersSent) return void res.destroy();
+      sendJson(res, ERROR_STATUS[err.code] ?? 500, { error: { code: err.code, message: err.message } });
+    });
+  });
+  // Bytes that are not HTTP at all: Node answers 400 (431 for huge headers) and closes the socket.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) return void socket.destroy();
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
 
   await new Promise<void>((resolveListen, reject) => {
