@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { JobStatus, JobType } from '../../src-shared/api/contract';
+import { fromProjectPath, toProjectPath } from './project-relative';
 
 export interface JobRecord {
   id: number;
@@ -21,6 +22,7 @@ export interface JobRecord {
 export interface JobChunk {
   chunk: number;
   frames: number;
+  /** Absolute here; stored relative to the project folder when inside it (store/project-relative.ts). */
   output: string | null;
 }
 
@@ -61,7 +63,11 @@ function fromRow(r: JobRow): JobRecord {
 }
 
 export class JobRepository {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    /** The project folder where it is now: chunk outputs are stored relative to it. */
+    private readonly projectDir: string,
+  ) {}
 
   create(type: JobType, shotId: number | null, params: Record<string, unknown>, now: string): JobRecord {
     const info = this.db
@@ -148,9 +154,13 @@ export class JobRepository {
   }
 
   chunks(jobId: number): JobChunk[] {
-    return this.db
+    const rows = this.db
       .prepare('SELECT chunk, frames, output FROM job_chunks WHERE job_id = ? ORDER BY chunk')
       .all(jobId) as JobChunk[];
+    return rows.map((c) => ({
+      ...c,
+      output: c.output === null ? null : fromProjectPath(this.projectDir, c.output),
+    }));
   }
 
   /** Records a finished chunk and the job's new progress in one transaction. */
@@ -160,7 +170,13 @@ export class JobRepository {
         .prepare(
           'INSERT OR REPLACE INTO job_chunks (job_id, chunk, frames, output, finished_at) VALUES (?, ?, ?, ?, ?)',
         )
-        .run(jobId, chunk.chunk, chunk.frames, chunk.output, now);
+        .run(
+          jobId,
+          chunk.chunk,
+          chunk.frames,
+          chunk.output === null ? null : toProjectPath(this.projectDir, chunk.output),
+          now,
+        );
       this.db
         .prepare(
           `UPDATE jobs SET frames_done = (SELECT coalesce(sum(frames), 0) FROM job_chunks WHERE job_id = ?),

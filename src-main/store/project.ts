@@ -120,7 +120,7 @@ export class Project {
   ) {
     this.paths = projectPaths(dir);
     this.shots = new ShotRepository(db);
-    this.jobs = new JobRepository(db);
+    this.jobs = new JobRepository(db, this.paths.dir);
     this.journal = new UndoJournal(db);
     this.tracks = new TrackRepository(db);
     this.cameras = new ShotCameraRepository(db);

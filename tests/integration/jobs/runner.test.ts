@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../../src-shared/api/contract';
 import { EventBus } from '../../../src-main/api/events';
@@ -16,7 +17,7 @@ function fakeKind(ran: number[], opts: { ms?: number; failAt?: number; chunks?: 
   return {
     type: 'proxy',
     plan: () => Array.from({ length: opts.chunks ?? 5 }, (_, i) => ({ index: i, start: i * 10, count: 10 })),
-    async runChunk({ chunk, signal, onFrames }) {
+    async runChunk({ project, chunk, signal, onFrames }) {
       for (let f = 1; f <= 10; f++) {
         if (signal.aborted) throw new Error('aborted');
         await sleep((opts.ms ?? 5) / 10);
@@ -24,7 +25,7 @@ function fakeKind(ran: number[], opts: { ms?: number; failAt?: number; chunks?: 
       }
       if (chunk.index === opts.failAt) throw new Error(`chunk ${chunk.index} exploded`);
       ran.push(chunk.index);
-      return `out-${chunk.index}`;
+      return join(project.paths.cache, `out-${chunk.index}`);
     },
     async finish() {},
   };
@@ -71,13 +72,13 @@ describe('job runner', () => {
     const done = project.jobs.get(job.id)!;
     expect(done.status).toBe('done');
     expect(done.framesDone).toBe(50);
-    expect(project.jobs.chunks(job.id).map((c) => c.output)).toEqual([
-      'out-0',
-      'out-1',
-      'out-2',
-      'out-3',
-      'out-4',
-    ]);
+    const outputs = [0, 1, 2, 3, 4].map((i) => `cache/out-${i}`);
+    expect(project.jobs.chunks(job.id).map((c) => c.output)).toEqual(
+      outputs.map((o) => join(project.dir, o)),
+    );
+    // Stored relative to the project folder, so a moved project finds them (store/project-relative.ts).
+    const stored = project.db.prepare('SELECT output FROM job_chunks WHERE job_id = ? ORDER BY chunk');
+    expect(stored.all(job.id).map((r) => (r as { output: string }).output)).toEqual(outputs);
     const progress = events.flatMap((e) => (e.type === 'job' ? [e.job] : []));
     expect(progress.some((j) => j.status === 'running' && j.fraction > 0 && j.fraction < 1)).toBe(true);
     expect(progress.some((j) => j.etaSeconds !== null && j.etaSeconds > 0)).toBe(true);
