@@ -293,7 +293,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     serveStatic(res, url.pathname);
   };
 
-  const server = createServer((req, res) => {
+  // A peer that sends its headers a byte at a time holds a connection for 15 s at most.
+  const server = createServer({ headersTimeout: 15_000 }, (req, res) => {
     // A peer that goes away mid-answer makes these streams emit 'error'; nothing is left to tell it.
     req.on('error', () => res.destroy());
     res.on('error', () => res.destroy());
