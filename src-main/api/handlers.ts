@@ -16,6 +16,7 @@ import { attachmentsOf, commitEdit, editState, redo, undo, updateShot } from './
 import { exportShotCamera, importShotCamera, shotCameraTrack } from './shot-camera';
 import { relativeMediaPath, toApiShot } from './shot-media';
 import { createModelHandlers } from './handlers-models';
+import { refuseProjectFiles, resolveOutputPath } from '../util/output-guard';
 
 export type Handlers = {
   [M in MethodName]: (
@@ -171,12 +172,14 @@ export function createHandlers(core: AppCore): Handlers {
       shotsChanged();
       return toApiShot(project, project.shots.get(shotId)!);
     },
-    async 'shots.exportCamera'({ shotId, format, path, worldUp }) {
+    async 'shots.exportCamera'({ shotId, format, path, worldUp, overwrite }) {
       const { project, shot } = shotOr404(shotId);
       if (!isAbsolute(path)) throw new ApiError('invalid-argument', `${path}: not an absolute path.`);
-      const out = resolve(path);
-      requireDirectory(dirname(out), 'the folder to export into');
-      return { path: out, frames: exportShotCamera(project, shot, format, out, worldUp) };
+      // The guard first (a project's own files are refused whatever else is wrong), then the folder.
+      const real = resolveOutputPath(path, '/');
+      refuseProjectFiles(path, real);
+      requireDirectory(dirname(real), 'the folder to export into');
+      return exportShotCamera(project, shot, format, path, worldUp, overwrite ?? false);
     },
     async 'shots.cameraPath'({ shotId }) {
       const { project, shot } = shotOr404(shotId);

@@ -98,13 +98,19 @@ export function shotCameraTrack(project: Project, shotId: number): CameraTrack |
   return rec ? documentToTrack(parseCamerasJson(rec.trackJson)) : null;
 }
 
+/**
+ * Writes the shot's source camera to `out` (absolute) through the output guard: never over a project's
+ * own files; a single file the user named is replaced atomically; a COLMAP folder's existing files only
+ * with `overwrite`. Returns the real path written and the number of cameras.
+ */
 export function exportShotCamera(
   project: Project,
   shot: ShotRecord,
   format: CameraFileFormat,
   out: string,
   worldUp: WorldUp,
-): number {
+  overwrite = false,
+): { path: string; frames: number } {
   const track = shotCameraTrack(project, shot.id);
   if (!track) {
     throw new ApiError(
@@ -112,6 +118,6 @@ export function exportShotCamera(
       `Shot '${shot.name}' has no source camera yet: analyse the shot or import a camera.`,
     );
   }
-  writeCameraTrack(track, format, out, { worldUp });
-  return track.frames.length;
+  const path = writeCameraTrack(track, format, out, { worldUp, overwrite });
+  return { path, frames: track.frames.length };
 }

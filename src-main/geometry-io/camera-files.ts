@@ -17,7 +17,8 @@ import {
   type CameraTrack,
   type WorldUp,
 } from '../../src-shared/geometry';
-import { GeometryFileError, isDirectory, readCamerasFile, readText, writeFileAtomic } from './index';
+import { guardOutputFile, guardOutputFolder, writeOutputFile } from '../util/output-guard';
+import { GeometryFileError, isDirectory, readCamerasFile, readText } from './index';
 
 export const CAMERA_FORMATS = ['json', 'chan', 'usda', 'colmap'] as const;
 export type CameraFileFormat = (typeof CAMERA_FORMATS)[number];
@@ -101,35 +102,61 @@ export interface WriteCameraOptions {
   sensorWidthMm?: number;
   /** cameras.json fields to keep (e.g. from the file the track was read from). */
   template?: CamerasDocument;
+  /** Where a relative `out` starts (default: the process's working folder). */
+  cwd?: string;
+  /** COLMAP: replace cameras.txt/images.txt/points3D.txt that already exist in the folder. */
+  overwrite?: boolean;
+  /** How the user asks for `overwrite` where they are (see guardOutputFolder). */
+  overwriteHint?: string;
 }
 
-/** Writes atomically; COLMAP writes a folder with cameras.txt, images.txt and an empty points3D.txt. */
+/** The files a COLMAP text model is written as (inside the folder the user names). */
+export const COLMAP_FILES = ['cameras.txt', 'images.txt', 'points3D.txt'] as const;
+
+/**
+ * Writes a camera track to the path a user named, through the output guard (never a project's own
+ * files; a folder for COLMAP whose existing files are replaced only with `overwrite`). Each file is
+ * written atomically; all checks run before the first write. Returns the real path written.
+ */
 export function writeCameraTrack(
   track: CameraTrack,
   format: CameraFileFormat,
   out: string,
   opts: WriteCameraOptions,
-): void {
+): string {
+  const cwd = opts.cwd ?? process.cwd();
+  if (format === 'colmap') {
+    const folder = guardOutputFolder(out, COLMAP_FILES, {
+      cwd,
+      overwrite: opts.overwrite ?? false,
+      ...(opts.overwriteHint ? { overwriteHint: opts.overwriteHint } : {}),
+    });
+    const c = writeColmap(track);
+    writeOutputFile(folder.file('cameras.txt'), c.camerasTxt);
+    writeOutputFile(folder.file('images.txt'), c.imagesTxt);
+    writeOutputFile(folder.file('points3D.txt'), c.points3DTxt);
+    return folder.dir;
+  }
+  const file = guardOutputFile(out, { cwd });
+  writeOutputFile(file, cameraFileText(track, format, opts));
+  return file;
+}
+
+function cameraFileText(
+  track: CameraTrack,
+  format: 'json' | 'chan' | 'usda',
+  opts: WriteCameraOptions,
+): string {
   switch (format) {
     case 'json':
-      return writeFileAtomic(out, serializeCamerasJson(trackToDocument(track, opts.template)));
+      return serializeCamerasJson(trackToDocument(track, opts.template));
     case 'chan':
-      return writeFileAtomic(out, writeChan(track, { worldUp: opts.worldUp }));
+      return writeChan(track, { worldUp: opts.worldUp });
     case 'usda':
-      return writeFileAtomic(
-        out,
-        writeUsda(track, {
-          worldUp: opts.worldUp,
-          metersPerUnit: opts.metersPerUnit ?? 1,
-          sensorWidthMm: opts.sensorWidthMm ?? 36,
-        }),
-      );
-    case 'colmap': {
-      const c = writeColmap(track);
-      writeFileAtomic(join(out, 'cameras.txt'), c.camerasTxt);
-      writeFileAtomic(join(out, 'images.txt'), c.imagesTxt);
-      writeFileAtomic(join(out, 'points3D.txt'), c.points3DTxt);
-      return;
-    }
+      return writeUsda(track, {
+        worldUp: opts.worldUp,
+        metersPerUnit: opts.metersPerUnit ?? 1,
+        sensorWidthMm: opts.sensorWidthMm ?? 36,
+      });
   }
 }

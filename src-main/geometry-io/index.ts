@@ -1,6 +1,5 @@
-import { writeFileAtomicSync } from '../util/atomic-write';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { CamerasJsonError, parseCamerasJson, type CamerasDocument } from '../../src-shared/geometry';
 
 /** An I/O failure that names the file and the reason. */
@@ -33,13 +32,6 @@ export function readCamerasFile(file: string): CamerasDocument {
     if (e instanceof CamerasJsonError) throw new GeometryFileError(file, e.message);
     throw e;
   }
-}
-
-/** Writes a file atomically: temp file in the same folder, fsync, rename over the target. */
-/** Writes atomically (temp, fsync, rename), creating the folder if needed. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileAtomicSync(file, data);
 }
 
 /**

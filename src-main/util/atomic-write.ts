@@ -1,28 +1,42 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
-import path, { basename, dirname, join } from 'node:path';
+import path, { dirname } from 'node:path';
+
+/** Tries to create a temp file exclusively (O_EXCL), so it can never open or clobber an existing file. */
+function openExclusiveTempSync(target: string): { fd: number; tmp: string } {
+  for (let attempt = 0; ; attempt++) {
+    const tmp = tempPathFor(target);
+    try {
+      return { fd: openSync(tmp, 'wx'), tmp };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 8) throw e;
+    }
+  }
+}
 
 /**
  * Writes a file so that readers see the old content or the new, never half of it: a temp file in the
- * same folder, fsync, rename over the target, fsync the folder (so the rename itself is durable).
+ * same folder (created exclusively: never an existing file), fsync, rename over the target, fsync the
+ * folder (so the rename itself is durable).
  */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w');
+  const { fd, tmp } = openExclusiveTempSync(path);
   try {
-    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
   } catch (e) {
-    closeSync(fd);
     rmSync(tmp, { force: true });
     throw e;
   }
-  closeSync(fd);
-  renameSync(tmp, path);
   fsyncDir(dir);
 }
 
@@ -74,8 +88,9 @@ export async function commitTempFile(tempPath: string, target: string): Promise<
 
 export async function writeFileAtomic(target: string, data: Uint8Array): Promise<void> {
   const tmp = tempPathFor(target);
+  // 'wx': the random temp name is created, never an existing file opened (and, on EEXIST, not removed).
+  const h = await open(tmp, 'wx');
   try {
-    const h = await open(tmp, 'w');
     try {
       await h.writeFile(data);
       await h.sync();

@@ -395,10 +395,16 @@ export const contract = {
     z.strictObject({
       shotId: Id,
       format: z.enum(CAMERA_FILE_FORMATS),
-      /** The file to write (a folder for COLMAP); its folder must exist. */
+      /**
+       * The file to write (a folder for COLMAP); its folder must exist. A project's own files are refused;
+       * a file named here is replaced atomically when it exists.
+       */
       path: UiPath,
       worldUp: z.enum(WORLD_UPS).default('z'),
+      /** COLMAP: replace cameras.txt/images.txt/points3D.txt already in the folder (else refused). */
+      overwrite: z.boolean().optional(),
     }),
+    /** `path` is the real path written (symlinks followed). */
     z.strictObject({ path: z.string(), frames: z.number().int() }),
     "Write the shot's source camera as cameras.json, Nuke .chan, USD or COLMAP text.",
   ),

@@ -1,6 +1,8 @@
+import { realpathSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { WorldUp } from '../../../../src-shared/geometry';
 import { detectCameraFormat, readCameraTrack, writeCameraTrack } from '../../../geometry-io/camera-files';
+import { resolveOutputPath } from '../../../util/output-guard';
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 
@@ -13,7 +15,9 @@ export const cameraConvertCommand: CliCommand = {
 
 <in> is a cameras.json, a .chan, a .usda, or a COLMAP text folder (cameras.txt + images.txt).
 --out defaults to <in> with the new extension (a folder '<name>_colmap' for COLMAP). Files are written
-atomically.
+atomically; a file named by --out is replaced. A COLMAP folder that already holds cameras.txt,
+images.txt or points3D.txt is refused unless --overwrite. A Reshoot project's own files (project.db,
+its -wal/-shm, project.lock, cache/, renders/, media/) are refused (exit 2).
 
 Options:
   --world-up z|y|-y        up axis of the Reshoot world (default z: the gt/Blender world)
@@ -21,6 +25,7 @@ Options:
   --sensor-width-mm <mm>   film back for USD focal lengths (default 36)
   --width <px> --height <px>  image size (needed to read a .chan)
   --fps <num/den>          frame rate for inputs that lack one (default 24/1)
+  --overwrite              replace the files of a COLMAP folder that already exist
 
 Example:
   reshoot camera convert gt/orbit_a/cameras.json --to usda --out orbit_a.usda`,
@@ -36,6 +41,7 @@ Example:
         width: { type: 'string' },
         height: { type: 'string' },
         fps: { type: 'string' },
+        overwrite: { type: 'boolean' },
       },
       'camera convert',
     );
@@ -76,18 +82,21 @@ Example:
     }
     const { track, template } = read;
     const stem = join(dirname(input), basename(input, ext));
-    const out = resolve(
-      io.cwd,
-      values.out ?? (to === 'colmap' ? `${stem}_colmap` : `${stem}.${to === 'json' ? 'cameras.json' : to}`),
-    );
-    if (out === input) throw usage('the output would overwrite the input; pass --out');
-    writeCameraTrack(track, to, out, {
+    const out =
+      values.out ?? (to === 'colmap' ? `${stem}_colmap` : `${stem}.${to === 'json' ? 'cameras.json' : to}`);
+    if (resolveOutputPath(out, io.cwd) === realpathSync(input)) {
+      throw usage('the output would overwrite the input; pass --out');
+    }
+    const written = writeCameraTrack(track, to, out, {
       worldUp,
       metersPerUnit,
       sensorWidthMm,
+      cwd: io.cwd,
+      overwrite: values.overwrite === true,
+      overwriteHint: 'pass --overwrite to replace them',
       ...(template ? { template } : {}),
     });
-    io.out(`${track.frames.length} cameras → ${out}\n`);
+    io.out(`${track.frames.length} cameras → ${written}\n`);
     return EXIT.ok;
   },
 };

@@ -11,7 +11,8 @@ import {
   type CamerasDocument,
   type CameraTrack,
 } from '../../../../src-shared/geometry';
-import { readCamerasFile, readDepthFrame, writeFileAtomic } from '../../../geometry-io';
+import { readCamerasFile, readDepthFrame } from '../../../geometry-io';
+import { guardOutputFile, writeOutputFile } from '../../../util/output-guard';
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 
@@ -66,6 +67,8 @@ length Π_i · Z̄ᵗᵍᵗ, where Z̄ᵗᵍᵗ is the median depth of the targe
 as seen from the output pose reached so far. The output uses the target's intrinsics and units (gauge).
 Depth folders use the ground-truth shot layout (docs/depth.md) (float32 little-endian, depth_width × depth_height).
 --raw writes the uncalibrated baseline (reference step lengths copied) instead.
+--out is written atomically (an existing file there is replaced); a Reshoot project's own files
+(project.db, its -wal/-shm, project.lock, cache/, renders/, media/) are refused (exit 2).
 
 Example:
   reshoot parascale transfer --reference gt/dolly_a/cameras.json --reference-depth gt/dolly_a/depth \\
@@ -90,8 +93,10 @@ Example:
           EXIT.usage,
         );
     }
-    const p = (k: 'reference' | 'reference-depth' | 'target' | 'target-depth' | 'out') =>
+    const p = (k: 'reference' | 'reference-depth' | 'target' | 'target-depth') =>
       resolve(io.cwd, values[k] as string);
+    // Checked before the work: never a project's own file, nor a folder.
+    const out = guardOutputFile(values.out!, { cwd: io.cwd });
     let refDoc: CamerasDocument;
     let tgtDoc: CamerasDocument;
     try {
@@ -142,12 +147,12 @@ Example:
     };
     const doc = trackToDocument(outTrack);
     doc.extra.generator = values.raw ? 'reshoot parascale transfer --raw' : 'reshoot parascale transfer';
-    writeFileAtomic(p('out'), serializeCamerasJson(doc));
+    writeOutputFile(out, serializeCamerasJson(doc));
     if (result.fallbackSteps.length)
       io.err(
         `warning: the target scene was not seen from output frames ${result.fallbackSteps.join(', ')}; the previous depth was reused\n`,
       );
-    io.out(`${outTrack.frames.length} cameras → ${p('out')}\n`);
+    io.out(`${outTrack.frames.length} cameras → ${out}\n`);
     return EXIT.ok;
   },
 };

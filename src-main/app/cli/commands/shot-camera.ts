@@ -1,7 +1,8 @@
-import { resolve } from 'node:path';
+import { isAbsolute, resolve, sep } from 'node:path';
 import { CAMERA_FILE_FORMATS, WORLD_UPS } from '../../../../src-shared/api/contract';
 import type { WorldUp } from '../../../../src-shared/geometry';
 import type { CameraFileFormat } from '../../../geometry-io/camera-files';
+import { OutputPathError, refuseProjectFiles, resolveOutputPath } from '../../../util/output-guard';
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { findShot, openCore, projectFailure } from './common';
@@ -64,14 +65,22 @@ export const exportCameraCommand: CliCommand = {
   path: ['export', 'camera'],
   summary: "Write a shot's source camera as cameras.json, COLMAP, Nuke .chan or USD",
   help: `Usage: reshoot export camera <project> <shot id or name> --format json|colmap|chan|usda --out <path>
-       [--world-up z|y|-y]
+       [--world-up z|y|-y] [--overwrite]
 
 --out is a file (a folder for colmap). Cameras are in the gauge of the shot: the same gauge as
-'reshoot export depth'.`,
+'reshoot export depth'. Files are written atomically; a file named by --out is replaced. A COLMAP
+folder that already holds cameras.txt, images.txt or points3D.txt is refused unless --overwrite.
+A Reshoot project's own files (project.db, its -wal/-shm, project.lock, cache/, renders/, media/)
+are refused (exit 2).`,
   async run(argv, io) {
     const { positionals, values } = parseCommandArgs(
       argv,
-      { format: { type: 'string' }, out: { type: 'string' }, 'world-up': { type: 'string' } },
+      {
+        format: { type: 'string' },
+        out: { type: 'string' },
+        'world-up': { type: 'string' },
+        overwrite: { type: 'boolean' },
+      },
       'export camera',
     );
     if (positionals.length !== 2 || !values.out || !values.format) {
@@ -87,18 +96,28 @@ export const exportCameraCommand: CliCommand = {
       );
     }
     const worldUp = worldUpOf(values['world-up'], 'export camera');
+    // The API checks again; checking here first names the path as it was typed, before the project opens.
+    refuseProjectFiles(values.out, resolveOutputPath(values.out, io.cwd));
     const { core, handlers } = await openCore(io, positionals[0]!);
     try {
       const shotId = findShot(core.require().project, positionals[1]!).id;
       const r = await handlers['shots.exportCamera']({
         shotId,
         format: values.format as CameraFileFormat,
-        path: resolve(io.cwd, values.out),
+        // Not resolve(): `..` after a symlink must be taken the way the kernel takes it (the guard does).
+        path: isAbsolute(values.out) ? values.out : `${io.cwd}${sep}${values.out}`,
         worldUp,
+        overwrite: values.overwrite === true,
       });
       io.out(`Wrote ${r.frames} cameras to ${r.path}\n`);
       return EXIT.ok;
     } catch (e) {
+      if (e instanceof OutputPathError && e.refusal === 'exists') {
+        throw new CliError(
+          `${e.message.replace(/\.$/, '')}, or pass --overwrite to replace them.`,
+          EXIT.usage,
+        );
+      }
       throw projectFailure(e);
     } finally {
       await core.closeProject();

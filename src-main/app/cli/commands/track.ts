@@ -1,7 +1,7 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { TRACK_METHODS, type TrackMethod } from '../../../../src-shared/api/contract';
 import { readTrackFile, stringifyTracksJson } from '../../../analysis/tracking';
-import { writeFileAtomicSync } from '../../../util/atomic-write';
+import { guardOutputFile, writeOutputFile } from '../../../util/output-guard';
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { findShot, openCore, openProject, projectFailure } from './common';
@@ -88,7 +88,9 @@ export const exportTracksCommand: CliCommand = {
 
 Writes {"width","height","num_frames","num_tracks","x":[…],"y":[…],"visible":[…]}: x, y and
 visible each hold num_tracks × num_frames values, track-major, in pixels of the shot's full
-resolution with pixel centres at +0.5. Without --method, the newest tracks of the shot are used.`,
+resolution with pixel centres at +0.5. Without --method, the newest tracks of the shot are used.
+--out is written atomically (an existing file there is replaced); a Reshoot project's own files
+(project.db, its -wal/-shm, project.lock, cache/, renders/, media/) are refused (exit 2).`,
   async run(argv, io) {
     const { positionals, values } = parseCommandArgs(
       argv,
@@ -102,6 +104,8 @@ resolution with pixel centres at +0.5. Without --method, the newest tracks of th
       );
     }
     const method = methodOf(values.method, 'export tracks');
+    // Before anything else: never a project's own file (or a folder), whatever the project holds.
+    const out = guardOutputFile(values.out, { cwd: io.cwd });
     const project = openProject(io, positionals[0]!, { readonly: true });
     try {
       const shot = findShot(project, positionals[1]!);
@@ -113,8 +117,7 @@ resolution with pixel centres at +0.5. Without --method, the newest tracks of th
         );
       }
       const set = await readTrackFile(join(project.dir, rec.file));
-      const out = resolve(io.cwd, values.out);
-      writeFileAtomicSync(out, stringifyTracksJson(set));
+      writeOutputFile(out, stringifyTracksJson(set));
       io.out(`Wrote ${set.numTracks} tracks × ${set.numFrames} frames to ${out}\n`);
       return EXIT.ok;
     } finally {
