@@ -1,7 +1,7 @@
 import type { Job, JobType } from '../../src-shared/api/contract';
 import { ApiError } from '../../src-shared/api/contract';
 import type { EventBus } from '../api/events';
-import type { JobRecord, Project } from '../store';
+import { INTERRUPTED_MESSAGE, type JobRecord, type Project } from '../store';
 import type { ChunkPlan, JobKind } from './kinds';
 
 interface Running {
@@ -117,6 +117,10 @@ export class JobRunner {
 
   toApi(job: JobRecord): Job {
     const run = this.running.get(job.id);
+    // This process holds the project's lock, so a job marked running that this runner is not running
+    // has no live owner anywhere (it was left so by a process that was killed): it is interrupted.
+    if (job.status === 'running' && !run)
+      job = { ...job, status: 'interrupted', message: INTERRUPTED_MESSAGE };
     const framesDone = run ? Math.max(job.framesDone, run.liveFrames) : job.framesDone;
     let eta: number | null = null;
     if (run) {

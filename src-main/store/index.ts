@@ -4,6 +4,7 @@ export { SCHEMA_VERSION, MIGRATIONS, migrate } from './migrations';
 export type { ShotRecord, NewShot, ShotEdit } from './shots';
 export { shotLens } from './shots';
 export type { JobRecord, JobChunk } from './jobs';
+export { INTERRUPTED_MESSAGE } from './jobs';
 export type { JournalEntry } from './journal';
 export type { TrackRecord, TrackMethod } from './tracks';
 export type { ShotCameraRecord } from './cameras';

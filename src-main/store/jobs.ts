@@ -43,6 +43,10 @@ interface JobRow {
   finished_at: string | null;
 }
 
+/** What an interrupted job says: the same whether the runner or a read-only view found it so. */
+export const INTERRUPTED_MESSAGE =
+  'Interrupted: Reshoot stopped while this job was running. Resume continues from the work already saved.';
+
 function fromRow(r: JobRow): JobRecord {
   return {
     id: r.id,
@@ -62,12 +66,32 @@ function fromRow(r: JobRow): JobRecord {
   };
 }
 
+/**
+ * Whether the process that marked a job running (its pid, or null when unrecorded) may still be running
+ * it. False only when that is known not to be so; see `Project` for how it is judged.
+ */
+export type JobOwnerCheck = (ownerPid: number | null) => boolean;
+
 export class JobRepository {
   constructor(
     private readonly db: Database.Database,
     /** The project folder where it is now: chunk outputs are stored relative to it. */
     private readonly projectDir: string,
+    /**
+     * Given to read-only views: there a job still marked 'running' whose owner is gone (killed, so it
+     * never marked the job itself) is reported as 'interrupted', as the next opener for writing will
+     * mark it. The row is not changed.
+     */
+    private readonly ownerAlive?: JobOwnerCheck,
   ) {}
+
+  private record(r: JobRow): JobRecord {
+    const job = fromRow(r);
+    if (job.status === 'running' && this.ownerAlive && !this.ownerAlive(job.ownerPid)) {
+      return { ...job, status: 'interrupted', message: INTERRUPTED_MESSAGE };
+    }
+    return job;
+  }
 
   create(type: JobType, shotId: number | null, params: Record<string, unknown>, now: string): JobRecord {
     const info = this.db
@@ -81,28 +105,32 @@ export class JobRepository {
 
   get(id: number): JobRecord | undefined {
     const r = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
-    return r ? fromRow(r) : undefined;
+    return r ? this.record(r) : undefined;
   }
 
   list(limit = 200): JobRecord[] {
-    return (this.db.prepare('SELECT * FROM jobs ORDER BY id DESC LIMIT ?').all(limit) as JobRow[]).map(
-      fromRow,
+    return (this.db.prepare('SELECT * FROM jobs ORDER BY id DESC LIMIT ?').all(limit) as JobRow[]).map((r) =>
+      this.record(r),
     );
   }
 
-  /** Oldest first: the order the runner takes queued work in. */
+  /** Oldest first: the order the runner takes queued work in. Statuses as `list` reports them. */
   withStatus(status: JobStatus): JobRecord[] {
-    return (this.db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY id').all(status) as JobRow[]).map(
-      fromRow,
-    );
+    const rows =
+      status === 'interrupted' && this.ownerAlive
+        ? (this.db
+            .prepare(`SELECT * FROM jobs WHERE status IN ('interrupted', 'running') ORDER BY id`)
+            .all() as JobRow[])
+        : (this.db.prepare('SELECT * FROM jobs WHERE status = ? ORDER BY id').all(status) as JobRow[]);
+    return rows.map((r) => this.record(r)).filter((j) => j.status === status);
   }
 
   /** A job of this type for this shot that is still to do or under way, if any. */
   active(type: JobType, shotId: number): JobRecord | undefined {
-    const r = this.db
-      .prepare(`SELECT * FROM jobs WHERE type = ? AND shot_id = ? AND status IN ('queued','running') LIMIT 1`)
-      .get(type, shotId) as JobRow | undefined;
-    return r ? fromRow(r) : undefined;
+    const rows = this.db
+      .prepare(`SELECT * FROM jobs WHERE type = ? AND shot_id = ? AND status IN ('queued','running')`)
+      .all(type, shotId) as JobRow[];
+    return rows.map((r) => this.record(r)).find((j) => j.status !== 'interrupted');
   }
 
   update(
@@ -146,11 +174,10 @@ export class JobRepository {
   markInterrupted(now: string): number {
     return this.db
       .prepare(
-        `UPDATE jobs SET status = 'interrupted', owner_pid = NULL, updated_at = ?,
-           message = 'Interrupted: Reshoot stopped while this job was running. Resume continues from the work already saved.'
+        `UPDATE jobs SET status = 'interrupted', owner_pid = NULL, updated_at = ?, message = ?
          WHERE status = 'running'`,
       )
-      .run(now).changes;
+      .run(now, INTERRUPTED_MESSAGE).changes;
   }
 
   chunks(jobId: number): JobChunk[] {

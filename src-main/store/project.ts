@@ -4,7 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { ProjectError } from './errors';
 import { JobRepository } from './jobs';
 import { UndoJournal } from './journal';
-import { acquireProjectLock, type ProjectLock } from './lock';
+import { acquireProjectLock, projectLockHolder, type ProjectLock } from './lock';
 import { migrate, SCHEMA_VERSION } from './migrations';
 import { ShotRepository } from './shots';
 import { TrackRepository } from './tracks';
@@ -120,7 +120,15 @@ export class Project {
   ) {
     this.paths = projectPaths(dir);
     this.shots = new ShotRepository(db);
-    this.jobs = new JobRepository(db, this.paths.dir);
+    // A writer holds the lock and marked every job of a dead owner interrupted when it opened; a reader
+    // judges owners itself. Only the process that holds the project's lock runs its jobs (the lock file
+    // names its host, so a pid is only judged on its own host): when that process is gone, or another
+    // one holds the lock now, the job is not running any more.
+    this.jobs = new JobRepository(
+      db,
+      this.paths.dir,
+      readonly ? (ownerPid) => projectLockHolder(dir, ownerPid) !== 'no' : undefined,
+    );
     this.journal = new UndoJournal(db);
     this.tracks = new TrackRepository(db);
     this.cameras = new ShotCameraRepository(db);

@@ -62,8 +62,10 @@ export const jobsCommand: CliCommand = {
   summary: "List a project's jobs",
   help: `Usage: reshoot jobs <project> [--json]
 
-Lists jobs, newest first, with status and progress. Jobs left 'interrupted' by a crash can be
-continued with 'reshoot jobs resume <project> <job id>'.`,
+Lists jobs, newest first, with status and progress. It only reads, so it works while another process
+has the project open. A job whose process was killed (it is still marked running, but that process is
+gone) is listed as 'interrupted'. Interrupted jobs can be continued with
+'reshoot jobs resume <project> <job id>'.`,
   async run(argv, io) {
     const { positionals, values } = parseCommandArgs(argv, { json: { type: 'boolean' } }, 'jobs');
     if (positionals.length !== 1)
@@ -76,7 +78,7 @@ continued with 'reshoot jobs resume <project> <job id>'.`,
       else
         for (const j of jobs) {
           io.out(
-            `#${j.id} ${j.type} shot ${j.shotId ?? '-'} ${j.status} ${j.framesDone}/${j.framesTotal}${j.error ? ` — ${j.error}` : ''}\n`,
+            `#${j.id} ${j.type} shot ${j.shotId ?? '-'} ${j.status} ${j.framesDone}/${j.framesTotal}${j.error ? ` — ${j.error}` : j.status === 'interrupted' && j.message ? ` — ${j.message}` : ''}\n`,
           );
         }
       return EXIT.ok;
