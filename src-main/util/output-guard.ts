@@ -9,7 +9,8 @@
  * one atomic: an exclusively created temp file beside it, fsync, rename, fsync of the folder.
  *
  * What a project protects (any project, found by its `project.db`, not only the one that is open):
- * `project.db` and its `-wal`, `-shm` and `-journal` files, `project.lock`, the `project.v<N>.backup.db`
+ * `project.db` and every file beside it whose name starts with `project.db` (`-wal`, `-shm`, `-journal`,
+ * super-journals), `project.lock` and its temporary and takeover files, the `project.v<N>.backup.db`
  * copies kept on upgrade, the project folder itself, and everything under its `cache/`, `renders/` and
  * `media/` folders. A new ordinary file in the project's top folder (`Spot_030.reshoot/cameras.json`)
  * is allowed: Reshoot never reads or replaces such files.
@@ -110,7 +111,11 @@ function topLevelRole(name: string): string | null {
   if (n === 'project.db-shm') return "the database's shared-memory index";
   if (n === 'project.db-journal') return "the database's rollback journal";
   if (n === 'project.lock') return 'the lock file';
-  if (/^project\.v\d+\.backup\.db(-wal|-shm|-journal)?$/.test(n)) {
+  // The lock's temporary and takeover files (project.lock.<pid>.<token>.tmp, project.lock.takeover-…).
+  if (n.startsWith('project.lock')) return 'a file of the project lock';
+  // SQLite's other files beside the database (e.g. a super-journal, project.db-mj…).
+  if (n.startsWith('project.db')) return 'a file of the database';
+  if (/^project\.v\d+\.backup\.db/.test(n)) {
     return 'the database backup (kept when the project was upgraded)';
   }
   for (const folder of ['cache', 'renders', 'media']) {
