@@ -76,6 +76,11 @@ await Promise.all([
           outdir: 'dist/main',
           format: 'cjs',
           outExtension: { '.js': '.cjs' },
+          // CommonJS has no import.meta: modules shared with the ESM bundles get this file's URL instead.
+          define: { 'import.meta.url': '__reshootImportMetaUrl' },
+          banner: {
+            js: "const __reshootImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+          },
         }),
         // A sandboxed preload may only require('electron'): everything else is bundled in.
         build({

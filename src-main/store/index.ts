@@ -9,3 +9,4 @@ export type { JournalEntry } from './journal';
 export type { TrackRecord, TrackMethod } from './tracks';
 export type { ShotCameraRecord } from './cameras';
 export type { StageRecord, DepthFrameStats } from './analysis';
+export { useSqliteNativeBinding } from './sqlite';

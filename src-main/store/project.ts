@@ -1,7 +1,8 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ProjectError } from './errors';
+import { openDatabase } from './sqlite';
 import { JobRepository } from './jobs';
 import { UndoJournal } from './journal';
 import { acquireProjectLock, projectLockHolder, type ProjectLock } from './lock';
@@ -89,7 +90,7 @@ function readSchemaVersion(dbPath: string): number {
     }
     return header.readUInt32BE(60);
   }
-  const ro = new Database(dbPath, { readonly: true, fileMustExist: true });
+  const ro = openDatabase(dbPath, { readonly: true, fileMustExist: true });
   try {
     return ro.pragma('user_version', { simple: true }) as number;
   } finally {
@@ -154,7 +155,7 @@ export class Project {
     try {
       mkdirSync(join(staging, 'cache'), { recursive: true });
       mkdirSync(join(staging, 'renders'));
-      const db = new Database(join(staging, DB_FILE));
+      const db = openDatabase(join(staging, DB_FILE));
       try {
         applyPragmas(db);
         migrate(db);
@@ -212,13 +213,13 @@ export class Project {
           `${dir}: the project uses an older format (${version}); open it once for writing to upgrade it.`,
         );
       }
-      const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+      const db = openDatabase(dbPath, { readonly: true, fileMustExist: true });
       return new Project(db, dir, null, true);
     }
     const lock = acquireProjectLock(dir);
     let db: Database.Database | undefined;
     try {
-      db = new Database(dbPath, { fileMustExist: true });
+      db = openDatabase(dbPath, { fileMustExist: true });
       applyPragmas(db);
       if (version < SCHEMA_VERSION && version > 0) {
         // Keep the file as it was before upgrading it; the backup is the user's way back.

@@ -19,6 +19,8 @@ import { pathToFileURL } from 'node:url';
 import { IPC_EVENT_CHANNEL, ipcChannel } from '../../../src-shared/api/bridge';
 import { METHOD_NAMES, type AppEvent } from '../../../src-shared/api/contract';
 import { AppCore, createHandlers, createMediaHandler, dispatch, toApiError } from '../../api';
+import { useSqliteNativeBinding } from '../../store';
+import { electronSqliteBinding } from './native-modules';
 import {
   APP_ORIGIN,
   APP_SCHEME,
@@ -234,7 +236,23 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 
+  // Inside Electron the database module must be the build made for Electron's ABI (node_modules holds
+  // Node's, for the CLI and tests). Without it no project could open: say what to run, and stop.
+  let nativeProblem: string | null = null;
+  if (process.versions.electron) {
+    try {
+      useSqliteNativeBinding(electronSqliteBinding(app.getAppPath()));
+    } catch (e) {
+      nativeProblem = (e as Error).message;
+    }
+  }
+
   void app.whenReady().then(() => {
+    if (nativeProblem) {
+      dialog.showErrorBox('Reshoot cannot open projects', nativeProblem);
+      app.quit();
+      return;
+    }
     core = new AppCore({
       mode: 'electron',
       dialogs: {
