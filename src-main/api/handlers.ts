@@ -165,10 +165,10 @@ export function createHandlers(core: AppCore): Handlers {
       shotsChanged();
       return toApiShot(project, project.shots.get(shotId)!);
     },
-    async 'shots.importCamera'({ shotId, path, worldUp }) {
+    async 'shots.importCamera'({ shotId, path, worldUp, interpolate }) {
       const { project, shot } = shotOr404(shotId);
       if (!isAbsolute(path)) throw new ApiError('invalid-argument', `${path}: not an absolute path.`);
-      importShotCamera(project, shot, resolve(path), worldUp);
+      importShotCamera(project, shot, resolve(path), worldUp, interpolate ?? false);
       shotsChanged();
       return toApiShot(project, project.shots.get(shotId)!);
     },

@@ -1,10 +1,14 @@
 /**
  * A shot's source camera: importing an existing camera solve (cameras.json, COLMAP text, Nuke .chan,
- * USD) as the shot's camera, and exporting it. Imports are checked against the shot — one camera per
- * frame, an image of the shot's shape — and journalled, so Undo restores the previous camera.
+ * USD) as the shot's camera, and exporting it. Imports are checked against the shot — each of its frames
+ * exactly once (or, asked for, some of them with the rest interpolated), an image of the shot's shape —
+ * and journalled, so Undo restores the previous camera. A refused file leaves the project unchanged.
  */
 import {
+  describeFrameProblems,
   documentToTrack,
+  fillCameraFrames,
+  frameProblems,
   parseCamerasJson,
   serializeCamerasJson,
   trackToDocument,
@@ -12,23 +16,61 @@ import {
   type WorldUp,
 } from '../../src-shared/geometry';
 import { ApiError } from '../../src-shared/api/contract';
-import { readCameraTrack, writeCameraTrack, type CameraFileFormat } from '../geometry-io/camera-files';
+import {
+  FIRST_FRAME_NUMBER,
+  readCameraTrack,
+  writeCameraTrack,
+  type CameraFileFormat,
+} from '../geometry-io/camera-files';
 import type { Project, ShotCameraRecord, ShotRecord } from '../store';
 import { commitEdit } from './shot-edits';
 
-/** Fits a track to the shot: same frame count, intrinsics scaled when the solve was made at another size. */
-export function fitTrackToShot(track: CameraTrack, shot: ShotRecord, file: string): CameraTrack {
-  const n = track.frames.length;
-  if (n !== shot.frameCount) {
+export interface FitOptions {
+  /** The number the file gives the shot's first frame (FIRST_FRAME_NUMBER of its format); default 0. */
+  firstNumber?: number;
+  /** The file may give some of the shot's frames; the others are interpolated. Default false. */
+  interpolate?: boolean;
+}
+
+/**
+ * Fits a track to the shot: its frame indices checked (src-shared/geometry/camera-frames.ts) and sorted,
+ * intrinsics scaled when the solve was made at another size, and with `interpolate` the frames it leaves
+ * out filled in. Refuses, naming the file and the first few offending frames, anything else.
+ */
+export function fitTrackToShot(
+  track: CameraTrack,
+  shot: ShotRecord,
+  file: string,
+  opts: FitOptions = {},
+): CameraTrack {
+  const check = {
+    frameCount: shot.frameCount,
+    firstNumber: opts.firstNumber ?? 0,
+    sparse: opts.interpolate ?? false,
+  };
+  const problems = frameProblems(
+    track.frames.map((f) => f.index),
+    check,
+  );
+  if (problems.length > 0) {
+    const n = track.frames.length;
+    const onlyMissing = problems.every((p) => p.kind === 'missing');
     throw new ApiError(
       'invalid-argument',
-      `${file}: ${n} cameras, but shot '${shot.name}' has ${shot.frameCount} frames — a source camera needs one camera per frame.`,
+      `${file}: ${n} camera${n === 1 ? '' : 's'} for the ${shot.frameCount} frames of shot '${shot.name}': ` +
+        `${describeFrameProblems(problems, check)}.` +
+        (check.firstNumber !== 0
+          ? ` Frame numbers are the file's own: its frame ${check.firstNumber} is the shot's first frame.`
+          : '') +
+        (onlyMissing
+          ? ' A source camera needs every frame once; to fill in the frames a file leaves out, import it with interpolation.'
+          : ''),
     );
   }
   const frames = [...track.frames].sort((a, b) => a.index - b.index);
-  return {
+  const fitted: CameraTrack = {
     fps: [shot.fpsNum, shot.fpsDen],
-    frames: frames.map((f, i) => {
+    frames: frames.map((f) => {
       const k = f.camera.intrinsics;
       let intrinsics = k;
       if (k.width !== shot.width || k.height !== shot.height) {
@@ -50,9 +92,12 @@ export function fitTrackToShot(track: CameraTrack, shot: ShotRecord, file: strin
           cy: k.cy * sy,
         };
       }
-      return { ...f, index: i, camera: { ...f.camera, intrinsics } };
+      return { ...f, camera: { ...f.camera, intrinsics } };
     }),
   };
+  if (fitted.frames.length < shot.frameCount)
+    fitted.frames = fillCameraFrames(fitted.frames, shot.frameCount);
+  return fitted;
 }
 
 export function importShotCamera(
@@ -60,6 +105,7 @@ export function importShotCamera(
   shot: ShotRecord,
   path: string,
   worldUp: WorldUp,
+  interpolate = false,
 ): ShotCameraRecord {
   let read: ReturnType<typeof readCameraTrack>;
   try {
@@ -72,12 +118,20 @@ export function importShotCamera(
   } catch (e) {
     throw new ApiError('invalid-argument', (e as Error).message);
   }
-  const track = fitTrackToShot(read.track, shot, path);
+  const track = fitTrackToShot(read.track, shot, path, {
+    firstNumber: FIRST_FRAME_NUMBER[read.format],
+    interpolate,
+  });
+  const known = read.track.frames.length;
   const record: ShotCameraRecord = {
     shotId: shot.id,
     origin: 'imported',
     status: 'imported',
-    message: `Imported from ${read.format === 'colmap' ? 'a COLMAP model' : `a ${read.format} file`}`,
+    message:
+      `Imported from ${read.format === 'colmap' ? 'a COLMAP model' : `a ${read.format} file`}` +
+      (known < shot.frameCount
+        ? ` with cameras for ${known} of ${shot.frameCount} frames, the others interpolated`
+        : ''),
     sourceFile: path,
     format: read.format,
     frames: track.frames.length,

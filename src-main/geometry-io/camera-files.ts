@@ -4,6 +4,8 @@
  */
 import { extname, join } from 'node:path';
 import {
+  CHAN_FIRST_FRAME,
+  COLMAP_FIRST_IMAGE_ID,
   documentToTrack,
   readChan,
   readColmap,
@@ -22,6 +24,18 @@ import { GeometryFileError, isDirectory, readCamerasFile, readText } from './ind
 
 export const CAMERA_FORMATS = ['json', 'chan', 'usda', 'colmap'] as const;
 export type CameraFileFormat = (typeof CAMERA_FORMATS)[number];
+
+/**
+ * The number each format gives the shot's first frame (frame index 0): cameras.json "index" and USD time
+ * codes count from 0; Nuke .chan frames and COLMAP IMAGE_IDs from 1 (the gt layout's frame_0001 is index 0).
+ * The readers subtract it; messages about a file's frames add it back.
+ */
+export const FIRST_FRAME_NUMBER: Record<CameraFileFormat, number> = {
+  json: 0,
+  usda: 0,
+  chan: CHAN_FIRST_FRAME,
+  colmap: COLMAP_FIRST_IMAGE_ID,
+};
 
 /** A COLMAP text model is a folder; the other formats are told by their extension. */
 export function detectCameraFormat(path: string): CameraFileFormat {

@@ -387,9 +387,14 @@ export const contract = {
       path: UiPath,
       /** Up axis of the file's world (cameras.json, COLMAP: as stored; .chan/USD: their Y-up mapped to it). */
       worldUp: z.enum(WORLD_UPS).default('z'),
+      /**
+       * The file may give cameras for only some of the shot's frames (each at most once, all inside the
+       * shot); the others are interpolated. Without it every frame must be given exactly once.
+       */
+      interpolate: z.boolean().optional(),
     }),
     ShotSchema,
-    "Use an existing camera solve (cameras.json, COLMAP text, Nuke .chan, USD) as the shot's source camera.",
+    "Use an existing camera solve (cameras.json, COLMAP text, Nuke .chan, USD) as the shot's source camera. The file's frames must be the shot's, each once; with interpolate, a subset whose gaps are interpolated.",
   ),
   'shots.exportCamera': method(
     z.strictObject({

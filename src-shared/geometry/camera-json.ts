@@ -190,12 +190,16 @@ export function parseCamerasJson(input: string | unknown): CamerasDocument {
   }
   if (!Array.isArray(x.frames) || x.frames.length === 0)
     throw new CamerasJsonError('frames', 'expected a non-empty array');
-  const seen = new Set<number>();
+  const seen = new Map<number, number>();
   x.frames.forEach((f, i) => {
     const rec = parseFrame(f, `frames[${i}]`);
-    if (seen.has(rec.index))
-      throw new CamerasJsonError(`frames[${i}].index`, `duplicate frame index ${rec.index}`);
-    seen.add(rec.index);
+    const earlier = seen.get(rec.index);
+    if (earlier !== undefined)
+      throw new CamerasJsonError(
+        `frames[${i}].index`,
+        `frame ${rec.index} appears twice (also at frames[${earlier}])`,
+      );
+    seen.set(rec.index, i);
     doc.frames.push(rec);
   });
   for (const [k, v] of Object.entries(x)) if (!KNOWN.includes(k)) doc.extra[k] = v;

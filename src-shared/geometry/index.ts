@@ -7,6 +7,7 @@ export * from './euler';
 export * from './intrinsics';
 export * from './camera';
 export * from './camera-json';
+export * from './camera-frames';
 export * from './sim3';
 export * from './metrics';
 export * from './parascale';

@@ -3,12 +3,16 @@ import { poseFromWorldToCamera, worldToCameraRt } from '../camera';
 import type { Intrinsics } from '../intrinsics';
 import { quatFromMat3, quatToMat3 } from '../quat';
 
+/** The IMAGE_ID of the shot's first frame (frame index 0). */
+export const COLMAP_FIRST_IMAGE_ID = 1;
+
 /**
  * COLMAP text model (https://colmap.github.io/format.html): cameras.txt, images.txt, points3D.txt.
  * images.txt stores WORLD-TO-CAMERA qvec (QW QX QY QZ) and tvec, i.e. R_cw = R_wcᵀ and t_cw = −R_cw·C.
  * COLMAP's pixel convention equals Reshoot's (top-left corner at 0, first pixel centre at 0.5), so K is
- * written unchanged. IMAGE_ID = frame index + 1. Distortion: OPENCV (k1 k2 p1 p2) when k3 = 0, FULL_OPENCV
- * otherwise (k4..k6 = 0).
+ * written unchanged. IMAGE_ID = frame index + COLMAP_FIRST_IMAGE_ID (1), both ways: the id, not the
+ * image name, says which frame an image is (COLMAP numbers the images it extracts from 1, in name order).
+ * Distortion: OPENCV (k1 k2 p1 p2) when k3 = 0, FULL_OPENCV otherwise (k4..k6 = 0).
  */
 export interface ColmapText {
   camerasTxt: string;
@@ -52,7 +56,7 @@ export function writeColmap(track: CameraTrack): ColmapText {
     const q = quatFromMat3(R_cw);
     const name = f.file ?? `frame_${String(f.index + 1).padStart(4, '0')}.png`;
     if (/\s/.test(name)) throw new RangeError(`COLMAP image names cannot contain spaces: '${name}'`);
-    imageLines.push([f.index + 1, ...q, ...t_cw, id].map(fmt).join(' ') + ' ' + name, '');
+    imageLines.push([f.index + COLMAP_FIRST_IMAGE_ID, ...q, ...t_cw, id].map(fmt).join(' ') + ' ' + name, '');
   }
   return {
     camerasTxt:
@@ -164,7 +168,7 @@ export function readColmap(
     if (Math.abs(qn - 1) > 1e-6) throw err(`qvec is not a unit quaternion (norm ${qn})`);
     const pose: Pose = poseFromWorldToCamera(quatToMat3([qw / qn, qx / qn, qy / qn, qz / qn]), [tx, ty, tz]);
     frames.push({
-      index: id - 1,
+      index: id - COLMAP_FIRST_IMAGE_ID,
       camera: { ...pose, intrinsics: { ...intr } },
       file: parts.slice(9).join(' '),
     });

@@ -6,13 +6,16 @@ import { quatFromMat3, quatToMat3 } from '../quat';
 import type { WorldUp } from './world-axes';
 import { cvRotationFromGl, glRotationFromCv, mapPoint, unmapPoint, worldToYUp } from './world-axes';
 
+/** The .chan frame number of the shot's first frame (frame index 0), unless `firstFrame` says otherwise. */
+export const CHAN_FIRST_FRAME = 1;
+
 /**
  * Nuke .chan: one line per frame, `frame tx ty tz rx ry rz vfov`, whitespace separated. Nuke's world is Y
  * up and its camera looks down −Z (GL axes); rotations are Euler angles in DEGREES applied in `rotationOrder`
  * (Nuke's camera default 'ZXY'). The optional 8th column is the VERTICAL field of view in degrees — the
  * `angle_y` column of Blender's io_anim_nuke_chan add-on (Blender manual, "Nuke Animation (chan)"), which is
- * what both Nuke and that add-on read. Frame numbers are frame index + `firstFrame` (default 1, matching
- * frame_0001 = index 0). Units: Reshoot world units (metres) unchanged.
+ * what both Nuke and that add-on read. Frame numbers are frame index + `firstFrame` (default CHAN_FIRST_FRAME
+ * = 1, matching frame_0001 = index 0). Units: Reshoot world units (metres) unchanged.
  */
 export interface ChanOptions {
   worldUp?: WorldUp;
@@ -27,7 +30,7 @@ const DEG = 180 / Math.PI;
 export function writeChan(track: CameraTrack, opts: ChanOptions = {}): string {
   const W = worldToYUp(opts.worldUp ?? 'z');
   const order = opts.rotationOrder ?? 'ZXY';
-  const first = opts.firstFrame ?? 1;
+  const first = opts.firstFrame ?? CHAN_FIRST_FRAME;
   const p = opts.precision ?? 9;
   const lines = track.frames.map(({ index, camera }) => {
     const t = mapPoint(W, camera.C);
@@ -65,7 +68,7 @@ export class ChanParseError extends Error {
 export function readChan(text: string, opts: ChanReadOptions): CameraTrack {
   const W = worldToYUp(opts.worldUp ?? 'z');
   const order = opts.rotationOrder ?? 'ZXY';
-  const first = opts.firstFrame ?? 1;
+  const first = opts.firstFrame ?? CHAN_FIRST_FRAME;
   const frames: CameraTrack['frames'] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();

@@ -80,7 +80,9 @@ describe("a shot's source camera", () => {
     const short = join(tmp.dir, 'short.json');
     writeFileSync(short, JSON.stringify({ ...doc, frames: doc.frames.slice(0, 40) }));
     await expect(api['shots.importCamera']({ shotId, path: short, worldUp: 'z' })).rejects.toMatchObject({
-      message: expect.stringMatching(/short\.json: 40 cameras, but shot 'shot' has 48 frames/),
+      message: expect.stringMatching(
+        /short\.json: 40 cameras for the 48 frames of shot 'shot': frames 40–47 missing/,
+      ),
     });
     const garbage = join(tmp.dir, 'broken.json');
     writeFileSync(garbage, '{"width": 640');

@@ -106,7 +106,11 @@ describe('cameras.json', () => {
         ]),
       /^frames\[0\]\.R_cw: differs/,
     ],
-    ['duplicate index', (x) => x.frames.push({ ...x.frames[0]! }), /^frames\[1\]\.index: duplicate/],
+    [
+      'duplicate index',
+      (x) => x.frames.push({ ...x.frames[0]! }),
+      /^frames\[1\]\.index: frame 0 appears twice \(also at frames\[0\]\)/,
+    ],
     ['convention', (x) => (x.convention = 'opengl'), /^convention: only "opencv"/],
     ['partial depth', (x) => (x.depth_width = 320), /depth_width, depth_height and depth_K go together/],
     ['empty frames', (x) => (x.frames = []), /^frames: expected a non-empty array/],

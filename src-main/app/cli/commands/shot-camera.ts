@@ -21,18 +21,24 @@ function worldUpOf(v: string | undefined, command: string): WorldUp {
 export const cameraImportCommand: CliCommand = {
   path: ['camera', 'import'],
   summary: "Use an existing camera solve as a shot's source camera",
-  help: `Usage: reshoot camera import <project> <shot id or name> <cameras> [--world-up z|y|-y]
+  help: `Usage: reshoot camera import <project> <shot id or name> <cameras> [--world-up z|y|-y] [--interpolate]
 
 <cameras> is a cameras.json, a COLMAP text model folder (cameras.txt + images.txt), a Nuke .chan or a
-USD .usda. It needs one camera per frame of the shot (COLMAP images are taken in name order). A solve
-made at another resolution of the same shape is scaled to the shot. Undo in the app reverts it.
+USD .usda. It needs a camera for every frame of the shot, each frame once, in any order. Frames are
+numbered as the format numbers them: cameras.json "index" and USD time codes from 0, .chan frames and
+COLMAP IMAGE_IDs from 1 (= the shot's first frame). A file whose frames repeat, are missing or lie
+outside the shot is refused with the frames named, and the project is left unchanged. A solve made at
+another resolution of the same shape is scaled to the shot. Undo in the app reverts it.
 
 Options:
-  --world-up z|y|-y   the up axis of Reshoot's world for .chan/USD (their own Y-up is mapped onto it)`,
+  --world-up z|y|-y   the up axis of Reshoot's world for .chan/USD (their own Y-up is mapped onto it)
+  --interpolate       the file may give only some frames (each once, all inside the shot): the others
+                      are interpolated (position linear, rotation along the shortest arc; before the
+                      first and after the last given frame the camera holds)`,
   async run(argv, io) {
     const { positionals, values } = parseCommandArgs(
       argv,
-      { 'world-up': { type: 'string' } },
+      { 'world-up': { type: 'string' }, interpolate: { type: 'boolean' } },
       'camera import',
     );
     if (positionals.length !== 3)
@@ -48,10 +54,12 @@ Options:
         shotId,
         path: resolve(io.cwd, positionals[2]!),
         worldUp,
+        interpolate: values.interpolate === true,
       });
       io.out(
         `${shot.name}: source camera imported (${shot.camera!.frames} frames, ${shot.camera!.format}).\n`,
       );
+      if (values.interpolate && shot.camera!.message) io.out(`${shot.camera!.message}.\n`);
       return EXIT.ok;
     } catch (e) {
       throw projectFailure(e);
