@@ -1,9 +1,9 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { WorldUp } from '../../../../src-shared/geometry';
+import { WORLD_UPS } from '../../../../src-shared/api/contract';
 import { detectCameraFormat, readCameraTrack, writeCameraTrack } from '../../../geometry-io/camera-files';
 import { resolveOutputPath } from '../../../util/output-guard';
-import { parseCommandArgs } from '../args';
+import { choice, frameRate, parseCommandArgs, positiveNumber } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 
 const FORMATS = ['chan', 'usda', 'colmap', 'json'] as const;
@@ -48,21 +48,14 @@ Example:
     const usage = (m: string) =>
       new CliError(`reshoot camera convert: ${m}. See 'reshoot camera convert --help'.`, EXIT.usage);
     if (positionals.length !== 1) throw usage('expected one input path');
-    const to = values.to as (typeof FORMATS)[number] | undefined;
-    if (!to || !FORMATS.includes(to)) throw usage(`--to must be one of ${FORMATS.join(', ')}`);
-    const worldUp = (values['world-up'] ?? 'z') as WorldUp;
-    if (!['z', 'y', '-y'].includes(worldUp)) throw usage(`--world-up must be z, y or -y`);
-    const num = (name: string, v: string | undefined, dflt?: number): number | undefined => {
-      if (v === undefined) return dflt;
-      const x = Number(v);
-      if (!(x > 0)) throw usage(`--${name} must be a positive number, not '${v}'`);
-      return x;
-    };
-    const metersPerUnit = num('meters-per-unit', values['meters-per-unit'], 1)!;
-    const sensorWidthMm = num('sensor-width-mm', values['sensor-width-mm'], 36)!;
-    const fpsM = /^(\d+)(?:\/(\d+))?$/.exec(values.fps ?? '24/1');
-    if (!fpsM) throw usage(`--fps must look like 24 or 24000/1001`);
-    const fps: [number, number] = [Number(fpsM[1]), Number(fpsM[2] ?? 1)];
+    const to = choice(values.to, 'to', FORMATS, 'camera convert');
+    if (!to) throw usage(`--to is required: one of ${FORMATS.join(', ')}`);
+    const worldUp = choice(values['world-up'], 'world-up', WORLD_UPS, 'camera convert') ?? 'z';
+    const num = (name: string, v: string | undefined) => positiveNumber(v, name, 'camera convert');
+    const metersPerUnit = num('meters-per-unit', values['meters-per-unit']) ?? 1;
+    const sensorWidthMm = num('sensor-width-mm', values['sensor-width-mm']) ?? 36;
+    const rate = frameRate(values.fps, 'fps', 'camera convert') ?? { num: 24, den: 1 };
+    const fps: [number, number] = [rate.num, rate.den];
     const input = resolve(io.cwd, positionals[0]!);
     const ext = extname(input).toLowerCase();
     let read: ReturnType<typeof readCameraTrack>;

@@ -1,6 +1,6 @@
 import type { Job } from '../../../../src-shared/api/contract';
 import type { AppCore } from '../../../api';
-import { parseCommandArgs } from '../args';
+import { optionError, parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand, type CliIO } from '../command';
 import { openCore, openProject } from './common';
 
@@ -96,8 +96,14 @@ export const jobsResumeCommand: CliCommand = {
 Continues the job from the work it already committed, in the foreground.`,
   async run(argv, io) {
     const { positionals } = parseCommandArgs(argv, {}, 'jobs resume');
-    if (positionals.length !== 2 || !/^\d+$/.test(positionals[1]!)) {
+    if (positionals.length !== 2) {
       throw new CliError('reshoot jobs resume: expected <project> <job id>. See --help.', EXIT.usage);
+    }
+    if (!/^\d+$/.test(positionals[1]!)) {
+      throw optionError(
+        'jobs resume',
+        `the job id '${positionals[1]}' is not a number ('reshoot jobs <project>' lists them)`,
+      );
     }
     const { core, handlers } = await openCore(io, positionals[0]!);
     try {

@@ -1,7 +1,7 @@
 import { documentToTrack, trajectoryMetrics } from '../../../../src-shared/geometry';
 import { readCamerasFile } from '../../../geometry-io';
 import { CliError, EXIT, type CliCommand } from '../command';
-import { parseCommandArgs } from '../args';
+import { parseCommandArgs, positiveInteger } from '../args';
 import { resolve } from 'node:path';
 
 export const metricsCommand: CliCommand = {
@@ -27,12 +27,7 @@ Example:
         "reshoot metrics: expected <estimated cameras.json> <reference cameras.json>. See 'reshoot metrics --help'.",
         EXIT.usage,
       );
-    const step = values['rpe-step'] === undefined ? 1 : Number(values['rpe-step']);
-    if (!Number.isInteger(step) || step < 1)
-      throw new CliError(
-        `reshoot metrics: --rpe-step must be a positive integer, not '${values['rpe-step']}'`,
-        EXIT.usage,
-      );
+    const step = positiveInteger(values['rpe-step'], 'rpe-step', 'metrics') ?? 1;
     const [estFile, refFile] = positionals.map((p) => resolve(io.cwd, p)) as [string, string];
     const load = (f: string) => {
       try {

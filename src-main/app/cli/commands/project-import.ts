@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseCommandArgs } from '../args';
+import { frameRate, parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { openCore, projectFailure } from './common';
 
@@ -29,17 +29,7 @@ Options:
         'reshoot import: expected <project> and at least one media path. See --help.',
         EXIT.usage,
       );
-    let sequenceFps: { num: number; den: number } | undefined;
-    if (values.fps) {
-      const m = /^(\d+)(?:\/(\d+))?$/.exec(values.fps);
-      if (!m || Number(m[1]) <= 0 || (m[2] && Number(m[2]) <= 0)) {
-        throw new CliError(
-          `reshoot import: --fps must look like 24 or 24000/1001, not '${values.fps}'.`,
-          EXIT.usage,
-        );
-      }
-      sequenceFps = { num: Number(m[1]), den: Number(m[2] ?? 1) };
-    }
+    const sequenceFps = frameRate(values.fps, 'fps', 'import');
     const { core, handlers } = await openCore(io, positionals[0]!);
     try {
       const result = await handlers['shots.import']({

@@ -3,19 +3,12 @@ import { CAMERA_FILE_FORMATS, WORLD_UPS } from '../../../../src-shared/api/contr
 import type { WorldUp } from '../../../../src-shared/geometry';
 import type { CameraFileFormat } from '../../../geometry-io/camera-files';
 import { OutputPathError, refuseProjectFiles, resolveOutputPath } from '../../../util/output-guard';
-import { parseCommandArgs } from '../args';
+import { choice, parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { findShot, openCore, projectFailure } from './common';
 
 function worldUpOf(v: string | undefined, command: string): WorldUp {
-  const w = v ?? 'z';
-  if (!(WORLD_UPS as readonly string[]).includes(w)) {
-    throw new CliError(
-      `reshoot ${command}: --world-up must be one of ${WORLD_UPS.join(', ')}, not '${w}'.`,
-      EXIT.usage,
-    );
-  }
-  return w as WorldUp;
+  return choice(v, 'world-up', WORLD_UPS, command) ?? 'z';
 }
 
 export const cameraImportCommand: CliCommand = {
@@ -97,12 +90,7 @@ are refused (exit 2).`,
         EXIT.usage,
       );
     }
-    if (!(CAMERA_FILE_FORMATS as readonly string[]).includes(values.format)) {
-      throw new CliError(
-        `reshoot export camera: --format must be one of ${CAMERA_FILE_FORMATS.join(', ')}.`,
-        EXIT.usage,
-      );
-    }
+    const format: CameraFileFormat = choice(values.format, 'format', CAMERA_FILE_FORMATS, 'export camera')!;
     const worldUp = worldUpOf(values['world-up'], 'export camera');
     // The API checks again; checking here first names the path as it was typed, before the project opens.
     refuseProjectFiles(values.out, resolveOutputPath(values.out, io.cwd));
@@ -111,7 +99,7 @@ are refused (exit 2).`,
       const shotId = findShot(core.require().project, positionals[1]!).id;
       const r = await handlers['shots.exportCamera']({
         shotId,
-        format: values.format as CameraFileFormat,
+        format,
         // Not resolve(): `..` after a symlink must be taken the way the kernel takes it (the guard does).
         path: isAbsolute(values.out) ? values.out : `${io.cwd}${sep}${values.out}`,
         worldUp,

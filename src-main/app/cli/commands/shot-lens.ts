@@ -1,5 +1,5 @@
 import { LensInputSchema, type ShotLens } from '../../../../src-shared/api/contract';
-import { parseCommandArgs } from '../args';
+import { numberInRange, parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { findShot, openCore, projectFailure } from './common';
 
@@ -37,13 +37,23 @@ forgets it (the media's own lens metadata, if any, applies again). Undo in the a
       );
     let lens: { focalMm: number; sensorWidthMm: number } | null | undefined;
     if (f !== undefined && w !== undefined) {
-      const parsed = LensInputSchema.safeParse({ focalMm: Number(f), sensorWidthMm: Number(w) });
-      if (!parsed.success || !Number.isFinite(Number(f)) || !Number.isFinite(Number(w)))
-        throw new CliError(
-          `reshoot lens: ${parsed.success ? 'numbers expected' : parsed.error.issues.map((i) => i.message).join('; ')} (got --focal-mm ${f} --sensor-width-mm ${w}).`,
-          EXIT.usage,
-        );
-      lens = parsed.data;
+      // The bounds are the API's (LensInputSchema), so the command line and the app accept the same.
+      const mm = (
+        value: string,
+        option: string,
+        schema: { minValue: number | null; maxValue: number | null },
+      ) =>
+        numberInRange(
+          value,
+          option,
+          { min: schema.minValue ?? 0, max: schema.maxValue ?? Infinity, unit: 'mm' },
+          'lens',
+        )!;
+      const { focalMm, sensorWidthMm } = LensInputSchema.shape;
+      lens = LensInputSchema.parse({
+        focalMm: mm(f, 'focal-mm', focalMm),
+        sensorWidthMm: mm(w, 'sensor-width-mm', sensorWidthMm),
+      });
     } else if (values.clear) lens = null;
     const { core, handlers } = await openCore(io, positionals[0]!);
     try {

@@ -2,20 +2,13 @@ import { join } from 'node:path';
 import { TRACK_METHODS, type TrackMethod } from '../../../../src-shared/api/contract';
 import { readTrackFile, stringifyTracksJson } from '../../../analysis/tracking';
 import { guardOutputFile, writeOutputFile } from '../../../util/output-guard';
-import { parseCommandArgs } from '../args';
+import { choice, parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { findShot, openCore, openProject, projectFailure } from './common';
 import { follow } from './jobs';
 
 function methodOf(value: string | undefined, command: string): TrackMethod | undefined {
-  if (value === undefined) return undefined;
-  if (!(TRACK_METHODS as readonly string[]).includes(value)) {
-    throw new CliError(
-      `reshoot ${command}: --method must be one of ${TRACK_METHODS.join(', ')}, not '${value}'.`,
-      EXIT.usage,
-    );
-  }
-  return value as TrackMethod;
+  return choice(value, 'method', TRACK_METHODS, command);
 }
 
 /** A shot job run in the foreground: progress on stderr, the closing message on stdout. */

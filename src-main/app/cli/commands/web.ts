@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppCore, createHandlers, createMediaHandler, isLoopback, startWebServer } from '../../../api';
-import { parseCommandArgs } from '../args';
+import { numberInRange, parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { projectFailure } from './common';
 
@@ -39,10 +39,7 @@ Options:
     const projectArg = positionals[0] ?? values.project;
     if (positionals.length > 1)
       throw new CliError('reshoot web: at most one project. See --help.', EXIT.usage);
-    const port = values.port === undefined ? 0 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new CliError(`reshoot web: --port must be 0–65535, not '${values.port}'.`, EXIT.usage);
-    }
+    const port = numberInRange(values.port, 'port', { min: 0, max: 65535, integer: true }, 'web') ?? 0;
     const host = values.host ?? '127.0.0.1';
     if (!isLoopback(host) && !values['allow-remote']) {
       throw new CliError(
