@@ -89,6 +89,7 @@ export function toApiShot(project: Project, s: ShotRecord): Shot {
     codec: s.facts.codec,
     hasAudio: s.facts.hasAudio,
     offline: media === null,
+    mediaWarnings: s.facts.integrity?.warnings ?? [],
     hasThumbnail: existsSync(project.paths.thumbnail(s.id)),
     hasFilmstrip: existsSync(project.paths.filmstrip(s.id)),
     hasProxy: existsSync(project.paths.proxy(s.id)),

@@ -26,14 +26,20 @@ export const proxyJob: JobKind = {
     mkdirSync(dir, { recursive: true });
     // encodeProxySegment writes to a temp file and renames it in, so a segment on disk is complete.
     const out = join(dir, `segment_${String(chunk.index).padStart(5, '0')}.mp4`);
-    await encodeProxySegment(shotMedia(project, shot), {
-      start: chunk.start,
-      count: chunk.count,
-      outPath: out,
-      maxWidth: PROXY_MAX_WIDTH,
-      signal,
-      onProgress: (p) => onFrames(p.framesDone),
-    });
+    try {
+      // Checks the segment holds exactly frames start…start+count−1 (or fails naming the frames missing).
+      await encodeProxySegment(shotMedia(project, shot), {
+        start: chunk.start,
+        count: chunk.count,
+        outPath: out,
+        maxWidth: PROXY_MAX_WIDTH,
+        signal,
+        onProgress: (p) => onFrames(p.framesDone),
+      });
+    } catch (e) {
+      if (signal.aborted || !(e instanceof Error)) throw e;
+      throw new Error(`proxy segment ${chunk.index}: ${e.message}`, { cause: e });
+    }
     return out;
   },
   async finish({ project, shot, chunks }) {
@@ -46,7 +52,8 @@ export const proxyJob: JobKind = {
     }
     const out = project.paths.proxy(shot.id);
     mkdirSync(join(out, '..'), { recursive: true });
-    await concatProxySegments(segments as string[], out);
+    // The joined proxy must hold every frame of the shot, or the job fails instead of reporting done.
+    await concatProxySegments(segments as string[], out, { expectedFrames: shot.frameCount });
     rmSync(project.paths.proxySegments(shot.id), { recursive: true, force: true });
   },
 };

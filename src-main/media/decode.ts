@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import { MediaError } from './errors';
 import { abortError, runTool, stderrTail } from './exec';
+import { CHECKED_LOG_ARGS, FrameOrder, SHOWINFO_FILTER, ShowinfoLog } from './frame-check';
 import { JpegSplitter } from './jpeg-split';
 import { findMediaTools } from './tools';
 import type { MediaFacts } from './types';
@@ -139,7 +140,8 @@ export async function planInput(facts: MediaFacts, start: number): Promise<Input
       filters: [],
     };
   }
-  if (start === 0) return { input: ['-i', facts.path], filters: [] };
+  // -copyts: frames keep the file's own timestamps, by which FrameOrder knows which frame each one is.
+  if (start === 0) return { input: ['-copyts', '-i', facts.path], filters: [] };
   let t: number;
   if (facts.vfr) {
     const ts = await frameTimestamps(facts);
@@ -165,8 +167,11 @@ function scaleFilter(facts: MediaFacts, w: number, h: number): string[] {
 }
 
 function commonInputArgs(): string[] {
-  return ['-hide_banner', '-nostdin', '-v', 'error'];
+  return ['-hide_banner', '-nostdin', ...CHECKED_LOG_ARGS];
 }
+
+/** How long to wait for showinfo's line of a frame whose pixels have arrived (it is written first). */
+const SHOWINFO_WAIT_MS = 5000;
 
 /** Output arguments shared by all decoders: the picture stream only, no frame duplication or dropping. */
 function videoOnly(filters: string[]): string[] {
@@ -199,7 +204,12 @@ export async function* decodeFrames(
   const args = [
     ...commonInputArgs(),
     ...plan.input,
-    ...videoOnly([...plan.filters, ...scaleFilter(facts, size.width, size.height), `format=${pixelFormat}`]),
+    ...videoOnly([
+      ...plan.filters,
+      SHOWINFO_FILTER,
+      ...scaleFilter(facts, size.width, size.height),
+      `format=${pixelFormat}`,
+    ]),
     '-frames:v',
     String(count),
     '-f',
@@ -210,11 +220,38 @@ export async function* decodeFrames(
   ];
   const child = spawn(tools.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
-  let stderr = '';
+  // Which frame each one is: showinfo logs its timestamp on stderr before its pixels reach stdout.
+  const log = new ShowinfoLog();
+  const order = new FrameOrder(facts, start, () => frameTimestamps(facts));
+  let stderrDone = false;
+  let wake: (() => void) | null = null;
+  const poke = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (c: string) => {
-    stderr = (stderr + c).slice(-16384);
+    log.push(c);
+    poke();
   });
+  child.stderr.on('close', () => {
+    log.end();
+    stderrDone = true;
+    poke();
+  });
+  /** The time of the k-th frame out, or null when showinfo said nothing of it (then it is not checked). */
+  const timeOf = async (k: number): Promise<number | null> => {
+    const until = Date.now() + SHOWINFO_WAIT_MS;
+    while (log.times.length <= k && !stderrDone && Date.now() < until) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(poke, 50);
+      });
+    }
+    return log.times[k] ?? null;
+  };
+  let checking = true;
   let spawnError: Error | null = null;
   const exited = new Promise<number | null>((resolve) => {
     child.once('error', (e) => {
@@ -237,8 +274,12 @@ export async function* decodeFrames(
         fill += n;
         off += n;
         if (fill === frameBytes) {
-          if (produced < count)
+          if (produced < count) {
+            const t = checking ? await timeOf(produced) : null;
+            if (t === null) checking = false;
+            else await order.accept(t, log.detail());
             yield { index: start + produced, width: size.width, height: size.height, data: frame };
+          }
           produced++;
           frame = new Uint8Array(frameBytes);
           fill = 0;
@@ -253,7 +294,7 @@ export async function* decodeFrames(
         'decode-failed',
         facts.path,
         `frames ${start + produced}…${start + count - 1} could not be decoded (${produced} of ${count} came out${code !== 0 ? `, ffmpeg exited with ${code}` : ''})`,
-        { detail: stderrTail(stderr) },
+        { detail: log.detail() },
       );
     }
   } finally {
@@ -306,7 +347,7 @@ async function runImages(
   const args = [
     ...commonInputArgs(),
     ...plan.input,
-    ...videoOnly([...plan.filters, ...scaleFilter(facts, size.width, size.height)]),
+    ...videoOnly([...plan.filters, SHOWINFO_FILTER, ...scaleFilter(facts, size.width, size.height)]),
     '-frames:v',
     String(count),
     ...imageOutputArgs(options.format, options.quality),
@@ -314,17 +355,23 @@ async function runImages(
   const images: Buffer[] = [];
   const splitter = new JpegSplitter();
   const chunks: Buffer[] = [];
+  const log = new ShowinfoLog();
   const r = await runTool(tools.ffmpeg, args, {
     signal: options.signal,
     onStdout: (c) => (options.format === 'jpeg' ? images.push(...splitter.push(c)) : chunks.push(c)),
+    onStderr: (c) => log.push(c),
   });
+  log.end();
   if (options.format === 'png') {
     const all = Buffer.concat(chunks);
     if (all.length) images.push(all);
   }
+  // Each image must be the frame it is taken for (a damaged file can make the decoder skip frames).
+  const order = new FrameOrder(facts, start, () => frameTimestamps(facts));
+  for (const t of log.times.slice(0, Math.min(count, images.length))) await order.accept(t, log.detail());
   if (r.code !== 0 || images.length < count) {
     throw new MediaError('decode-failed', facts.path, `frame ${start + images.length} could not be decoded`, {
-      detail: stderrTail(r.stderr),
+      detail: log.detail() || stderrTail(r.stderr),
     });
   }
   return images.slice(0, count);

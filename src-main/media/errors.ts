@@ -10,7 +10,9 @@ export type MediaErrorCode =
   | 'truncated'
   | 'unsupported-codec'
   | 'bad-sequence'
-  | 'decode-failed';
+  | 'decode-failed'
+  | 'damaged'
+  | 'too-large';
 
 const REASONS: Record<MediaErrorCode, string> = {
   missing: 'the file does not exist (it may have been moved, renamed or deleted)',
@@ -24,6 +26,8 @@ const REASONS: Record<MediaErrorCode, string> = {
   'unsupported-codec': 'the video is compressed with a codec this ffmpeg cannot decode',
   'bad-sequence': 'the image sequence is broken',
   'decode-failed': 'the video could not be decoded',
+  damaged: 'the video data is damaged: some frames cannot be decoded',
+  'too-large': 'the picture is larger than Reshoot takes',
 };
 
 export class MediaError extends Error {

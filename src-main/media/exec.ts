@@ -16,6 +16,8 @@ export interface RunOptions {
   onStdout?: (chunk: Buffer) => void;
   /** Keep only the last this-many characters of stderr (default 64 KiB). */
   stderrLimit?: number;
+  /** Also receives stderr as it arrives (all of it, whatever `stderrLimit` keeps). */
+  onStderr?: (chunk: string) => void;
 }
 
 export function abortError(signal: AbortSignal): Error {
@@ -50,6 +52,7 @@ export function runTool(
     child.stdout!.on('data', (c: Buffer) => (options.onStdout ? options.onStdout(c) : out.push(c)));
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (c: string) => {
+      options.onStderr?.(c);
       err += c;
       if (err.length > limit * 2) err = err.slice(-limit);
     });

@@ -1,5 +1,5 @@
 /** Media I/O: probe, frame-accurate decode, thumbnails, proxies, fingerprints. */
-export type { LensFacts, MediaFacts, MediaKind, Rational, SequencePattern } from './types';
+export type { LensFacts, MediaFacts, MediaIntegrity, MediaKind, Rational, SequencePattern } from './types';
 export { lensFromTags } from './lens-metadata';
 export { MediaError, isMediaError, mediaErrorReason, type MediaErrorCode } from './errors';
 export {

@@ -1,10 +1,13 @@
 /**
  * probeMedia: what a video file or image sequence is (size, rate, frame count, timecode, reel, colour),
- * checked before it is returned: a file that is missing, unreadable, not a video, truncated, empty or
- * undecodable gives a {@link MediaError} naming the file and the reason.
+ * checked before it is returned: a file that is missing, unreadable, not a video, truncated, empty,
+ * undecodable, too large, with frames that cannot be decoded, or a sequence with a bad frame, gives a
+ * {@link MediaError} naming the file (and the frame) and the reason. Frames that decode with errors
+ * (concealed damage) are let through as `integrity.warnings`.
  *
- * Cost for a normal clip: three short tool runs (ffprobe streams/format; ffprobe of the first ~300 and the
- * last packets; ffmpeg decoding the first frame), the last two in parallel — typically 0.1–0.3 s.
+ * Cost for a normal clip: ffprobe of streams/format, then in parallel: ffprobe of the first ~300 and the
+ * last packets, ffmpeg decoding the first frame, and the decode check (decode-check.ts: the whole video
+ * decoded to the null muxer, or spans of a long one). For a sequence: every frame's header is read.
  */
 import { access, open, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
@@ -13,17 +16,31 @@ import { reduce, tryParseRational } from '../../src-shared/rational';
 import { normalizeTimecode, parseTimecode } from '../../src-shared/timecode';
 import { MediaError } from './errors';
 import { runTool, stderrTail } from './exec';
+import { checkVideoDecode, type DecodeCheckResult } from './decode-check';
+import { nearest } from './frame-check';
+import { pictureSizeProblem } from './image-header';
 import { findMediaTools } from './tools';
 import { lensFromTags } from './lens-metadata';
-import { isImageFileName, sequenceFromFile, sequenceInDirectory, type DetectedSequence } from './sequence';
+import {
+  checkSequenceFrames,
+  isImageFileName,
+  sequenceFromFile,
+  sequenceInDirectory,
+  type DetectedSequence,
+} from './sequence';
 import { chooseFps, detectVfr, median } from './timing';
-import type { MediaFacts, Rational } from './types';
+import type { MediaFacts, MediaIntegrity, Rational } from './types';
 
 export interface ProbeOptions {
   /** Frame rate given to image sequences (they carry none). Default 24/1. */
   sequenceFps?: Rational;
   /** Decode the first frame to prove the codec works (default true). */
   verifyDecode?: boolean;
+  /**
+   * Videos: decode the picture (all of it, or spans of a long one) to find frames that cannot be decoded
+   * (refused) or decode with errors (warned); sequences: read every frame's header. Default true.
+   */
+  checkIntegrity?: boolean;
   /** Packets read from the start to decide VFR (default 300). */
   vfrScanPackets?: number;
   signal?: AbortSignal;
@@ -98,7 +115,7 @@ export async function probeMedia(input: string, options: ProbeOptions = {}): Pro
       throw fsError(e, abs);
     }
     if (!seq) throw new MediaError('directory', abs);
-    return probeSequence(seq, options);
+    return probeSequence(seq, abs, options);
   }
   if (!st.isFile())
     throw new MediaError('not-media', abs, 'this is not a regular file (a device, socket or pipe)');
@@ -111,7 +128,7 @@ export async function probeMedia(input: string, options: ProbeOptions = {}): Pro
 
   if (isImageFileName(abs)) {
     const seq = await sequenceFromFile(abs);
-    if (seq && seq.count >= 2) return probeSequence(seq, options);
+    if (seq && seq.count >= 2) return probeSequence(seq, abs, options);
     throw new MediaError(
       'no-video',
       abs,
@@ -220,6 +237,9 @@ async function probeVideoFile(abs: string, fileSize: number, options: ProbeOptio
     );
   }
 
+  const tooLarge = pictureSizeProblem(video.width ?? 0, video.height ?? 0);
+  if (tooLarge) throw new MediaError('too-large', abs, `the picture is ${tooLarge}`);
+
   const timeBase = tryParseRational(video.time_base) ?? { num: 1, den: 1_000_000 };
   const tb = timeBase.num / timeBase.den;
   const streamStart = floatOrNull(video.start_time);
@@ -229,7 +249,8 @@ async function probeVideoFile(abs: string, fileSize: number, options: ProbeOptio
     streamDuration !== null && streamDuration > 3 ? (streamStart ?? 0) + streamDuration - 2 : null;
   const intervals = `%+#${scanCount}` + (tailFrom !== null ? `,${tailFrom.toFixed(3)}%` : '');
 
-  const [scan, decodeCheck, counted] = await Promise.all([
+  const checkIntegrity = options.checkIntegrity !== false && !!video.width && !!video.height;
+  const [scan, firstFrame, counted, integrityCheck] = await Promise.all([
     ffprobeJson(
       tools.ffprobe,
       abs,
@@ -243,12 +264,36 @@ async function probeVideoFile(abs: string, fileSize: number, options: ProbeOptio
       ],
       signal,
     ),
-    options.verifyDecode === false ? Promise.resolve(null) : verifyFirstFrame(tools.ffmpeg, abs, signal),
+    // The decode check decodes the first frame too; the first-frame check runs only when it did not.
+    options.verifyDecode === false || checkIntegrity
+      ? Promise.resolve(null)
+      : verifyFirstFrame(tools.ffmpeg, abs, signal),
     nbFrames !== null && nbFrames > 0
       ? Promise.resolve(nbFrames)
       : countPackets(tools.ffprobe, abs, video.index, signal),
+    !checkIntegrity
+      ? Promise.resolve(null)
+      : checkVideoDecode(
+          tools,
+          {
+            path: abs,
+            streamIndex: video.index,
+            timeBase: tb,
+            width: video.width ?? 0,
+            height: video.height ?? 0,
+            durationSeconds: streamDuration,
+            frameCount: nbFrames,
+            startSeconds: streamStart ?? 0,
+          },
+          signal ? { signal } : {},
+        ),
   ]);
 
+  const decodeCheck =
+    firstFrame ??
+    (options.verifyDecode !== false && checkIntegrity && (integrityCheck?.framesChecked ?? 0) === 0
+      ? await verifyFirstFrame(tools.ffmpeg, abs, signal)
+      : null);
   if (decodeCheck) {
     if (
       /Decoder \(codec [^)]*\) not found|No decoder|unsupported codec|not supported/i.test(
@@ -335,6 +380,8 @@ async function probeVideoFile(abs: string, fileSize: number, options: ProbeOptio
     }
   }
 
+  const integrity = judgeDecodeCheck(abs, integrityCheck, { fps, startTime, frameCount });
+
   const rotation = readRotation(video);
   const codedWidth = video.width ?? 0;
   const codedHeight = video.height ?? 0;
@@ -380,6 +427,70 @@ async function probeVideoFile(abs: string, fileSize: number, options: ProbeOptio
     colorTransfer: known(video.color_transfer),
     bitDepth: bitDepthOf(video.bits_per_raw_sample, pixFmt),
     fileSize,
+    integrity,
+  };
+}
+
+/** Frame numbers as runs: "49–50 (at 2.042 s), 70 (at 2.917 s)", at most `max` runs, then a count. */
+function frameRuns(frames: readonly { index: number; time: number }[], max = 5): string {
+  const runs: { a: number; b: number; t: number }[] = [];
+  for (const f of frames) {
+    const last = runs[runs.length - 1];
+    if (last && f.index <= last.b + 1) last.b = Math.max(last.b, f.index);
+    else runs.push({ a: f.index, b: f.index, t: f.time });
+  }
+  const shown = runs
+    .slice(0, max)
+    .map((r) => `${r.a === r.b ? r.a : `${r.a}–${r.b}`} (at ${r.t.toFixed(3)} s)`);
+  const rest = runs.slice(max).reduce((n, r) => n + r.b - r.a + 1, 0);
+  return shown.join(', ') + (rest > 0 ? `, and ${rest} more` : '');
+}
+
+/**
+ * Import's verdict on the decode check. Frames that do not come out of the decoder are refused: every
+ * later frame would be taken for the one before it, and the shot's frames would not be the file's. Frames
+ * that come out with decoding errors (concealed: parts of the picture guessed) are let through with a
+ * warning naming each, so a shot with a few damaged frames can still be used (and the damage seen).
+ */
+function judgeDecodeCheck(
+  abs: string,
+  check: DecodeCheckResult | null,
+  timing: { fps: Rational; startTime: number; frameCount: number },
+): MediaIntegrity {
+  if (!check || check.coverage === 'none') return { checked: 'none', warnings: [] };
+  const rate = timing.fps.num / timing.fps.den;
+  const indexOf = (t: number) =>
+    check.frameTimes && check.frameTimes.length > 0
+      ? nearest(check.frameTimes, t)
+      : Math.max(0, Math.round((t - timing.startTime) * rate));
+  if (check.missing.length > 0) {
+    const frames = check.missing.map((t) => ({ index: indexOf(t), time: t }));
+    const n = frames.length;
+    throw new MediaError(
+      'damaged',
+      abs,
+      `${n === 1 ? 'frame' : 'frames'} ${frameRuns(frames)} cannot be decoded: the video data there is damaged${
+        check.detail ? ` (${check.detail})` : ''
+      }`,
+      { detail: check.detail },
+    );
+  }
+  const warnings: string[] = [];
+  const byFrame = new Map<number, { time: number; message: string; exact: boolean }>();
+  for (const d of check.damaged) {
+    const i = indexOf(d.time);
+    if (!byFrame.has(i)) byFrame.set(i, d);
+  }
+  const damaged = [...byFrame.entries()].sort((a, b) => a[0] - b[0]);
+  for (const [i, d] of damaged.slice(0, 5)) {
+    warnings.push(
+      `${d.exact ? 'frame' : 'near frame'} ${i} (at ${d.time.toFixed(3)} s) decodes with errors, parts of its picture may be wrong (${d.message})`,
+    );
+  }
+  if (damaged.length > 5) warnings.push(`and ${damaged.length - 5} more frames decode with errors`);
+  return {
+    checked: check.coverage === 'all' ? 'frames' : check.coverage,
+    warnings,
   };
 }
 
@@ -430,9 +541,15 @@ async function countPackets(
   return n ?? 0;
 }
 
-async function probeSequence(seq: DetectedSequence, options: ProbeOptions): Promise<MediaFacts> {
+async function probeSequence(
+  seq: DetectedSequence,
+  errorPath: string,
+  options: ProbeOptions,
+): Promise<MediaFacts> {
   const tools = await findMediaTools();
   const first = path.join(seq.dir, seq.fileNames[0] ?? '');
+  // Every frame's header: whole, of one size and layout, within the size limit (or refused, named).
+  if (options.checkIntegrity !== false) await checkSequenceFrames(seq, errorPath, options.signal);
   const r = await ffprobeJson(tools.ffprobe, first, ['-show_format', '-show_streams'], options.signal);
   const video = r.json.streams?.find((s) => s.codec_type === 'video');
   if (r.code !== 0 || !video) {
@@ -450,6 +567,8 @@ async function probeSequence(seq: DetectedSequence, options: ProbeOptions): Prom
   const height = video.height ?? 0;
   if (!width || !height)
     throw new MediaError('not-media', first, 'the first image of the sequence has no picture size');
+  const tooLarge = pictureSizeProblem(width, height);
+  if (tooLarge) throw new MediaError('too-large', errorPath, `the image sequence's frames are ${tooLarge}`);
   const { fileSizes, fileNames, ...pattern } = seq;
   void fileNames;
   const pixFmt = video.pix_fmt ?? 'unknown';
@@ -481,6 +600,7 @@ async function probeSequence(seq: DetectedSequence, options: ProbeOptions): Prom
     colorTransfer: known(video.color_transfer),
     bitDepth: bitDepthOf(video.bits_per_raw_sample, pixFmt),
     fileSize: fileSizes.reduce((a, b) => a + b, 0),
+    integrity: { checked: options.checkIntegrity === false ? 'none' : 'headers', warnings: [] },
   };
 }
 

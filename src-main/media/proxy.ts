@@ -10,9 +10,10 @@
 import { writeFile, rm, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { outputSize, planInput } from './decode';
+import { frameTimestamps, outputSize, planInput } from './decode';
 import { MediaError } from './errors';
 import { abortError, runTool, stderrTail } from './exec';
+import { CHECKED_LOG_ARGS, FrameOrder, SHOWINFO_FILTER, ShowinfoLog, describeFrames } from './frame-check';
 import { withAtomicOutput } from '../util/atomic-write';
 import { ProgressParser, toJobProgress, type JobProgress } from './progress';
 import { findMediaTools } from './tools';
@@ -59,21 +60,22 @@ export async function encodeProxySegment(
   const { num, den } = facts.fps;
   const filters = [
     ...plan.filters,
+    SHOWINFO_FILTER,
     `scale=${size.width}:${size.height}:flags=bicubic`,
     `setpts=N*${den}/(${num}*TB)`,
     'format=yuv420p',
   ];
   const gop = Math.max(1, Math.round(num / den));
   const parser = new ProgressParser();
+  const log = new ShowinfoLog();
+  let framesWritten: number | null = null;
   return withAtomicOutput(options.outPath, async (tmp) => {
     const r = await runTool(
       tools.ffmpeg,
       [
         '-hide_banner',
         '-nostdin',
-        '-v',
-        'error',
-        '-nostats',
+        ...CHECKED_LOG_ARGS,
         '-progress',
         'pipe:1',
         ...plan.input,
@@ -119,19 +121,53 @@ export async function encodeProxySegment(
       {
         signal,
         onStdout: (c) => {
-          for (const p of parser.push(c.toString('utf8'))) options.onProgress?.(toJobProgress(p, count));
+          for (const p of parser.push(c.toString('utf8'))) {
+            framesWritten = p.frame;
+            // Progress says "done" only once the frames are known to be all there (below).
+            if (!p.end) options.onProgress?.(toJobProgress(p, count));
+          }
         },
+        onStderr: (c) => log.push(c),
       },
     );
+    log.end();
+    const range = `the proxy of frames ${start}…${start + count - 1}`;
     if (r.code !== 0)
+      throw new MediaError('decode-failed', facts.path, `${range} could not be made`, {
+        detail: log.detail() || stderrTail(r.stderr),
+      });
+    // Every frame of the range, in order, and no other: a damaged source can make the decoder skip
+    // frames (the segment would then hold later frames in their place, or end short).
+    const order = new FrameOrder(facts, start, () => frameTimestamps(facts));
+    try {
+      for (const t of log.times.slice(0, count)) await order.accept(t, log.detail());
+    } catch (e) {
+      if (e instanceof MediaError)
+        throw new MediaError(e.code, facts.path, `${range}: ${reasonOf(e)}`, { detail: e.detail ?? '' });
+      throw e;
+    }
+    const written = framesWritten ?? 0;
+    if (written < count || (log.times.length > 0 && log.times.length < count)) {
+      const got = Math.min(written, log.times.length > 0 ? log.times.length : written);
       throw new MediaError(
-        'decode-failed',
+        'damaged',
         facts.path,
-        `the proxy of frames ${start}…${start + count - 1} could not be made`,
-        { detail: stderrTail(r.stderr) },
+        `${range} came out with ${got} of ${count} frames: ${describeFrames(facts, start + got, start + count - 1)} could not be decoded${log.detail() ? ` (${log.detail()})` : ''}`,
+        { detail: log.detail() },
       );
+    }
+    options.onProgress?.(
+      toJobProgress({ frame: count, fps: 0, outTimeSeconds: null, speed: null, end: true }, count),
+    );
     return { frames: count, ...size };
   });
+}
+
+/** A MediaError's reason, without the "Cannot use "<path>": " in front and the full stop after. */
+function reasonOf(e: MediaError): string {
+  const prefix = `Cannot use "${e.path}": `;
+  const m = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+  return m.replace(/\.$/, '');
 }
 
 async function videoDuration(ffprobe: string, file: string, signal?: AbortSignal): Promise<number> {
@@ -164,11 +200,25 @@ async function videoDuration(ffprobe: string, file: string, signal?: AbortSignal
   return (s.duration_ts * tb[0]) / tb[1];
 }
 
+/** Frames of an mp4's video track as its index gives them (no decoding); null when unreadable. */
+async function countVideoFrames(ffprobe: string, file: string, signal?: AbortSignal): Promise<number | null> {
+  const r = await runTool(
+    ffprobe,
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=nb_frames', '-of', 'csv=p=0', file],
+    { signal },
+  );
+  const n = Number(r.stdout.toString('utf8').trim());
+  return r.code === 0 && Number.isInteger(n) ? n : null;
+}
+
 /** Joins finished segments (in order) into one proxy without re-encoding; atomic. */
 export async function concatProxySegments(
   segmentPaths: readonly string[],
   outPath: string,
-  options: { signal?: AbortSignal } = {},
+  options: {
+    signal?: AbortSignal;
+    /** Frames the joined proxy must hold (checked before it is kept). */ expectedFrames?: number;
+  } = {},
 ): Promise<void> {
   if (segmentPaths.length === 0) throw new RangeError('No proxy segments to join');
   const tools = await findMediaTools();
@@ -218,6 +268,15 @@ export async function concatProxySegments(
         throw new MediaError('decode-failed', outPath, 'the proxy segments could not be joined', {
           detail: stderrTail(r.stderr),
         });
+      if (options.expectedFrames !== undefined) {
+        const n = await countVideoFrames(tools.ffprobe, tmp, options.signal);
+        if (n !== options.expectedFrames)
+          throw new MediaError(
+            'damaged',
+            outPath,
+            `the joined proxy holds ${n ?? 'an unknown number of'} frames, the shot has ${options.expectedFrames}`,
+          );
+      }
     });
   } finally {
     await rm(listDir, { recursive: true, force: true });

@@ -1,10 +1,20 @@
 /**
  * Image sequences on disk: `name.####.ext` (any padding, also unpadded `name.1.ext`), ext one of
  * png, exr, jpg, jpeg, tif, tiff, dpx. Found from a frame's path or from a folder holding one.
+ * {@link checkSequenceFrames} reads every frame's header (no decoding) before a sequence is imported.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { MediaError } from './errors';
+import { abortError } from './exec';
+import {
+  ImageHeaderError,
+  imageFormatOfExtension,
+  pictureSizeProblem,
+  readImageHeader,
+  type ByteSource,
+  type ImageHeader,
+} from './image-header';
 import type { SequencePattern } from './types';
 
 export const SEQUENCE_EXTENSIONS = ['png', 'exr', 'jpg', 'jpeg', 'tif', 'tiff', 'dpx'] as const;
@@ -179,4 +189,136 @@ export async function sequenceInDirectory(dirPath: string): Promise<DetectedSequ
   if (groups.length === 0) return null;
   groups.sort((a, b) => b.names.length - a.names.length || a.prefix.localeCompare(b.prefix));
   return buildSequence(dir, groups[0] as Group, dir);
+}
+
+/** Reads through an open file; the first 4 KiB are read once and served from memory. */
+async function withFileSource<T>(file: string, use: (src: ByteSource) => Promise<T>): Promise<T> {
+  const handle = await open(file, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    let head: Uint8Array | null = null;
+    const raw = async (offset: number, length: number): Promise<Uint8Array> => {
+      const buf = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
+      let got = 0;
+      while (got < buf.length) {
+        const { bytesRead } = await handle.read(buf, got, buf.length - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return buf.subarray(0, got);
+    };
+    return await use({
+      size,
+      async read(offset, length) {
+        if (offset + length <= 4096) {
+          head ??= await raw(0, 4096);
+          return head.subarray(offset, Math.min(head.length, offset + length));
+        }
+        return raw(offset, length);
+      },
+    });
+  } finally {
+    await handle.close();
+  }
+}
+
+interface FrameReport {
+  number: number;
+  name: string;
+  header: ImageHeader | null;
+  problem: string | null;
+}
+
+/** How many frame headers are read at once. */
+const HEADER_READS_IN_FLIGHT = 16;
+
+/**
+ * Reads the header of every frame of a sequence and refuses the sequence, with a {@link MediaError}
+ * naming the frame number, its file and the reason, when a frame is not a whole image of its format
+ * (a truncated PNG without IEND, a JPEG without EOI, TIFF/EXR/DPX data past the end of the file), or
+ * differs from the others (size, bit depth, channels), or when the picture is larger than
+ * {@link pictureSizeProblem} allows. "The others" are the size and layout most frames share.
+ * `errorPath` is the path the user gave (a frame or the folder). Returns the frames' common header.
+ */
+export async function checkSequenceFrames(
+  seq: DetectedSequence,
+  errorPath: string,
+  signal?: AbortSignal,
+): Promise<ImageHeader> {
+  const format = imageFormatOfExtension(seq.suffix);
+  if (!format) throw new MediaError('bad-sequence', errorPath, `unknown image type "${seq.suffix}"`);
+  const reports: FrameReport[] = new Array(seq.fileNames.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < seq.fileNames.length; i = next++) {
+      if (signal?.aborted) throw abortError(signal);
+      const name = seq.fileNames[i] as string;
+      const number = seq.startNumber + i;
+      try {
+        const header = await withFileSource(path.join(seq.dir, name), (src) => readImageHeader(src, format));
+        reports[i] = { number, name, header, problem: null };
+      } catch (e) {
+        if (!(e instanceof ImageHeaderError)) {
+          const code = (e as NodeJS.ErrnoException).code;
+          reports[i] = { number, name, header: null, problem: `cannot be read (${code ?? String(e)})` };
+        } else reports[i] = { number, name, header: null, problem: e.message };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(HEADER_READS_IN_FLIGHT, seq.fileNames.length) }, worker));
+
+  // The reference: the size and layout most readable frames share (the first frame's on a tie).
+  const key = (h: ImageHeader) => `${h.width}×${h.height}\u0000${h.layout}`;
+  const votes = new Map<string, { n: number; header: ImageHeader }>();
+  for (const r of reports) {
+    if (!r.header) continue;
+    const k = key(r.header);
+    const v = votes.get(k);
+    if (v) v.n++;
+    else votes.set(k, { n: 1, header: r.header });
+  }
+  let reference: ImageHeader | null = null;
+  let best = 0;
+  for (const v of votes.values()) {
+    if (v.n > best) {
+      best = v.n;
+      reference = v.header;
+    }
+  }
+  if (reference) {
+    const tooLarge = pictureSizeProblem(reference.width, reference.height);
+    if (tooLarge) throw new MediaError('too-large', errorPath, `the image sequence's frames are ${tooLarge}`);
+  }
+  const bad: FrameReport[] = [];
+  for (const r of reports) {
+    if (r.problem) bad.push(r);
+    else if (r.header && reference) {
+      const h = r.header;
+      const ref = reference;
+      if (h.width !== ref.width || h.height !== ref.height) {
+        const big = pictureSizeProblem(h.width, h.height);
+        r.problem = big ?? `${h.width}×${h.height}, the others are ${ref.width}×${ref.height}`;
+        bad.push(r);
+      } else if (h.layout !== ref.layout) {
+        r.problem = `${h.layout}, the others are ${ref.layout}`;
+        bad.push(r);
+      }
+    }
+  }
+  if (bad.length > 0) {
+    const first = bad[0] as FrameReport;
+    const more = bad.slice(1, 6).map((r) => `${r.number} (${r.name})`);
+    const rest = bad.length - 1 - more.length;
+    const tail =
+      bad.length > 1
+        ? `; ${bad.length - 1} more bad frame${bad.length > 2 ? 's' : ''}: ${more.join(', ')}${rest > 0 ? `, and ${rest} more` : ''}`
+        : '';
+    throw new MediaError(
+      'bad-sequence',
+      errorPath,
+      `frame ${first.number} (${first.name}): ${first.problem}${tail}`,
+      { detail: path.join(seq.dir, first.name) },
+    );
+  }
+  return reference as ImageHeader;
 }

@@ -63,4 +63,18 @@ export interface MediaFacts {
   fileSize: number;
   /** The lens from the media's metadata; null or absent (projects from before it was read) = unknown. */
   lens?: LensFacts | null;
+  /** What import checked of the picture data, and the damage it let through; absent in older projects. */
+  integrity?: MediaIntegrity;
+}
+
+/** The result of import's media check (docs/media.md, "What import checks"). */
+export interface MediaIntegrity {
+  /**
+   * frames: every frame of the video decoded; sampled: spans spread over a long video decoded;
+   * partial: the time limit stopped the decode; headers: every frame's header read (sequences);
+   * none: not checked.
+   */
+  checked: 'frames' | 'sampled' | 'partial' | 'headers' | 'none';
+  /** Damage import let through — frames that decode with errors — each naming the frame and time. */
+  warnings: string[];
 }

@@ -153,7 +153,11 @@ async function trackChunk(s: Session, step: TrackChunkStep): Promise<void> {
   } else {
     await s.tracker.pushAll(take(s.luma!, step.count), progress);
   }
-  if (done !== step.count) throw new Error(`decoded ${done} of ${step.count} frames from ${open.facts.path}`);
+  // (decodeFrames itself fails naming the frames the decoder skipped; this is the last line of defence.)
+  if (done !== step.count)
+    throw new Error(
+      `frames ${start + done}…${start + step.count - 1} of "${open.facts.path}" did not come out of the decoder (${done} of ${step.count})`,
+    );
   const snap = splitTrackerSnapshot(s.tracker.snapshot());
   let observations = snap.observations;
   if (s.carried) {

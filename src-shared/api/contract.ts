@@ -148,6 +148,11 @@ export const ShotSchema = z.strictObject({
   hasAudio: z.boolean(),
   /** The media file is not where the project expects it: relink it. */
   offline: z.boolean(),
+  /**
+   * Damage import found and let through (frames that decode with errors), each naming the frame and its
+   * time; empty when none (files with frames that cannot be decoded at all are refused).
+   */
+  mediaWarnings: z.array(z.string()),
   hasThumbnail: z.boolean(),
   hasFilmstrip: z.boolean(),
   hasProxy: z.boolean(),

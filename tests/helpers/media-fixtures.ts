@@ -4,7 +4,7 @@
  * when bit b of k is set (frames 0…255), robust to lossy compression; read back with {@link readIndex}.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile, mkdtemp, copyFile, rm } from 'node:fs/promises';
+import { mkdir, writeFile, mkdtemp, copyFile, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -201,4 +201,61 @@ export async function writeBytes(dir: string, name: string, data: string | Uint8
   const p = path.join(dir, name);
   await writeFile(p, data);
   return p;
+}
+
+export interface PacketInfo {
+  /** Presentation time, seconds. */
+  time: number;
+  pos: number;
+  size: number;
+  key: boolean;
+  /** The frame it is: its rank in presentation order. */
+  frame: number;
+}
+
+/** The video packets of a file (ffprobe, no decoding), in file order, each with its frame number. */
+export async function videoPackets(file: string): Promise<PacketInfo[]> {
+  const { stdout } = await run(
+    process.env.RESHOOT_FFPROBE || 'ffprobe',
+    [
+      '-v',
+      'error',
+      '-select_streams',
+      'V:0',
+      '-show_entries',
+      'packet=pts_time,pos,size,flags',
+      '-of',
+      'json',
+      file,
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  const packets = (
+    JSON.parse(stdout) as { packets: { pts_time: string; pos: string; size: string; flags: string }[] }
+  ).packets.map((p) => ({
+    time: Number(p.pts_time),
+    pos: Number(p.pos),
+    size: Number(p.size),
+    key: p.flags.includes('K'),
+    frame: 0,
+  }));
+  const order = [...packets].sort((a, b) => a.time - b.time);
+  order.forEach((p, i) => (p.frame = i));
+  return packets;
+}
+
+/** Overwrites `length` bytes of a file at `offset` with seeded pseudo-random bytes (size unchanged). */
+export async function overwriteWithNoise(
+  file: string,
+  offset: number,
+  length: number,
+  seed = 1,
+): Promise<void> {
+  const data = await readFile(file);
+  let s = seed >>> 0;
+  for (let i = 0; i < length && offset + i < data.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    data[offset + i] = s >>> 24;
+  }
+  await writeFile(file, data);
 }

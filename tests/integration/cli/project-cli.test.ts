@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Project } from '../../../src-main/store';
 import { tempDir } from '../../helpers/temp';
-import { makeClip } from '../../helpers/media-fixtures';
+import { copyFileSync, mkdirSync, statSync, truncateSync } from 'node:fs';
+import { probeMedia } from '../../../src-main/media';
+import { makeClip, makeSequence, overwriteWithNoise, videoPackets } from '../../helpers/media-fixtures';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -84,6 +86,50 @@ describe('reshoot CLI', () => {
     const p = Project.open(project, { readonly: true });
     expect(p.shots.count()).toBe(2);
     p.close();
+  });
+
+  it('--skip-bad: damaged media are listed with file, frame and reason; damage let through is a warning', async () => {
+    const media = join(tmp.dir, 'damaged');
+    mkdirSync(media, { recursive: true });
+    const noise = await makeClip(media, {
+      name: 'noise.mp4',
+      frames: 96,
+      width: 320,
+      height: 180,
+      pattern: 'testsrc',
+    });
+    await overwriteWithNoise(noise, Math.floor(statSync(noise).size / 2), 4096, 7);
+    const frames = await makeSequence(join(media, 'seq'), { frames: 6 });
+    truncateSync(frames[2]!, 100);
+    // A clip whose damage the decoder conceals (not all noise is noticed: find one that is).
+    const base = await makeClip(media, {
+      name: 'base.mp4',
+      frames: 96,
+      width: 320,
+      height: 180,
+      pattern: 'testsrc',
+    });
+    const candidates = (await videoPackets(base)).filter((p) => !p.key && p.frame >= 30 && p.size >= 800);
+    const concealed = join(media, 'concealed.mp4');
+    for (let seed = 2; seed <= 8; seed++) {
+      const p = candidates[seed % candidates.length]!;
+      copyFileSync(base, concealed);
+      await overwriteWithNoise(concealed, p.pos + 64, 256, seed);
+      const f = await probeMedia(concealed).catch(() => null);
+      if (f && f.integrity!.warnings.length > 0) break;
+    }
+    const r = reshoot(['import', project, noise, frames[0]!, concealed, '--skip-bad', '--no-thumbnails']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /Not imported: Cannot use ".*noise\.mp4": frames? \d+.*\(at [\d.]+ s\).* cannot be decoded: the video data there is damaged/,
+    );
+    expect(r.stderr).toMatch(
+      /Not imported: Cannot use ".*plate\.0001\.png": frame 3 \(plate\.0003\.png\): truncated: no IEND chunk at its end/,
+    );
+    expect(r.stdout).toMatch(/^Imported concealed: 320x180, 24\/1 fps, 96 frames$/m);
+    expect(r.stderr).toMatch(
+      /^Warning: concealed: frame \d+ \(at [\d.]+ s\) decodes with errors, parts of its picture may be wrong \(/m,
+    );
   });
 
   it('exit codes: 3 for a missing project, 4 while it is open elsewhere, 5 without ffmpeg', () => {

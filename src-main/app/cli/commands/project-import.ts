@@ -11,6 +11,12 @@ export const importCommand: CliCommand = {
 Imports each media file as a shot (referenced in place, never copied). An image sequence
 (name.####.png|exr|jpg|tif|dpx) is imported by naming any one of its frames, or its folder.
 
+Each file is checked first: a video is decoded (whole, or spans of a long one), every frame
+header of a sequence is read. A file with frames that cannot be decoded, a sequence with a
+truncated, differently sized or unreadable frame, or a picture over 16384 pixels a side (or
+2^27 pixels) is bad, named with the frame and the reason. A video whose frames all decode but
+some with errors is imported with a warning naming those frames (on stderr; exit code 0).
+
 By default the import is all-or-nothing: if any file is bad, nothing is imported and each bad
 file is listed with the reason (exit 1). --skip-bad imports the good files and reports the bad.
 
@@ -41,6 +47,7 @@ Options:
         io.out(
           `Imported ${s.name}: ${s.width}x${s.height}, ${s.fps.num}/${s.fps.den} fps, ${s.frameCount} frames\n`,
         );
+        for (const w of s.mediaWarnings) io.err(`Warning: ${s.name}: ${w}\n`);
       }
       for (const f of result.failed) io.err(`Not imported: ${f.message}\n`);
       if (!values['no-thumbnails'] && result.imported.length) await core.require().runner.whenIdle();

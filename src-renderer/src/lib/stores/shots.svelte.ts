@@ -62,6 +62,11 @@ class Shots {
           imported.length === 1 ? `Imported ${imported[0]?.name}` : `Imported ${imported.length} shots`,
         );
       }
+      // Damage import let through stays on screen until dismissed (and on the shot as a DMG! badge).
+      for (const s of imported) {
+        if (s.mediaWarnings.length > 0)
+          notices.error(`${s.name} was imported with damaged frames: ${s.mediaWarnings.join('; ')}`);
+      }
     } catch (e) {
       this.failures = [...earlierFailures, ...paths.map((path) => ({ path, message: errorMessage(e) }))];
     } finally {
