@@ -361,6 +361,21 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     await page.mouse.move(0, 0);
     await screenshot(page, '03-depth-overlay');
     await page.getByTestId('viewer').screenshot({ path: test.info().outputPath('depth-overlay.png') });
+    // With the depth blend slider focused, Home and End still move the playhead; the arrows nudge the blend.
+    const blend = page.getByTestId('depth-opacity');
+    const frameNumber = page.getByTestId('frame-number');
+    await blend.focus();
+    await page.keyboard.press('End');
+    await expect(frameNumber).toHaveText(String(FRAMES - 1));
+    await expect(blend).toHaveValue('1');
+    await page.keyboard.press('ArrowLeft');
+    await expect(blend).toHaveValue('0.95');
+    await expect(frameNumber).toHaveText(String(FRAMES - 1));
+    await page.keyboard.press('Home');
+    await expect(frameNumber).toHaveText('0');
+    await page.keyboard.press('ArrowRight');
+    await expect(blend).toHaveValue('1');
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
     // It follows the playhead.
     await page.keyboard.press('ArrowRight');
     await expect(page.getByTestId('depth-canvas')).toHaveAttribute('data-drawn-frame', '1');

@@ -1,4 +1,5 @@
 /** How numbers a VFX editor reads are written in the UI. */
+import type { TrackMethod } from '../../../src-shared/api/contract';
 import { formatFps, type Rational } from '../../../src-shared/rational';
 import { shotFrameTimecode } from '../../../src-shared/timecode';
 
@@ -69,3 +70,6 @@ const PROVIDERS: Record<string, string> = {
 export function providerLabel(provider: string): string {
   return PROVIDERS[provider] ?? provider;
 }
+
+/** A tracker's name as the bin, the viewer and the tracks legend write it. */
+export const METHOD_LABEL: Record<TrackMethod, string> = { klt: 'KLT', xfeat: 'XFeat' };

@@ -1,34 +1,5 @@
 /**
- * What the viewer shows: the picture or the 3D view, and over the picture the 2D tracks overlay (T)
- * and the depth overlay (D), with which tracker's tracks and how opaque the depth is.
+ * The overlays are per view now (lib/view). This old path only still serves ShotRow.svelte's import of
+ * METHOD_LABEL, which lives in lib/format.ts; remove the file once ShotRow imports it from there.
  */
-import type { ShotTracks, TrackMethod } from '../../../../src-shared/api/contract';
-
-export const METHOD_LABEL: Record<TrackMethod, string> = { klt: 'KLT', xfeat: 'XFeat' };
-
-export type ViewerView = 'picture' | '3d';
-
-class Overlay {
-  tracks = $state(false);
-  /** The method chosen when a shot has tracks by both; otherwise the shot's only set is shown. */
-  method = $state<TrackMethod>('klt');
-  depth = $state(false);
-  /** 1: the depth replaces the picture; lower values let the picture show through. */
-  depthOpacity = $state(1);
-  view = $state<ViewerView>('picture');
-
-  toggleTracks(): void {
-    this.tracks = !this.tracks;
-  }
-
-  toggleDepth(): void {
-    this.depth = !this.depth;
-  }
-
-  /** The track set to show for a shot: the chosen method's, else whichever the shot has. */
-  pick(sets: ShotTracks[]): ShotTracks | null {
-    return sets.find((t) => t.method === this.method) ?? sets[0] ?? null;
-  }
-}
-
-export const overlay = new Overlay();
+export { METHOD_LABEL } from '../format';

@@ -1,12 +1,12 @@
 /**
- * The viewer's playhead and transport (J/K/L, space, steps). Speed is in multiples of the shot's frame
+ * One viewer's playhead and transport (J/K/L, space, steps). Speed is in multiples of the shot's frame
  * rate: 0 is stopped, negative plays backwards; repeated L or J doubles it up to 16×.
  */
 import type { Rational } from '../../../../src-shared/rational';
 
 const MAX_SPEED = 16;
 
-class Playback {
+export class Playback {
   shotId = $state<number | null>(null);
   frame = $state(0);
   frameCount = $state(0);
@@ -14,6 +14,8 @@ class Playback {
   speed = $state(0);
   /** Playback is waiting for frames to arrive. */
   buffering = $state(false);
+  /** Where the playhead was in each shot this viewer showed, to come back there (never shown: not reactive). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private lastFrames = new Map<number, number>();
 
   load(shotId: number | null, frameCount: number, fps: Rational): void {
@@ -46,6 +48,14 @@ class Playback {
     this.seek(this.frame + delta);
   }
 
+  toStart(): void {
+    this.seek(0);
+  }
+
+  toEnd(): void {
+    this.seek(this.frameCount - 1);
+  }
+
   forward(): void {
     if (this.frame >= this.frameCount - 1 && this.speed <= 0) this.frame = 0;
     this.speed = this.speed > 0 ? Math.min(MAX_SPEED, this.speed * 2) : 1;
@@ -66,5 +76,3 @@ class Playback {
     else this.forward();
   }
 }
-
-export const playback = new Playback();

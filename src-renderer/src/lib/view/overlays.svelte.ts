@@ -1,0 +1,30 @@
+/**
+ * What one viewer shows: the picture or the 3D view, and over the picture the 2D tracks overlay (T) and
+ * the depth overlay (D), with which tracker's tracks and how opaque the depth is.
+ */
+import type { ShotTracks, TrackMethod } from '../../../../src-shared/api/contract';
+
+export type ViewerMode = 'picture' | '3d';
+
+export class Overlays {
+  mode = $state<ViewerMode>('picture');
+  tracks = $state(false);
+  /** The method chosen when a shot has tracks by both; otherwise the shot's only set is shown. */
+  method = $state<TrackMethod>('klt');
+  depth = $state(false);
+  /** 1: the depth replaces the picture; lower values let the picture show through. */
+  depthOpacity = $state(1);
+
+  toggleTracks(): void {
+    this.tracks = !this.tracks;
+  }
+
+  toggleDepth(): void {
+    this.depth = !this.depth;
+  }
+
+  /** The track set to show for a shot: the chosen method's, else whichever the shot has. */
+  pick(sets: ShotTracks[]): ShotTracks | null {
+    return sets.find((t) => t.method === this.method) ?? sets[0] ?? null;
+  }
+}
