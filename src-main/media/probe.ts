@@ -466,11 +466,15 @@ function judgeDecodeCheck(
   if (check.missing.length > 0) {
     const frames = check.missing.map((t) => ({ index: indexOf(t), time: t }));
     const n = frames.length;
+    // Without a decoder error, nothing says the data is damaged: the decoder just gives fewer pictures than
+    // the file has packets (e.g. field-coded or packed video), which Reshoot cannot use frame by frame either.
     throw new MediaError(
       'damaged',
       abs,
-      `${n === 1 ? 'frame' : 'frames'} ${frameRuns(frames)} cannot be decoded: the video data there is damaged${
-        check.detail ? ` (${check.detail})` : ''
+      `${n === 1 ? 'frame' : 'frames'} ${frameRuns(frames)} cannot be decoded: ${
+        check.detail
+          ? `the video data there is damaged (${check.detail})`
+          : 'the decoder gives no picture for them, though the file has their data (no error reported: the video may be field-coded or packed in a way Reshoot cannot number frame by frame)'
       }`,
       { detail: check.detail },
     );
