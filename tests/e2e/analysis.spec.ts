@@ -289,6 +289,8 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     await dialog.getByTestId('camera-browse').click();
     await browseTo(page, cameras, 'cameras.json');
     await expect(dialog.getByTestId('camera-path')).toHaveValue(cameras);
+    // The file browser opened over the dialog gave the focus back to the button that opened it.
+    await expect(dialog.getByTestId('camera-browse')).toBeFocused();
     await screenshot(page, '01-import-camera');
     await dialog.getByTestId('camera-submit').click();
     await expect(dialog).toBeHidden();

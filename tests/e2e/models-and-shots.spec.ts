@@ -87,6 +87,7 @@ test('models panel, sequence frame rate, reel name', async ({ page }) => {
     await expect(page.getByTestId('start-screen')).toBeVisible();
     await page.getByTestId('open-models').click();
     await expect(panel).toBeVisible();
+    await expect(panel).toBeFocused();
     await expect(panel.getByTestId('model-row')).toHaveCount(4);
     await expect(panel.getByTestId('models-count')).toHaveText('0 of 4 installed');
     await expect(panel).toContainText('docs/models.md');
@@ -147,6 +148,7 @@ test('models panel, sequence frame rate, reel name', async ({ page }) => {
     expect(existsSync(join(modelsDir, 'xfeat'))).toBe(false);
     await page.keyboard.press('Escape');
     await expect(panel).toBeHidden();
+    await expect(page.getByTestId('open-models')).toBeFocused();
   });
 
   await test.step('download XFeat (from the studio mirror): progress, verify, installed', async () => {
