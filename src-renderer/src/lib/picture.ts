@@ -3,6 +3,7 @@
  * honouring the pixel aspect, on whole device pixels. The frame and every overlay drawn over it use
  * this one rectangle so they line up exactly.
  */
+import { devicePixelRatio } from 'svelte/reactivity/window';
 import type { Shot } from '../../../src-shared/api/contract';
 
 export interface PictureRect {
@@ -28,8 +29,15 @@ export function pictureRect(
   return { x: Math.round((cw - w) / 2), y: Math.round((ch - h) / 2), w: Math.round(w), h: Math.round(h) };
 }
 
-/** The canvas size in device pixels for a box of CSS pixels. */
-export function canvasSize(boxWidth: number, boxHeight: number): { cw: number; ch: number } {
-  const dpr = window.devicePixelRatio || 1;
-  return { cw: Math.max(1, Math.round(boxWidth * dpr)), ch: Math.max(1, Math.round(boxHeight * dpr)) };
+/**
+ * The canvas size in device pixels for a box of CSS pixels, and the ratio used. Read in an effect, it
+ * makes the effect run again when the ratio changes (the window moved to another screen, browser zoom).
+ */
+export function canvasSize(boxWidth: number, boxHeight: number): { cw: number; ch: number; dpr: number } {
+  const dpr = devicePixelRatio.current || 1;
+  return {
+    cw: Math.max(1, Math.round(boxWidth * dpr)),
+    ch: Math.max(1, Math.round(boxHeight * dpr)),
+    dpr,
+  };
 }
