@@ -1,0 +1,184 @@
+/**
+ * The 3D view of a shot: its layers (point cloud, source camera, target path, gizmos) in one scene, seen
+ * through an orbiting camera or through the source camera itself.
+ *
+ * Rendering is on demand only: nothing draws unless `invalidate()` was called since the last frame
+ * (data, playhead, size, controls, a layer that changed), so an idle 3D view costs no GPU next to
+ * inference.
+ */
+import * as THREE from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { pictureRect } from '../picture';
+import { frameScene } from './framing';
+import { GizmoLayer } from './gizmo-layer';
+import type { SceneLayer } from './layer';
+import { PointCloudLayer } from './point-cloud-layer';
+import { SourceCameraLayer } from './source-camera-layer';
+import { TargetPathLayer } from './target-path-layer';
+import type { Cloud, SourceCamera } from './types';
+
+// Colours are given as display values (8-bit RGB of the frames): no linear/sRGB conversion anywhere.
+THREE.ColorManagement.enabled = false;
+
+const BACKGROUND = 0x0b0b0c;
+
+export interface SceneStats {
+  cameras: number;
+  points: number;
+  sparse: number;
+  /** The orbit's up axis as words, e.g. "+Z" or "≈ (0.10, −0.99, 0.05)". */
+  up: string;
+}
+
+export class SceneView {
+  private readonly renderer: THREE.WebGLRenderer;
+  private readonly scene = new THREE.Scene();
+  private readonly orbitCamera = new THREE.PerspectiveCamera(45, 1, 0.01, 1000);
+  private controls: OrbitControls;
+  private readonly cloud = new PointCloudLayer();
+  private readonly sourceCamera = new SourceCameraLayer();
+  private readonly targetPath = new TargetPathLayer();
+  private readonly gizmos = new GizmoLayer();
+  private readonly layers: SceneLayer[] = [this.cloud, this.sourceCamera, this.targetPath, this.gizmos];
+  private bounds: THREE.Box3 | null = null;
+  private forward = new THREE.Vector3(0, 0, 1);
+  private width = 1;
+  private height = 1;
+  private pending = 0;
+  private lookThrough = false;
+  private disposed = false;
+  /** Frames rendered so far (tests and the status line read it). */
+  renders = 0;
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly onRender: (renders: number) => void,
+  ) {
+    // preserveDrawingBuffer: the view can be read back (screenshots, tests) after it was drawn, since
+    // on-demand rendering means there may not be another frame for a long while.
+    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
+    this.renderer.outputColorSpace = THREE.LinearSRGBColorSpace;
+    this.renderer.setClearColor(BACKGROUND, 1);
+    for (const layer of this.layers) this.scene.add(layer.group);
+    this.controls = this.makeControls();
+  }
+
+  private makeControls(): OrbitControls {
+    const controls = new OrbitControls(this.orbitCamera, this.canvas);
+    controls.screenSpacePanning = true;
+    controls.zoomToCursor = true;
+    controls.enabled = !this.lookThrough;
+    controls.addEventListener('change', () => this.invalidate());
+    return controls;
+  }
+
+  /** Asks for one frame at the next animation frame; repeated calls before it coalesce. */
+  invalidate(): void {
+    if (this.pending || this.disposed) return;
+    this.pending = requestAnimationFrame(() => {
+      this.pending = 0;
+      this.render();
+    });
+  }
+
+  resize(cssWidth: number, cssHeight: number, dpr: number): void {
+    this.width = Math.max(1, Math.round(cssWidth));
+    this.height = Math.max(1, Math.round(cssHeight));
+    this.renderer.setPixelRatio(dpr);
+    this.renderer.setSize(this.width, this.height, false);
+    this.orbitCamera.aspect = this.width / this.height;
+    this.orbitCamera.updateProjectionMatrix();
+    this.invalidate();
+  }
+
+  /** Replaces the source camera and the cloud (either may be missing); returns what the view now holds. */
+  setData(source: SourceCamera | null, cloud: Cloud | null): SceneStats {
+    const framing = frameScene(source && source.frames.length > 0 ? source : null, cloud);
+    this.bounds = framing.box;
+    this.forward = framing.forward;
+    if (!this.orbitCamera.up.equals(framing.up)) {
+      // OrbitControls takes its up axis from the camera when it is made.
+      this.orbitCamera.up.copy(framing.up);
+      this.controls.dispose();
+      this.controls = this.makeControls();
+    }
+    this.cloud.set(cloud);
+    this.sourceCamera.set(source, framing.frustumDepth, framing.box.getSize(new THREE.Vector3()).length());
+    this.gizmos.set(framing.up, framing.box, cloud);
+    this.invalidate();
+    return {
+      cameras: source?.frames.length ?? 0,
+      points: cloud?.count ?? 0,
+      sparse: cloud?.sparse ?? 0,
+      up: framing.upLabel,
+    };
+  }
+
+  /** Follows the playhead: the highlighted source camera, and the view when looking through it. */
+  setFrame(frame: number): void {
+    this.sourceCamera.setFrame(frame);
+    this.invalidate();
+  }
+
+  setLookThrough(on: boolean): void {
+    this.lookThrough = this.sourceCamera.setLookThrough(on);
+    this.controls.enabled = !this.lookThrough;
+    this.invalidate();
+  }
+
+  /** Puts the whole scene in view, from behind and above the source cameras. */
+  frameAll(): void {
+    const box = this.bounds;
+    if (!box) return;
+    const centre = box.getCenter(new THREE.Vector3());
+    const radius = Math.max(1e-6, box.getSize(new THREE.Vector3()).length() / 2);
+    const fov = (this.orbitCamera.fov * Math.PI) / 180;
+    const fit = Math.min(fov, 2 * Math.atan(Math.tan(fov / 2) * this.orbitCamera.aspect));
+    const distance = radius / Math.sin(fit / 2);
+    const up = this.orbitCamera.up;
+    const dir = this.forward.clone().multiplyScalar(-1).addScaledVector(up, 0.8).normalize();
+    this.orbitCamera.position.copy(centre).addScaledVector(dir, distance);
+    this.orbitCamera.near = distance * 1e-3;
+    this.orbitCamera.far = distance * 20;
+    this.orbitCamera.updateProjectionMatrix();
+    this.controls.target.copy(centre);
+    this.controls.update();
+    this.invalidate();
+  }
+
+  private render(): void {
+    if (this.disposed) return;
+    const r = this.renderer;
+    const dpr = r.getPixelRatio();
+    r.setScissorTest(false);
+    r.setViewport(0, 0, this.width, this.height);
+    r.clear();
+    const picture = this.sourceCamera.picture;
+    if (this.lookThrough && picture) {
+      // The source camera's picture, letterboxed like the viewer letterboxes the frame.
+      const rect = pictureRect(this.width * dpr, this.height * dpr, {
+        ...picture,
+        pixelAspect: { num: 1, den: 1 },
+      });
+      const x = rect.x / dpr;
+      const y = this.height - (rect.y + rect.h) / dpr;
+      r.setViewport(x, y, rect.w / dpr, rect.h / dpr);
+      r.setScissor(x, y, rect.w / dpr, rect.h / dpr);
+      r.setScissorTest(true);
+      r.render(this.scene, this.sourceCamera.camera);
+      r.setScissorTest(false);
+    } else {
+      r.render(this.scene, this.orbitCamera);
+    }
+    this.renders++;
+    this.onRender(this.renders);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.pending) cancelAnimationFrame(this.pending);
+    this.controls.dispose();
+    for (const layer of this.layers) layer.dispose();
+    this.renderer.dispose();
+  }
+}
