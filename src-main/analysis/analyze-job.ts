@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisStage } from '../../src-shared/api/contract';
-import { shotMedia } from '../api/shot-media';
+import { shotMedia } from '../shots/shot-media';
 import type { ChunkContext, ChunkPlan, FinishContext, JobKind } from '../jobs/kinds';
 import { shotLens, type Project, type ShotRecord } from '../store';
 import type { TrackMethod } from '../store/tracks';

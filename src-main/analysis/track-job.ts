@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { ApiError, TRACK_METHODS } from '../../src-shared/api/contract';
-import { shotMedia } from '../api/shot-media';
+import { shotMedia } from '../shots/shot-media';
 import { trackSession } from './track-session';
 import type { ChunkContext, ChunkPlan, FinishContext, JobKind } from '../jobs/kinds';
 import type { Project, ShotRecord } from '../store';

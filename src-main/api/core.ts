@@ -1,11 +1,13 @@
 import { ApiError, type ProjectSummary } from '../../src-shared/api/contract';
 import { join } from 'node:path';
 import { ModelManager } from '../inference/model-manager';
-import { createJobKinds, JobRunner } from '../jobs';
+import { JobRunner, type JobKind } from '../jobs';
+import { EditRegistry } from '../edits';
+import { proxyJob, shotEditKinds, thumbnailsJob } from '../shots';
+import { closeTrackSessions, createAnalyzeJob, createTrackJob, type AnalyzeJobDeps } from '../analysis';
 import { SettingsStore, configDir } from '../settings/app-settings';
 import { Project } from '../store';
 import { EventBus } from './events';
-import { closeTrackSessions } from '../analysis/track-session';
 
 /** Native dialogs exist only in Electron; web mode leaves them out and the UI uses its file browser. */
 export interface Dialogs {
@@ -26,8 +28,15 @@ export interface CoreOptions {
  * The application core behind every adapter (Electron IPC, web server, CLI): the open project, its job
  * runner, per-user settings and the event bus. One core serves one window.
  */
+/** Every job kind the app runs, from the capabilities that own them; some need the app's model manager. */
+function createJobKinds(deps: AnalyzeJobDeps): JobKind[] {
+  return [thumbnailsJob, proxyJob, createTrackJob(deps), createAnalyzeJob(deps)];
+}
+
 export class AppCore {
   readonly bus = new EventBus();
+  /** Undoable edits: every capability's edit kinds, over the open project's journal. */
+  readonly edits = new EditRegistry([...shotEditKinds]);
   readonly settings: SettingsStore;
   /** The user's models: RESHOOT_MODELS_DIR, else <config dir>/models. */
   readonly models: ModelManager;

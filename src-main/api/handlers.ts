@@ -8,13 +8,20 @@ import {
   type MethodOutput,
   type ParsedInput,
 } from '../../src-shared/api/contract';
-import { findMediaTools, probeMedia, fingerprintMedia } from '../media';
+import { findMediaTools } from '../media';
 import { PROJECT_EXTENSION } from '../store';
 import type { AppCore } from './core';
-import { importShots, requireDirectory } from './import-shots';
-import { attachmentsOf, commitEdit, editState, redo, undo, updateShot } from './shot-edits';
-import { exportShotCamera, importShotCamera, shotCameraTrack } from './shot-camera';
-import { relativeMediaPath, toApiShot } from './shot-media';
+import {
+  exportShotCamera,
+  importShotCamera,
+  importShots,
+  relinkShot,
+  removeShot,
+  requireDirectory,
+  shotCameraTrack,
+  toApiShot,
+  updateShot,
+} from '../shots';
 import { createModelHandlers } from './handlers-models';
 import { refuseProjectFiles, resolveOutputPath } from '../util/output-guard';
 
@@ -51,7 +58,7 @@ export function createHandlers(core: AppCore): Handlers {
   };
   const shotsChanged = () => {
     core.bus.emit({ type: 'shots-changed' });
-    core.bus.emit({ type: 'edit-state', state: editState(core.project) });
+    core.bus.emit({ type: 'edit-state', state: core.edits.state(core.project) });
   };
   const noDialogs = (): never => {
     throw new ApiError(
@@ -106,32 +113,36 @@ export function createHandlers(core: AppCore): Handlers {
     },
     async 'shots.import'({ paths, skipBad, sequenceFps }) {
       const { project, runner } = core.require();
-      const result = await importShots(project, paths, { skipBad, ...(sequenceFps ? { sequenceFps } : {}) });
+      const result = await importShots(core.edits, project, paths, {
+        skipBad,
+        ...(sequenceFps ? { sequenceFps } : {}),
+      });
       for (const s of result.imported) runner.start('thumbnails', s.id);
       if (result.imported.length) shotsChanged();
       return result;
     },
     async 'shots.rename'({ shotId, name }) {
       const { project, shot } = shotOr404(shotId);
-      updateShot(project, shot, { name }, `Rename ${shot.name} to ${name}`);
+      updateShot(core.edits, project, shot, { name }, `Rename ${shot.name} to ${name}`);
       shotsChanged();
       return toApiShot(project, project.shots.get(shotId)!);
     },
     async 'shots.setColourTag'({ shotId, tag }) {
       const { project, shot } = shotOr404(shotId);
-      updateShot(project, shot, { colourTag: tag }, `Tag ${shot.name} ${tag}`);
+      updateShot(core.edits, project, shot, { colourTag: tag }, `Tag ${shot.name} ${tag}`);
       shotsChanged();
       return toApiShot(project, project.shots.get(shotId)!);
     },
     async 'shots.setReel'({ shotId, reelName }) {
       const { project, shot } = shotOr404(shotId);
-      updateShot(project, shot, { reelName: reelName || null }, `Set reel of ${shot.name}`);
+      updateShot(core.edits, project, shot, { reelName: reelName || null }, `Set reel of ${shot.name}`);
       shotsChanged();
       return toApiShot(project, project.shots.get(shotId)!);
     },
     async 'shots.setLens'({ shotId, lens }) {
       const { project, shot } = shotOr404(shotId);
       updateShot(
+        core.edits,
         project,
         shot,
         { lensFocalMm: lens?.focalMm ?? null, lensSensorWidthMm: lens?.sensorWidthMm ?? null },
@@ -157,6 +168,7 @@ export function createHandlers(core: AppCore): Handlers {
         );
       }
       updateShot(
+        core.edits,
         project,
         shot,
         { fpsNum: fps.num, fpsDen: fps.den },
@@ -168,7 +180,7 @@ export function createHandlers(core: AppCore): Handlers {
     async 'shots.importCamera'({ shotId, path, worldUp, interpolate }) {
       const { project, shot } = shotOr404(shotId);
       if (!isAbsolute(path)) throw new ApiError('invalid-argument', `${path}: not an absolute path.`);
-      importShotCamera(project, shot, resolve(path), worldUp, interpolate ?? false);
+      importShotCamera(core.edits, project, shot, resolve(path), worldUp, interpolate ?? false);
       shotsChanged();
       return toApiShot(project, project.shots.get(shotId)!);
     },
@@ -198,63 +210,30 @@ export function createHandlers(core: AppCore): Handlers {
     },
     async 'shots.remove'({ shotId }) {
       const { project, shot } = shotOr404(shotId);
-      const attached = attachmentsOf(project, [shot.id]);
-      commitEdit(
-        project,
-        `Remove ${shot.name}`,
-        { op: 'delete', shots: [shot] },
-        { op: 'insert', shots: [shot], attached },
-      );
+      removeShot(core.edits, project, shot);
       shotsChanged();
       return { ok: true as const };
     },
     async 'shots.relink'({ shotId, path }) {
       const { project, shot } = shotOr404(shotId);
       if (!isAbsolute(path)) throw new ApiError('invalid-argument', `${path}: not an absolute path.`);
-      const facts = await probeMedia(resolve(path), { sequenceFps: { num: shot.fpsNum, den: shot.fpsDen } });
-      const fingerprint = await fingerprintMedia(facts);
-      const mismatch: string[] = [];
-      if (facts.width !== shot.width || facts.height !== shot.height) {
-        mismatch.push(`size ${facts.width}×${facts.height} instead of ${shot.width}×${shot.height}`);
-      }
-      if (facts.frameCount !== shot.frameCount)
-        mismatch.push(`${facts.frameCount} frames instead of ${shot.frameCount}`);
-      if (facts.fps.num * shot.fpsDen !== shot.fpsNum * facts.fps.den) {
-        mismatch.push(`${facts.fps.num}/${facts.fps.den} fps instead of ${shot.fpsNum}/${shot.fpsDen}`);
-      }
-      if (fingerprint !== shot.fingerprint && mismatch.length) {
-        throw new ApiError(
-          'media',
-          `${facts.path}: not the media of shot '${shot.name}': ${mismatch.join(', ')}.`,
-        );
-      }
-      project.transaction(() => {
-        updateShot(
-          project,
-          shot,
-          { mediaPath: facts.path, mediaRelativePath: relativeMediaPath(project.dir, facts.path) },
-          `Relink ${shot.name}`,
-        );
-        project.db
-          .prepare('UPDATE shots SET facts_json = ?, fingerprint = ? WHERE id = ?')
-          .run(JSON.stringify(facts), fingerprint, shotId);
-      });
+      await relinkShot(core.edits, project, shot, resolve(path));
       shotsChanged();
       return toApiShot(project, project.shots.get(shotId)!);
     },
 
     async 'edit.state'() {
-      return editState(core.project);
+      return core.edits.state(core.project);
     },
     async 'edit.undo'() {
       const { project } = core.require();
-      if (undo(project)) shotsChanged();
-      return editState(project);
+      if (core.edits.undo(project)) shotsChanged();
+      return core.edits.state(project);
     },
     async 'edit.redo'() {
       const { project } = core.require();
-      if (redo(project)) shotsChanged();
-      return editState(project);
+      if (core.edits.redo(project)) shotsChanged();
+      return core.edits.state(project);
     },
 
     async 'jobs.list'() {

@@ -15,7 +15,7 @@ import { readTrackFrameRange } from '../analysis/tracking';
 import { decodeFrameBatch, decodeFrameImage } from '../media';
 import type { AppCore } from './core';
 import { toApiError } from './dispatch';
-import { shotMedia } from './shot-media';
+import { shotMedia } from '../shots/shot-media';
 
 /** Small LRU of encoded frames so scrubbing back and forth doesn't decode the same frame twice. */
 class FrameCache {

@@ -1,6 +1,5 @@
-import type { Job, JobType } from '../../src-shared/api/contract';
+import type { AppEvent, Job, JobType } from '../../src-shared/api/contract';
 import { ApiError } from '../../src-shared/api/contract';
-import type { EventBus } from '../api/events';
 import { INTERRUPTED_MESSAGE, type JobRecord, type Project } from '../store';
 import type { ChunkPlan, JobKind } from './kinds';
 
@@ -15,6 +14,11 @@ interface Running {
 
 const EMIT_INTERVAL_MS = 200;
 
+/** Where the runner reports progress: the app's event bus (the runner knows nothing of its adapters). */
+export interface JobEvents {
+  emit(event: AppEvent): void;
+}
+
 /**
  * The persistent job queue of one open project. Jobs live in SQLite; this runner takes queued ones in
  * order, runs at most `concurrency` at once, commits each finished chunk, and reports progress events.
@@ -28,7 +32,7 @@ export class JobRunner {
 
   constructor(
     private readonly project: Project,
-    private readonly bus: EventBus,
+    private readonly bus: JobEvents,
     kinds: JobKind[],
     private readonly concurrency = 2,
   ) {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppCore, createHandlers, type Handlers } from '../../../src-main/api';
-import { shotCameraTrack } from '../../../src-main/api/shot-camera';
+import { shotCameraTrack } from '../../../src-main/shots/source-camera';
 import { ffmpeg } from '../../helpers/media-fixtures';
 import { tempDir } from '../../helpers/temp';
 

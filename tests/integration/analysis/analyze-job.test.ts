@@ -3,7 +3,7 @@ import { ffmpeg } from '../../helpers/media-fixtures';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppCore, createHandlers, createMediaHandler, type Handlers } from '../../../src-main/api';
-import { shotCameraTrack } from '../../../src-main/api/shot-camera';
+import { shotCameraTrack } from '../../../src-main/shots/source-camera';
 import { readTracks3d } from '../../../src-main/analysis/tracks3d-file';
 import {
   decodeCloud,

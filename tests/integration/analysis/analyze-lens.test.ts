@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppCore, createHandlers, dispatch, type Handlers } from '../../../src-main/api';
-import { shotCameraTrack } from '../../../src-main/api/shot-camera';
+import { shotCameraTrack } from '../../../src-main/shots/source-camera';
 import { runCli } from '../../../src-main/app/cli/main';
 import { documentToTrack, parseCamerasJson, trajectoryMetrics } from '../../../src-shared/geometry';
 import { ffmpeg } from '../../helpers/media-fixtures';

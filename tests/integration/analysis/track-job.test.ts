@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppCore, createHandlers, type Handlers } from '../../../src-main/api';
-import { shotMedia } from '../../../src-main/api/shot-media';
+import { shotMedia } from '../../../src-main/shots/shot-media';
 import { TRACK_CHUNK_FRAMES, createTrackJob, trackChunkFiles } from '../../../src-main/analysis/track-job';
 import { trackSessionCounts } from '../../../src-main/analysis/track-session';
 import {

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppCore, createHandlers, type Handlers } from '../../../src-main/api';
-import { shotCameraTrack } from '../../../src-main/api/shot-camera';
+import { shotCameraTrack } from '../../../src-main/shots/source-camera';
 import { runCli } from '../../../src-main/app/cli/main';
 import {
   documentToTrack,

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppCore, createHandlers, type Handlers } from '../../../src-main/api';
-import { shotCameraTrack } from '../../../src-main/api/shot-camera';
+import { shotCameraTrack } from '../../../src-main/shots/source-camera';
 import { runCli } from '../../../src-main/app/cli/main';
 import { documentToTrack, parseCamerasJson, trajectoryMetrics } from '../../../src-shared/geometry';
 import { tempDir } from '../../helpers/temp';

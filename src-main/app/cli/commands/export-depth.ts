@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { decodeFloat16, encodeDepthF32LE, depthFileName, float16FromBytesLE } from '../../../analysis/depth';
-import { shotCameraTrack } from '../../../api/shot-camera';
+import { shotCameraTrack } from '../../../shots/source-camera';
 import { serializeCamerasJson, trackToDocument } from '../../../../src-shared/geometry';
 import { guardOutputFolder, writeOutputFile } from '../../../util/output-guard';
 import { parseCommandArgs } from '../args';

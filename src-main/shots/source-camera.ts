@@ -23,7 +23,8 @@ import {
   type CameraFileFormat,
 } from '../geometry-io/camera-files';
 import type { Project, ShotCameraRecord, ShotRecord } from '../store';
-import { commitEdit } from './shot-edits';
+import type { EditRegistry } from '../edits';
+import type { ShotEditRecord } from './shot-edits';
 
 export interface FitOptions {
   /** The number the file gives the shot's first frame (FIRST_FRAME_NUMBER of its format); default 0. */
@@ -101,6 +102,7 @@ export function fitTrackToShot(
 }
 
 export function importShotCamera(
+  edits: EditRegistry,
   project: Project,
   shot: ShotRecord,
   path: string,
@@ -138,7 +140,7 @@ export function importShotCamera(
     trackJson: serializeCamerasJson(trackToDocument(track)),
     createdAt: new Date().toISOString(),
   };
-  commitEdit(
+  edits.commit<ShotEditRecord>(
     project,
     `Import camera for ${shot.name}`,
     { op: 'camera', shotId: shot.id, camera: record },

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFilmstrip, writeThumbnail } from '../media';
-import { shotMedia } from '../api/shot-media';
-import type { JobKind } from './kinds';
+import { shotMedia } from './shot-media';
+import type { JobKind } from '../jobs/kinds';
 
 export const THUMBNAIL_WIDTH = 320;
 export const FILMSTRIP_FRAMES = 12;

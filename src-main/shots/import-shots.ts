@@ -5,7 +5,8 @@ import { fingerprintMedia, probeMedia } from '../media';
 import type { MediaFacts, Rational } from '../media/types';
 import type { NewShot, Project, ShotRecord } from '../store';
 import { relativeMediaPath, toApiShot } from './shot-media';
-import { journalEdit } from './shot-edits';
+import type { EditRegistry } from '../edits';
+import type { ShotEditRecord } from './shot-edits';
 
 export interface ImportOptions {
   skipBad: boolean;
@@ -32,6 +33,7 @@ export function shotName(facts: MediaFacts): string {
  * path and reason; with `skipBad: false` (the CLI) one bad file means nothing is imported at all.
  */
 export async function importShots(
+  edits: EditRegistry,
   project: Project,
   paths: string[],
   opts: ImportOptions,
@@ -86,7 +88,12 @@ export async function importShots(
       return project.shots.insert(shot, now);
     });
     const label = rows.length === 1 ? `Import ${rows[0]!.name}` : `Import ${rows.length} shots`;
-    journalEdit(project, label, { op: 'insert', shots: rows }, { op: 'delete', shots: rows });
+    edits.journal<ShotEditRecord>(
+      project,
+      label,
+      { op: 'insert', shots: rows },
+      { op: 'delete', shots: rows },
+    );
     return rows;
   });
   return { imported: inserted.map((s) => toApiShot(project, s)), failed };

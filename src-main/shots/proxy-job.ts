@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { concatProxySegments, encodeProxySegment } from '../media';
-import { shotMedia } from '../api/shot-media';
-import type { ChunkPlan, JobKind } from './kinds';
+import { shotMedia } from './shot-media';
+import type { ChunkPlan, JobKind } from '../jobs/kinds';
 
 /** Frames per committed segment: small enough that a crash loses little, big enough to encode well. */
 export const PROXY_CHUNK_FRAMES = 48;
