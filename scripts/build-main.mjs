@@ -37,12 +37,21 @@ const common = {
   logLevel: 'warning',
 };
 
-const workerDir = 'src-main/workers';
-const workers = existsSync(workerDir)
-  ? readdirSync(workerDir)
-      .filter((f) => f.endsWith('.worker.ts'))
-      .map((f) => `${workerDir}/${f}`)
-  : [];
+// Worker entry files live beside the code they run (src-main/**/<name>.worker.ts); each is bundled to
+// dist/main/workers/<name>.worker.js, where src-main/jobs/workers.ts finds it by name.
+function findWorkers(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? findWorkers(join(dir, e.name))
+      : e.name.endsWith('.worker.ts')
+        ? [join(dir, e.name)]
+        : [],
+  );
+}
+const workers = findWorkers('src-main');
+const workerNames = workers.map((w) => w.split('/').at(-1));
+if (new Set(workerNames).size !== workerNames.length)
+  throw new Error(`Two worker entry files share a name: ${workerNames.join(', ')}`);
 
 await Promise.all([
   build({
@@ -59,7 +68,7 @@ await Promise.all([
     ? [
         build({
           ...common,
-          entryPoints: workers,
+          entryPoints: Object.fromEntries(workers.map((w) => [w.split('/').at(-1).replace(/\.ts$/, ''), w])),
           outdir: 'dist/main/workers',
           format: 'esm',
           banner: {

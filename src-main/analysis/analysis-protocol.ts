@@ -1,4 +1,5 @@
-/** Messages between the "Analyze shot" job (main thread) and its worker (src-main/workers/analysis.worker.ts). */
+/** Messages between the "Analyze shot" job (main thread) and its worker (analysis.worker.ts, beside this file). */
+import type { WorkerEntry } from '../jobs/workers';
 import { join } from 'node:path';
 import type { MediaFacts } from '../media/types';
 
@@ -148,3 +149,9 @@ export type AnalysisWorkerMessage =
   | { type: 'progress'; done: number }
   | { type: 'done'; result: AnalysisResult }
   | { type: 'error'; message: string };
+
+/** The "Analyze shot" worker: bundled as analysis.worker.js, from sources the file beside this one. */
+export const ANALYSIS_WORKER: WorkerEntry = {
+  name: 'analysis',
+  source: new URL('./analysis.worker.ts', import.meta.url),
+};

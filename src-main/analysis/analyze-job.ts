@@ -15,13 +15,14 @@ import { shotLens, type Project, type ShotRecord } from '../store';
 import type { TrackMethod } from '../store/tracks';
 import { writeFileAtomicSync } from '../util/atomic-write';
 import {
+  ANALYSIS_WORKER,
   DEPTH_WIDTH,
   rawDepthFile,
   type AnalysisRequest,
   type AnalysisResult,
   type AnalysisWorkerMessage,
 } from './analysis-protocol';
-import { runWorker } from './run-worker';
+import { runWorker } from '../jobs/run-worker';
 import { TRACK_CHUNK_FRAMES, createTrackJob, finishTracks, trackChunk, type TrackJobDeps } from './track-job';
 import { decodePoints, encodePoints } from './point-file';
 
@@ -167,7 +168,7 @@ async function analysis(
   signal: AbortSignal,
   onProgress: (done: number) => void,
 ): Promise<AnalysisResult> {
-  const done = await runWorker<Progress, Done>('analysis', req, signal, (m) => onProgress(m.done));
+  const done = await runWorker<Progress, Done>(ANALYSIS_WORKER, req, signal, (m) => onProgress(m.done));
   return done.result;
 }
 

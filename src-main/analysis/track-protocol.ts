@@ -1,5 +1,5 @@
 /**
- * Messages between the "Track shot" job (main thread) and its worker (src-main/workers/track.worker.ts).
+ * Messages between the "Track shot" job (main thread) and its worker (src-main/analysis/tracking/track.worker.ts).
  * One worker serves a run of consecutive chunks of one job: it is started at a frame with the tracker's
  * state there (TrackSessionStart, its workerData), keeps its decoder, model and compiled code between
  * chunks, and tracks one chunk per TrackChunkStep it is sent.

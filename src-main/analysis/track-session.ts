@@ -1,6 +1,6 @@
 /**
  * The main thread's side of a tracking worker that serves consecutive chunks of one job
- * (src-main/workers/track.worker.ts): started at a chunk's first frame, sent one chunk at a time, kept
+ * (src-main/analysis/tracking/track.worker.ts): started at a chunk's first frame, sent one chunk at a time, kept
  * while the next chunk follows on and closed at the last one, on any error, on cancel, or after a
  * minute without work (a job that stopped between chunks). A chunk that does not continue where the
  * worker is (a resume, a chunk run again) gets a new worker started there. The worker is stopped by
@@ -8,7 +8,7 @@
  * terminated outright while a model may be running: that aborts the whole process.
  */
 import type { Worker } from 'node:worker_threads';
-import { resolveWorker, stopWorker } from '../inference/worker-entry';
+import { resolveWorker, stopWorker } from '../jobs/workers';
 import type { TrackChunkStep, TrackSessionStart, TrackWorkerMessage } from './track-protocol';
 
 type Done = Extract<TrackWorkerMessage, { type: 'done' }>;
@@ -37,7 +37,7 @@ export class TrackSession {
     private readonly onClose: (s: TrackSession) => void,
   ) {
     this.next = start.start;
-    this.worker = resolveWorker('track').start(start);
+    this.worker = resolveWorker('track', new URL('./tracking/track.worker.ts', import.meta.url)).start(start);
     // Waiting for the job's next chunk must not keep the process alive (ref'd while a chunk runs).
     this.worker.unref();
     this.worker.on('message', (m: TrackWorkerMessage) => {

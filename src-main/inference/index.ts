@@ -11,7 +11,6 @@ export {
   type ProviderPreference,
   type ProviderChain,
 } from './providers';
-export { resolveWorker, type WorkerSpawn } from './worker-entry';
 export {
   ManifestSchema,
   ManifestError,

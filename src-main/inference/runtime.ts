@@ -18,7 +18,7 @@ import {
   type RunResult,
   type SessionInfo,
 } from './types';
-import { resolveWorker, stopWorker, type WorkerSpawn } from './worker-entry';
+import { resolveWorker, stopWorker, type WorkerSpawn } from '../jobs/workers';
 
 export interface RuntimeOptions {
   /** Force one provider ('auto' = platform chain). Default: `RESHOOT_EP`, else 'auto'. */
@@ -157,7 +157,7 @@ export class InferenceRuntime implements InferenceBackend {
     this.chain = options.providers?.length
       ? { providers: options.providers, skipped: [] }
       : providerChain({ env, ...(options.provider ? { preference: options.provider } : {}) });
-    const spawn = resolveWorker('inference', env);
+    const spawn = resolveWorker('inference', new URL('./inference.worker.ts', import.meta.url), env);
     this.workerMode = spawn.mode;
     const n = Math.max(1, Math.floor(options.workers ?? 1));
     this.handles = Array.from(

@@ -5,3 +5,5 @@
  */
 export { JobRunner, type JobEvents } from './runner';
 export { JobCancelled, type JobKind, type ChunkPlan, type ChunkContext, type FinishContext } from './kinds';
+export { resolveWorker, stopWorker, type WorkerEntry, type WorkerSpawn } from './workers';
+export { runWorker, type WorkerMessage } from './run-worker';

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ANALYSIS_WORKER,
   DEPTH_WIDTH,
   rawDepthFile,
   type AnalysisRequest,
@@ -17,7 +18,7 @@ import {
   type AnalysisWorkerMessage,
 } from '../../../src-main/analysis/analysis-protocol';
 import { writePoints } from '../../../src-main/analysis/point-file';
-import { runWorker } from '../../../src-main/analysis/run-worker';
+import { runWorker } from '../../../src-main/jobs/run-worker';
 import {
   alignedDepth,
   alignmentSamples,
@@ -45,7 +46,7 @@ const work = (req: AnalysisRequest): Promise<AnalysisResult> =>
   runWorker<
     Extract<AnalysisWorkerMessage, { type: 'progress' }>,
     Extract<AnalysisWorkerMessage, { type: 'done' }>
-  >('analysis', req, new AbortController().signal, () => {}).then((d) => d.result);
+  >(ANALYSIS_WORKER, req, new AbortController().signal, () => {}).then((d) => d.result);
 
 const readF16 = (file: string) => decodeFloat16(float16FromBytesLE(new Uint8Array(readFileSync(file))));
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InferenceRuntime } from '../../../src-main/inference/runtime';
 import { SessionHost } from '../../../src-main/inference/session-host';
 import { builtinManifests, contractMismatches } from '../../../src-main/inference/manifest';
-import { resolveWorker } from '../../../src-main/inference/worker-entry';
+import { resolveWorker } from '../../../src-main/jobs/workers';
 import { depthAnythingV2Contract, writeModel } from '../../helpers/onnx-builder';
 import { tempDir } from '../../helpers/temp';
 
@@ -28,7 +28,10 @@ describe('inference runtime (worker threads)', () => {
 
   it('starts the worker from its .ts source under vitest', () => {
     expect(rt.workerMode).toBe('source');
-    expect(resolveWorker('inference').file).toMatch(/src-main\/workers\/inference\.worker\.ts$/);
+    expect(
+      resolveWorker('inference', new URL('../../../src-main/inference/inference.worker.ts', import.meta.url))
+        .file,
+    ).toMatch(/src-main\/inference\/inference\.worker\.ts$/);
   });
 
   it('loads real XFeat in the worker, matching its manifest contract, and says which provider ran', async () => {

@@ -4,8 +4,8 @@
  * (tsx) in tests and dev. Protocol: src-main/inference/protocol.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { transferList, type FromWorker, type ToWorker, type WorkerInit } from '../inference/protocol';
-import { SessionHost } from '../inference/session-host';
+import { transferList, type FromWorker, type ToWorker, type WorkerInit } from './protocol';
+import { SessionHost } from './session-host';
 
 const port = parentPort;
 if (!port) throw new Error('inference.worker: must be started as a worker thread');

@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { TrackChunkStep, TrackSessionStart, TrackWorkerMessage } from '../analysis/track-protocol';
+import type { TrackChunkStep, TrackSessionStart, TrackWorkerMessage } from '../track-protocol';
 import {
   KltTracker,
   XFeatTracker,
@@ -22,7 +22,7 @@ import {
   type GrayImage,
   type TrackSet,
   type XFeatRunner,
-} from '../analysis/tracking';
+} from '.';
 import {
   assembleTrackSet,
   decodeChunkObservations,
@@ -31,9 +31,9 @@ import {
   TrackRecorder,
   type ChunkObservations,
   type Observations,
-} from '../analysis/tracking/track-set';
-import { InferenceRuntime } from '../inference/runtime';
-import { writeFileAtomic } from '../util/atomic-write';
+} from './track-set';
+import { InferenceRuntime } from '../../inference/runtime';
+import { writeFileAtomic } from '../../util/atomic-write';
 
 const port = parentPort;
 if (!port) throw new Error('track.worker: must be started as a worker thread');

@@ -29,8 +29,8 @@ import {
   type AnalysisResult,
   type AnalysisWorkerMessage,
   type DepthFrameResult,
-} from '../analysis/analysis-protocol';
-import { solveCamera, solveToCameraTrack, type CameraSolve } from '../analysis/camera';
+} from './analysis-protocol';
+import { solveCamera, solveToCameraTrack, type CameraSolve } from './camera';
 import {
   ShotDepthEstimator,
   decodeFloat16,
@@ -45,12 +45,12 @@ import {
   stabiliseAlignments,
   type AlignmentSamples,
   type StereoView,
-} from '../analysis/depth';
-import { readPoints, writePoints } from '../analysis/point-file';
+} from './depth';
+import { readPoints, writePoints } from './point-file';
 import { runDepthAnythingV2 } from '../inference/adapters/depth-anything';
 import { SessionHost } from '../inference/session-host';
-import { readTrackFile, rgbFrames, type TrackSet } from '../analysis/tracking';
-import { writeTracks3d } from '../analysis/tracks3d-file';
+import { readTrackFile, rgbFrames, type TrackSet } from './tracking';
+import { writeTracks3d } from './tracks3d-file';
 import { writeFileAtomic } from '../util/atomic-write';
 import { mkdir, readFile } from 'node:fs/promises';
 

@@ -1,6 +1,9 @@
 /**
+ * The one place worker threads are started and stopped. A worker's entry file lives beside the code it
+ * runs (`src-main/analysis/analysis.worker.ts`, `…/tracking/track.worker.ts`,
+ * `src-main/inference/inference.worker.ts`); its caller names it and says where its source is.
  * Starting a worker from either layout:
- * - bundled (`npm run build`): scripts/build-main.mjs writes `src-main/workers/<name>.worker.ts` to
+ * - bundled (`npm run build`): scripts/build-main.mjs writes every `<name>.worker.ts` under src-main to
  *   `dist/main/workers/<name>.worker.js` (ESM), next to the bundle that starts it;
  * - source (vitest, `npx tsx`): this file is a .ts file, so the worker is the .ts entry itself, started
  *   through a tiny bootstrap that registers tsx's loader first (Node 20 does not apply `--import` hooks
@@ -12,6 +15,12 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+
+/** A worker as its owner names it: the bundled file's name and, for runs from sources, its entry file. */
+export interface WorkerEntry {
+  name: string;
+  source: URL;
+}
 
 export interface WorkerSpawn {
   mode: 'bundled' | 'source';
@@ -38,8 +47,13 @@ function tsxApiUrl(from: string): string {
   return pathToFileURL(join(dirname(pkgPath), 'dist', 'esm', 'api', 'index.mjs')).href;
 }
 
+/**
+ * `source` is the worker's entry file as its caller sees it (`new URL('./x.worker.ts', import.meta.url)`);
+ * it is used only when running from TypeScript sources. Bundled, the worker is found by `name`.
+ */
 export function resolveWorker(
   name: string,
+  source: URL,
   env: NodeJS.ProcessEnv = process.env,
   here: string = thisFile(),
 ): WorkerSpawn {
@@ -53,8 +67,9 @@ export function resolveWorker(
     return bundled(file);
   }
   if (here.endsWith('.ts')) {
-    const file = resolve(dirname(here), '..', 'workers', `${name}.worker.ts`);
-    if (!existsSync(file)) throw new Error(`${file}: worker source for '${name}' not found.`);
+    const file = fileURLToPath(source);
+    if (!file.endsWith(`${name}.worker.ts`) || !existsSync(file))
+      throw new Error(`${file}: worker source for '${name}' not found.`);
     const api = tsxApiUrl(here);
     const entry = pathToFileURL(file).href;
     const bootstrap =

@@ -1,23 +1,23 @@
-import { resolveWorker, stopWorker } from '../inference/worker-entry';
+import { resolveWorker, stopWorker, type WorkerEntry } from './workers';
 
 /** The messages every analysis worker sends: progress, then exactly one done or error. */
 export type WorkerMessage<P, D> =
   ({ type: 'progress' } & P) | ({ type: 'done' } & D) | { type: 'error'; message: string };
 
 /**
- * Runs one piece of heavy work in a worker thread (src-main/workers/<name>.worker.ts) and resolves with
+ * Runs one piece of heavy work in a worker thread (`source`, bundled as `<name>.worker.js`) and resolves with
  * its 'done' message; a crash or an 'error' message rejects. Aborting asks the worker to stop (it exits
  * between two turns, never inside an onnxruntime call, which would abort the process) and rejects once
  * it has exited.
  */
 export function runWorker<P, D>(
-  name: string,
+  { name, source }: WorkerEntry,
   data: unknown,
   signal: AbortSignal,
   onProgress: (m: P) => void,
 ): Promise<D> {
   return new Promise((resolve, reject) => {
-    const worker = resolveWorker(name).start(data);
+    const worker = resolveWorker(name, source).start(data);
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;
