@@ -1,6 +1,7 @@
 /** Messages between the "Analyze shot" job (main thread) and its worker (analysis.worker.ts, beside this file). */
 import type { WorkerEntry } from '../jobs/workers';
 import { join } from 'node:path';
+import { projectDepthFileName } from '../../src-shared/depth-layout';
 import type { MediaFacts } from '../media/types';
 
 /** Depth is estimated at this width (the gt bars are measured at 320×180); tracks and cameras are full size. */
@@ -19,10 +20,9 @@ export function depthGrid(imageWidth: number, imageHeight: number): { width: num
  * frame's raw model output (relative inverse depth on the depth grid, float16 little-endian) and, for the
  * frames that feed the dense cloud, their colours on the depth grid (RGB, 8-bit interleaved).
  */
-export const rawDepthFile = (dir: string, frame: number): string =>
-  join(dir, `frame_${String(frame).padStart(5, '0')}.f16`);
+export const rawDepthFile = (dir: string, frame: number): string => join(dir, projectDepthFileName(frame));
 export const rawColourFile = (dir: string, frame: number): string =>
-  join(dir, `frame_${String(frame).padStart(5, '0')}.rgb`);
+  join(dir, projectDepthFileName(frame, 'rgb'));
 
 export type AnalysisRequest =
   | {

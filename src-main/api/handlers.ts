@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
-import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
   ApiError,
   type FileEntry,
@@ -9,6 +9,7 @@ import {
   type ParsedInput,
 } from '../../src-shared/api/contract';
 import { findMediaTools } from '../media';
+import { isImageFileName, isVideoFileName } from '../../src-shared/media-files';
 import { PROJECT_EXTENSION } from '../store';
 import type { AppCore } from './core';
 import {
@@ -32,23 +33,6 @@ export type Handlers = {
 };
 
 const VERSION = '0.1.0';
-const MEDIA_EXTENSIONS = new Set([
-  '.mp4',
-  '.mov',
-  '.m4v',
-  '.mkv',
-  '.mxf',
-  '.avi',
-  '.webm',
-  '.mts',
-  '.m2ts',
-  '.mpg',
-  '.mpeg',
-  '.ts',
-  '.y4m',
-]);
-const FRAME_EXTENSIONS = new Set(['.png', '.exr', '.jpg', '.jpeg', '.tif', '.tiff', '.dpx']);
-
 export function createHandlers(core: AppCore): Handlers {
   const shotOr404 = (shotId: number) => {
     const { project } = core.require();
@@ -274,14 +258,13 @@ export function createHandlers(core: AppCore): Handlers {
         } catch {
           continue; // Broken link or vanished file: not worth listing.
         }
-        const ext = extname(name).toLowerCase();
         const kind: FileEntry['kind'] = st.isDirectory()
           ? name.endsWith(PROJECT_EXTENSION)
             ? 'project'
             : 'dir'
-          : MEDIA_EXTENSIONS.has(ext)
+          : isVideoFileName(name)
             ? 'media'
-            : FRAME_EXTENSIONS.has(ext)
+            : isImageFileName(name)
               ? 'sequence-frame'
               : 'other';
         entries.push({ name, path, kind, size: st.isDirectory() ? null : st.size });

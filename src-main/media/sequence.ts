@@ -16,19 +16,9 @@ import {
   type ImageHeader,
 } from './image-header';
 import type { SequencePattern } from './types';
+import { sequenceFrameParts } from '../../src-shared/media-files';
 
-export const SEQUENCE_EXTENSIONS = ['png', 'exr', 'jpg', 'jpeg', 'tif', 'tiff', 'dpx'] as const;
-
-const FRAME_RE = /^(.*?)(\d+)(\.(?:png|exr|jpg|jpeg|tif|tiff|dpx))$/i;
-
-export function isSequenceImageName(name: string): boolean {
-  return FRAME_RE.test(name);
-}
-
-export function isImageFileName(name: string): boolean {
-  const ext = path.extname(name).slice(1).toLowerCase();
-  return (SEQUENCE_EXTENSIONS as readonly string[]).includes(ext);
-}
+export { SEQUENCE_EXTENSIONS, isImageFileName, isSequenceImageName } from '../../src-shared/media-files';
 
 export interface SequenceFrameName {
   prefix: string;
@@ -38,9 +28,7 @@ export interface SequenceFrameName {
 
 /** Splits `plate.0012.exr` into prefix `plate.`, digits `0012`, suffix `.exr`; null when not a frame name. */
 export function parseFrameName(name: string): SequenceFrameName | null {
-  const m = FRAME_RE.exec(name);
-  if (!m) return null;
-  return { prefix: m[1] ?? '', digits: m[2] ?? '', suffix: m[3] ?? '' };
+  return sequenceFrameParts(name);
 }
 
 /** The ffmpeg image2 pattern (`%` in names doubled) for a prefix, padding and suffix. */

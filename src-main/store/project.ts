@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { projectDepthFileName } from '../../src-shared/depth-layout';
 import { ProjectError } from './errors';
 import { openDatabase } from './sqlite';
 import { JobRepository } from './jobs';
@@ -55,8 +56,7 @@ export function projectPaths(dir: string): ProjectPaths {
     proxySegments: (id) => join(cache, 'proxies', `${id}.segments`),
     tracks: (id, method) => join(cache, 'tracks', `${id}.${method}.rstk`),
     jobScratch: (jobId) => join(cache, 'jobs', String(jobId)),
-    depthFrame: (id, frame) =>
-      join(cache, 'depth', String(id), `frame_${String(frame).padStart(5, '0')}.f16`),
+    depthFrame: (id, frame) => join(cache, 'depth', String(id), projectDepthFileName(frame)),
     sparsePoints: (id) => join(cache, 'points', `${id}.sparse.bin`),
     densePoints: (id) => join(cache, 'points', `${id}.dense.bin`),
     tracks3d: (id) => join(cache, 'tracks3d', `${id}.bin`),

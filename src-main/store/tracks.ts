@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 
-export type TrackMethod = 'klt' | 'xfeat';
+import type { TrackMethod } from '../../src-shared/api/contract';
+
+export type { TrackMethod };
 
 /** The index row of a shot's 2D tracks; the arrays are in `file` (project-relative, under cache/). */
 export interface TrackRecord {

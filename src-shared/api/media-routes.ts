@@ -5,6 +5,10 @@
  *
  * Routes never carry file paths: shots are named by id and the handler looks their files up itself.
  */
+import { TRACK_METHODS, type TrackMethod } from './contract/analysis';
+
+const isTrackMethod = (m: string | undefined): m is TrackMethod =>
+  (TRACK_METHODS as readonly (string | undefined)[]).includes(m);
 
 export type MediaRoute =
   | { kind: 'thumbnail'; shotId: number }
@@ -12,7 +16,7 @@ export type MediaRoute =
   | { kind: 'frame'; shotId: number; frame: number; width: number | null }
   | { kind: 'frames'; shotId: number; start: number; count: number; width: number | null }
   | { kind: 'proxy'; shotId: number }
-  | { kind: 'tracks'; shotId: number; method: 'klt' | 'xfeat'; start: number; count: number }
+  | { kind: 'tracks'; shotId: number; method: TrackMethod; start: number; count: number }
   | { kind: 'depth'; shotId: number; frame: number }
   | { kind: 'cloud'; shotId: number };
 
@@ -104,7 +108,7 @@ export function parseMediaRoute(pathname: string, search: URLSearchParams): Medi
     const shotId = m ? intParam(m[1], 1, 1e9) : null;
     return shotId ? { kind, shotId } : null;
   }
-  if (parts.length === 3 && kind === 'tracks' && (b === 'klt' || b === 'xfeat')) {
+  if (parts.length === 3 && kind === 'tracks' && isTrackMethod(b)) {
     const shotId = intParam(a, 1, 1e9);
     const start = intParam(search.get('start'), 0, 1e9);
     const count = intParam(search.get('count'), 1, MAX_TRACK_FRAMES);

@@ -5,12 +5,10 @@
  * caller writes files. The depth grid's intrinsics are the camera's scaled to its size (depth_K in
  * cameras.json).
  */
+import { exportedDepthFileName } from '../../../src-shared/depth-layout';
 
-/** `frame_0001.f32` for frame index 0. */
-export function depthFileName(index: number): string {
-  if (!Number.isInteger(index) || index < 0) throw new RangeError(`depthFileName: bad frame index ${index}`);
-  return `frame_${String(index + 1).padStart(4, '0')}.f32`;
-}
+/** `frame_0001.f32` for frame index 0 (the ground-truth layout). */
+export const depthFileName = exportedDepthFileName;
 
 /**
  * Little-endian float32 bytes of a depth map; pixels that are masked out (valid[i] = 0), non-finite or

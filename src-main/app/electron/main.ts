@@ -17,6 +17,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_EVENT_CHANNEL, ipcChannel } from '../../../src-shared/api/bridge';
+import { SEQUENCE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../src-shared/media-files';
 import { METHOD_NAMES, type AppEvent } from '../../../src-shared/api/contract';
 import { AppCore, createHandlers, createMediaHandler, dispatch, toApiError } from '../../api';
 import { useSqliteNativeBinding } from '../../store';
@@ -42,26 +43,7 @@ let win: BrowserWindow | null = null;
 let core: AppCore;
 
 const MEDIA_FILTERS = [
-  {
-    name: 'Video and image sequences',
-    extensions: [
-      'mp4',
-      'mov',
-      'm4v',
-      'mkv',
-      'mxf',
-      'avi',
-      'webm',
-      'mts',
-      'png',
-      'exr',
-      'jpg',
-      'jpeg',
-      'tif',
-      'tiff',
-      'dpx',
-    ],
-  },
+  { name: 'Video and image sequences', extensions: [...VIDEO_EXTENSIONS, ...SEQUENCE_EXTENSIONS] },
   { name: 'All files', extensions: ['*'] },
 ];
 

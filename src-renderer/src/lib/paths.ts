@@ -1,4 +1,5 @@
 /** Path helpers for display and for the file browser; the core checks every path again. */
+import { isSequenceImageName } from '../../../src-shared/media-files';
 
 export function separatorOf(path: string): string {
   return path.includes('\\') && !path.includes('/') ? '\\' : '/';
@@ -50,9 +51,7 @@ export function onePathPerSequence(paths: string[], isSequenceFrame: (path: stri
   return out;
 }
 
-const IMAGE_EXT = /\.(png|exr|jpe?g|tiff?|dpx)$/i;
-
 /** For dropped files, where the core has not classified them: a numbered still image. */
 export function looksLikeSequenceFrame(path: string): boolean {
-  return IMAGE_EXT.test(path) && frameNumberParts(basename(path)) !== null;
+  return isSequenceImageName(basename(path));
 }
