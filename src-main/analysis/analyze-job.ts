@@ -114,7 +114,7 @@ function lensOf(shot: ShotRecord): {
 /** What each stage is computed from; a stage whose hash matches its last successful run is reused. */
 function inputHash(project: Project, shot: ShotRecord, p: AnalyzeParams, stage: AnalysisStage): string {
   const tracks = project.tracks.get(shot.id, p.method);
-  const camera = project.cameras.get(shot.id);
+  const camera = project.sourceCameras.get(shot.id);
   const lens = shotLens(shot);
   switch (stage) {
     case 'tracks':
@@ -146,7 +146,7 @@ function fresh(project: Project, shot: ShotRecord, p: AnalyzeParams, stage: Anal
   const r = project.analysis.stage(shot.id, stage);
   if (!r || r.status === 'failed' || r.inputHash !== inputHash(project, shot, p, stage)) return false;
   if (stage === 'tracks') return !!project.tracks.get(shot.id, p.method);
-  if (stage === 'camera') return !!project.cameras.get(shot.id);
+  if (stage === 'camera') return !!project.sourceCameras.get(shot.id);
   if (stage === 'depth') return !!project.analysis.depth(shot.id);
   return existsSync(project.paths.tracks3d(shot.id));
 }
@@ -227,7 +227,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
         const tracksFile = join(project.dir, tracks.file);
         const pointsOut = project.paths.sparsePoints(shot.id);
         mkdirSync(join(pointsOut, '..'), { recursive: true });
-        const existing = project.cameras.get(shot.id);
+        const existing = project.sourceCameras.get(shot.id);
         if (existing?.origin === 'imported') {
           const r = await analysis(
             { stage: 'sparse', tracksFile, camerasJson: existing.trackJson, pointsOut },
@@ -259,7 +259,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
         const seconds = (performance.now() - t0) / 1000;
         const keep = (frames: number) => {
           renameSync(pointsNew, pointsOut);
-          project.cameras.put({
+          project.sourceCameras.put({
             shotId: shot.id,
             origin: 'solved',
             status: r.status,
@@ -287,7 +287,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
         return pointsOut;
       }
       case 'depth': {
-        const camera = project.cameras.get(shot.id);
+        const camera = project.sourceCameras.get(shot.id);
         if (!camera) throw new Error('the shot has no source camera; the camera stage must run first');
         if (p.depthMethod === 'depth-anything-v2') {
           const model = { project, shot, scratch, signal, onFrames, deps };
@@ -338,7 +338,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
           {
             stage: 'tracks3d',
             tracksFile: join(project.dir, tracks.file),
-            camerasJson: project.cameras.get(shot.id)!.trackJson,
+            camerasJson: project.sourceCameras.get(shot.id)!.trackJson,
             depthFiles: Array.from({ length: shot.frameCount }, (_, i) =>
               project.paths.depthFrame(shot.id, i),
             ),

@@ -13,13 +13,13 @@ import { isImageFileName, isVideoFileName } from '../../src-shared/media-files';
 import { PROJECT_EXTENSION } from '../store';
 import type { AppCore } from './core';
 import {
-  exportShotCamera,
-  importShotCamera,
+  exportSourceCamera,
+  importSourceCamera,
   importShots,
   relinkShot,
   removeShot,
   requireDirectory,
-  shotCameraTrack,
+  sourceCameraTrack,
   toApiShot,
   updateShot,
 } from '../shots';
@@ -164,7 +164,7 @@ export function createHandlers(core: AppCore): Handlers {
     async 'shots.importCamera'({ shotId, path, worldUp, interpolate }) {
       const { project, shot } = shotOr404(shotId);
       if (!isAbsolute(path)) throw new ApiError('invalid-argument', `${path}: not an absolute path.`);
-      importShotCamera(core.edits, project, shot, resolve(path), worldUp, interpolate ?? false);
+      importSourceCamera(core.edits, project, shot, resolve(path), worldUp, interpolate ?? false);
       shotsChanged();
       return toApiShot(project, project.shots.get(shotId)!);
     },
@@ -175,11 +175,11 @@ export function createHandlers(core: AppCore): Handlers {
       const real = resolveOutputPath(path, '/');
       refuseProjectFiles(path, real);
       requireDirectory(dirname(real), 'the folder to export into');
-      return exportShotCamera(project, shot, format, path, worldUp, overwrite ?? false);
+      return exportSourceCamera(project, shot, format, path, worldUp, overwrite ?? false);
     },
     async 'shots.cameraPath'({ shotId }) {
       const { project, shot } = shotOr404(shotId);
-      const track = shotCameraTrack(project, shot.id);
+      const track = sourceCameraTrack(project, shot.id);
       if (!track) return null;
       return {
         width: shot.width,

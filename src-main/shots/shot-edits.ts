@@ -1,5 +1,5 @@
 import type { EditKind, EditRegistry } from '../edits';
-import type { Project, ShotCameraRecord, ShotEdit, ShotRecord, TrackRecord } from '../store';
+import type { Project, SourceCameraRecord, ShotEdit, ShotRecord, TrackRecord } from '../store';
 
 /** An undoable change to the shot bin. Records carry whole shots so every edit has an exact inverse. */
 export type ShotEditRecord =
@@ -7,17 +7,17 @@ export type ShotEditRecord =
   | { op: 'insert'; shots: ShotRecord[]; attached?: ShotAttachments }
   | { op: 'delete'; shots: ShotRecord[]; attached?: ShotAttachments }
   /** A shot's source camera set (after) or cleared (null), e.g. an imported camera solve. */
-  | { op: 'camera'; shotId: number; camera: ShotCameraRecord | null };
+  | { op: 'camera'; shotId: number; camera: SourceCameraRecord | null };
 
 /** What hangs off a shot and goes with it when it is removed, so that undoing the removal loses nothing. */
 export interface ShotAttachments {
-  cameras: ShotCameraRecord[];
+  cameras: SourceCameraRecord[];
   tracks: TrackRecord[];
 }
 
 export function attachmentsOf(project: Project, shotIds: number[]): ShotAttachments {
   return {
-    cameras: shotIds.flatMap((id) => project.cameras.get(id) ?? []),
+    cameras: shotIds.flatMap((id) => project.sourceCameras.get(id) ?? []),
     tracks: shotIds.flatMap((id) => project.tracks.list(id)),
   };
 }
@@ -33,7 +33,7 @@ export const shotEditKinds: EditKind[] = [
     op: 'insert',
     apply(project, e: Extract<ShotEditRecord, { op: 'insert' }>) {
       for (const s of e.shots) project.shots.restore(s);
-      for (const c of e.attached?.cameras ?? []) project.cameras.put(c);
+      for (const c of e.attached?.cameras ?? []) project.sourceCameras.put(c);
       for (const t of e.attached?.tracks ?? []) project.tracks.put(t);
     },
   } as EditKind,
@@ -46,8 +46,8 @@ export const shotEditKinds: EditKind[] = [
   {
     op: 'camera',
     apply(project, e: Extract<ShotEditRecord, { op: 'camera' }>) {
-      if (e.camera) project.cameras.put(e.camera);
-      else project.cameras.remove(e.shotId);
+      if (e.camera) project.sourceCameras.put(e.camera);
+      else project.sourceCameras.remove(e.shotId);
     },
   } as EditKind,
 ];

@@ -54,7 +54,7 @@ export function relativeMediaPath(projectDir: string, mediaPath: string): string
 }
 
 function cameraSummary(project: Project, shotId: number): Shot['camera'] {
-  const c = project.cameras.get(shotId);
+  const c = project.sourceCameras.get(shotId);
   if (!c) return null;
   return {
     origin: c.origin,

@@ -22,7 +22,7 @@ import {
   writeCameraTrack,
   type CameraFileFormat,
 } from '../geometry-io/camera-files';
-import type { Project, ShotCameraRecord, ShotRecord } from '../store';
+import type { Project, SourceCameraRecord, ShotRecord } from '../store';
 import type { EditRegistry } from '../edits';
 import type { ShotEditRecord } from './shot-edits';
 
@@ -101,14 +101,14 @@ export function fitTrackToShot(
   return fitted;
 }
 
-export function importShotCamera(
+export function importSourceCamera(
   edits: EditRegistry,
   project: Project,
   shot: ShotRecord,
   path: string,
   worldUp: WorldUp,
   interpolate = false,
-): ShotCameraRecord {
+): SourceCameraRecord {
   let read: ReturnType<typeof readCameraTrack>;
   try {
     read = readCameraTrack(path, {
@@ -125,7 +125,7 @@ export function importShotCamera(
     interpolate,
   });
   const known = read.track.frames.length;
-  const record: ShotCameraRecord = {
+  const record: SourceCameraRecord = {
     shotId: shot.id,
     origin: 'imported',
     status: 'imported',
@@ -144,13 +144,13 @@ export function importShotCamera(
     project,
     `Import camera for ${shot.name}`,
     { op: 'camera', shotId: shot.id, camera: record },
-    { op: 'camera', shotId: shot.id, camera: project.cameras.get(shot.id) ?? null },
+    { op: 'camera', shotId: shot.id, camera: project.sourceCameras.get(shot.id) ?? null },
   );
   return record;
 }
 
-export function shotCameraTrack(project: Project, shotId: number): CameraTrack | null {
-  const rec = project.cameras.get(shotId);
+export function sourceCameraTrack(project: Project, shotId: number): CameraTrack | null {
+  const rec = project.sourceCameras.get(shotId);
   return rec ? documentToTrack(parseCamerasJson(rec.trackJson)) : null;
 }
 
@@ -159,7 +159,7 @@ export function shotCameraTrack(project: Project, shotId: number): CameraTrack |
  * own files; a single file the user named is replaced atomically; a COLMAP folder's existing files only
  * with `overwrite`. Returns the real path written and the number of cameras.
  */
-export function exportShotCamera(
+export function exportSourceCamera(
   project: Project,
   shot: ShotRecord,
   format: CameraFileFormat,
@@ -167,7 +167,7 @@ export function exportShotCamera(
   worldUp: WorldUp,
   overwrite = false,
 ): { path: string; frames: number } {
-  const track = shotCameraTrack(project, shot.id);
+  const track = sourceCameraTrack(project, shot.id);
   if (!track) {
     throw new ApiError(
       'not-found',

@@ -7,6 +7,6 @@ export type { JobRecord, JobChunk } from './jobs';
 export { INTERRUPTED_MESSAGE } from './jobs';
 export type { JournalEntry } from './journal';
 export type { TrackRecord, TrackMethod } from './tracks';
-export type { ShotCameraRecord } from './cameras';
+export type { SourceCameraRecord } from './source-cameras';
 export type { StageRecord, DepthFrameStats } from './analysis';
 export { useSqliteNativeBinding } from './sqlite';

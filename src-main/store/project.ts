@@ -10,7 +10,7 @@ import { acquireProjectLock, projectLockHolder, type ProjectLock } from './lock'
 import { migrate, SCHEMA_VERSION } from './migrations';
 import { ShotRepository } from './shots';
 import { TrackRepository } from './tracks';
-import { ShotCameraRepository } from './cameras';
+import { SourceCameraRepository } from './source-cameras';
 import { AnalysisRepository } from './analysis';
 
 export const PROJECT_EXTENSION = '.reshoot';
@@ -108,7 +108,7 @@ export class Project {
   readonly jobs: JobRepository;
   readonly journal: UndoJournal<unknown>;
   readonly tracks: TrackRepository;
-  readonly cameras: ShotCameraRepository;
+  readonly sourceCameras: SourceCameraRepository;
   readonly analysis: AnalysisRepository;
   readonly paths: ProjectPaths;
   private closed = false;
@@ -132,7 +132,7 @@ export class Project {
     );
     this.journal = new UndoJournal(db);
     this.tracks = new TrackRepository(db);
-    this.cameras = new ShotCameraRepository(db);
+    this.sourceCameras = new SourceCameraRepository(db);
     this.analysis = new AnalysisRepository(db);
   }
 

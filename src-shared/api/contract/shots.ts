@@ -20,7 +20,7 @@ export const WORLD_UPS = ['z', 'y', '-y'] as const;
 export const CAMERA_FILE_FORMATS = ['json', 'chan', 'usda', 'colmap'] as const;
 
 /** A shot's source camera: imported from the user's solve, or solved by Reshoot. */
-export const ShotCameraSchema = z.strictObject({
+export const SourceCameraSchema = z.strictObject({
   origin: z.enum(['imported', 'solved']),
   /** 'imported', or the solver's verdict: 'solved' | 'static' | 'rotation-only' | 'failed'. */
   status: z.string(),
@@ -30,7 +30,7 @@ export const ShotCameraSchema = z.strictObject({
   frames: z.number().int(),
   createdAt: z.string(),
 });
-export type ShotCamera = z.infer<typeof ShotCameraSchema>;
+export type SourceCamera = z.infer<typeof SourceCameraSchema>;
 
 /**
  * The lens the camera solve uses for a shot instead of estimating the focal: given by the user, or read
@@ -92,7 +92,7 @@ export const ShotSchema = z.strictObject({
   hasFilmstrip: z.boolean(),
   hasProxy: z.boolean(),
   tracks: z.array(ShotTracksSchema),
-  camera: ShotCameraSchema.nullable(),
+  camera: SourceCameraSchema.nullable(),
   /** The lens the camera solve uses; null = unknown (the focal is estimated). */
   lens: ShotLensSchema.nullable(),
   analysis: z.array(StageReportSchema),

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppCore, createHandlers, type Handlers } from '../../../src-main/api';
-import { shotCameraTrack } from '../../../src-main/shots/source-camera';
+import { sourceCameraTrack } from '../../../src-main/shots/source-camera';
 import { ffmpeg } from '../../helpers/media-fixtures';
 import { tempDir } from '../../helpers/temp';
 
@@ -56,7 +56,7 @@ describe('Analyze shot through heavy motion blur', () => {
     expect(shot.analysis.find((s) => s.stage === 'camera')).toMatchObject({ status: 'failed' });
     expect(shot.depth).toBeNull();
     const { project } = core.require();
-    expect(shotCameraTrack(project, shotId)!.frames.map((f) => f.index)).toEqual(
+    expect(sourceCameraTrack(project, shotId)!.frames.map((f) => f.index)).toEqual(
       Array.from({ length: 16 }, (_, i) => i),
     );
     expect(existsSync(project.paths.sparsePoints(shotId))).toBe(true);

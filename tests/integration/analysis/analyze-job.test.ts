@@ -3,7 +3,7 @@ import { ffmpeg } from '../../helpers/media-fixtures';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppCore, createHandlers, createMediaHandler, type Handlers } from '../../../src-main/api';
-import { shotCameraTrack } from '../../../src-main/shots/source-camera';
+import { sourceCameraTrack } from '../../../src-main/shots/source-camera';
 import { readTracks3d } from '../../../src-main/analysis/tracks3d-file';
 import {
   decodeCloud,
@@ -156,13 +156,13 @@ describe('Analyze shot on a ground-truth shot', () => {
     const job = await api['jobs.start']({ type: 'analyze', shotId: shot!.id });
     // Only the tracks and camera stages matter here: cancel once the camera is solved.
     const { project, runner } = core.require();
-    while (!project.cameras.get(shot!.id) && project.jobs.get(job.id)!.status !== 'failed') {
+    while (!project.sourceCameras.get(shot!.id) && project.jobs.get(job.id)!.status !== 'failed') {
       await new Promise((r) => setTimeout(r, 200));
     }
     await runner.cancelAndWait(job.id);
     const s = (await api['shots.list']()).find((x) => x.id === shot!.id)!;
     expect(s.camera).toMatchObject({ origin: 'solved', status: 'solved', frames: 48 });
-    const est = shotCameraTrack(project, shot!.id)!.frames.map((f) => f.camera);
+    const est = sourceCameraTrack(project, shot!.id)!.frames.map((f) => f.camera);
     const ref = documentToTrack(parseCamerasJson(readFileSync(join(GT, 'cameras.json'), 'utf8'))).frames.map(
       (f) => f.camera,
     );

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppCore, createHandlers, dispatch, type Handlers } from '../../../src-main/api';
-import { shotCameraTrack } from '../../../src-main/shots/source-camera';
+import { sourceCameraTrack } from '../../../src-main/shots/source-camera';
 import { runCli } from '../../../src-main/app/cli/main';
 import { documentToTrack, parseCamerasJson, trajectoryMetrics } from '../../../src-shared/geometry';
 import { ffmpeg } from '../../helpers/media-fixtures';
@@ -34,9 +34,12 @@ afterAll(async () => {
 /** Waits until the job has solved the camera, then cancels the rest (depth is not what is tested). */
 async function solveCameraOnly(): Promise<void> {
   const { project, runner } = core.require();
-  const before = project.cameras.get(shotId)?.createdAt;
+  const before = project.sourceCameras.get(shotId)?.createdAt;
   const job = await api['jobs.start']({ type: 'analyze', shotId });
-  while (project.cameras.get(shotId)?.createdAt === before && project.jobs.get(job.id)!.status !== 'failed') {
+  while (
+    project.sourceCameras.get(shotId)?.createdAt === before &&
+    project.jobs.get(job.id)!.status !== 'failed'
+  ) {
     await new Promise((r) => setTimeout(r, 100));
   }
   await runner.cancelAndWait(job.id);
@@ -70,7 +73,7 @@ describe('the lens of a shot', () => {
 
   it('is what the camera solve uses: the focal is not estimated', async () => {
     await solveCameraOnly();
-    const track = shotCameraTrack(core.require().project, shotId)!;
+    const track = sourceCameraTrack(core.require().project, shotId)!;
     const lens = (await api['shots.list']()).find((s) => s.id === shotId)!.lens!;
     expect(track.frames[0]!.camera.intrinsics.fx).toBeCloseTo(lens.focalPx, 6);
     expect(cameraStageMessage()).toMatch(/from the media's lens metadata/);
@@ -96,7 +99,7 @@ describe('the lens of a shot', () => {
 
     await solveCameraOnly();
     expect(cameraStageMessage()).toMatch(/focal 497\.8 px \(65\.5° horizontal\), from the lens you gave/);
-    const track = shotCameraTrack(core.require().project, shotId)!;
+    const track = sourceCameraTrack(core.require().project, shotId)!;
     expect(track.frames[0]!.camera.intrinsics.fx).toBeCloseTo(TRUE_FOCAL, 9);
   }, 300_000);
 

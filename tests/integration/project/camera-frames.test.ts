@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppCore, createHandlers, type Handlers } from '../../../src-main/api';
-import { shotCameraTrack } from '../../../src-main/shots/source-camera';
+import { sourceCameraTrack } from '../../../src-main/shots/source-camera';
 import { runCli } from '../../../src-main/app/cli/main';
 import {
   documentToTrack,
@@ -204,7 +204,7 @@ describe('importing a camera checks which frames the file gives', () => {
   it('takes a complete file in any order, sorted onto the shot’s frames', async () => {
     const shuffled = json('shuffled.json', (f) => [...f].reverse());
     await api['shots.importCamera']({ shotId, path: shuffled, worldUp: 'z' });
-    const got = shotCameraTrack(core.require().project, shotId)!;
+    const got = sourceCameraTrack(core.require().project, shotId)!;
     const gt = gtTrack();
     expect(got.frames.map((f) => f.index)).toEqual([...Array(48).keys()]);
     got.frames.forEach((f, i) => {
@@ -226,7 +226,7 @@ describe('importing a camera checks which frames the file gives', () => {
     expect([firstImage[0], firstImage.at(-1)]).toEqual(['1', 'frames/frame_0001.png']);
     for (const path of [chan, dir]) {
       await api['shots.importCamera']({ shotId, path, worldUp: 'z' });
-      const got = shotCameraTrack(core.require().project, shotId)!;
+      const got = sourceCameraTrack(core.require().project, shotId)!;
       for (const i of [0, 1, 47]) {
         const C = got.frames[i]!.camera.C;
         const want = gt.frames[i]!.camera.C;
@@ -246,7 +246,7 @@ describe('importing a camera checks which frames the file gives', () => {
       frames: 48,
       message: 'Imported from a json file with cameras for 12 of 48 frames, the others interpolated',
     });
-    const got = shotCameraTrack(core.require().project, shotId)!;
+    const got = sourceCameraTrack(core.require().project, shotId)!;
     expect(got.frames.map((f) => f.index)).toEqual([...Array(48).keys()]);
     for (let i = 0; i < 48; i++) {
       const c = got.frames[i]!.camera;

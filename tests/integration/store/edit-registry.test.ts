@@ -21,7 +21,10 @@ const settingKind: EditKind<SettingEdit> = {
   op: 'setting',
   apply(project, e) {
     if (e.value === null) project.db.prepare('DELETE FROM project_settings WHERE key = ?').run(e.key);
-    else project.db.prepare('INSERT OR REPLACE INTO project_settings (key, value) VALUES (?, ?)').run(e.key, e.value);
+    else
+      project.db
+        .prepare('INSERT OR REPLACE INTO project_settings (key, value) VALUES (?, ?)')
+        .run(e.key, e.value);
   },
 };
 

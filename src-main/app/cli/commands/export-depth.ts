@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { decodeFloat16, encodeDepthF32LE, depthFileName, float16FromBytesLE } from '../../../analysis/depth';
-import { shotCameraTrack } from '../../../shots/source-camera';
+import { sourceCameraTrack } from '../../../shots/source-camera';
 import { serializeCamerasJson, trackToDocument } from '../../../../src-shared/geometry';
 import { guardOutputFolder, writeOutputFile } from '../../../util/output-guard';
 import { parseCommandArgs } from '../args';
@@ -39,7 +39,7 @@ cache/, renders/, media/, the project folder itself) are refused as <dir> (exit 
     try {
       const shot = findShot(project, positionals[1]!);
       const depth = project.analysis.depth(shot.id);
-      const track = shotCameraTrack(project, shot.id);
+      const track = sourceCameraTrack(project, shot.id);
       if (!depth || !track) {
         throw new CliError(
           `shot '${shot.name}' has no depth yet: run 'reshoot analyze ${positionals[0]} ${shot.id}'.`,

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 
 /** A shot's source camera as stored: the track is a cameras.json document (Reshoot's interchange format). */
-export interface ShotCameraRecord {
+export interface SourceCameraRecord {
   shotId: number;
   origin: 'imported' | 'solved';
   /** 'imported', or the solver's verdict: 'solved' | 'static' | 'rotation-only' | 'failed'. */
@@ -26,10 +26,10 @@ interface Row {
   created_at: string;
 }
 
-export class ShotCameraRepository {
+export class SourceCameraRepository {
   constructor(private readonly db: Database.Database) {}
 
-  get(shotId: number): ShotCameraRecord | undefined {
+  get(shotId: number): SourceCameraRecord | undefined {
     const r = this.db.prepare('SELECT * FROM shot_cameras WHERE shot_id = ?').get(shotId) as Row | undefined;
     return r
       ? {
@@ -46,7 +46,7 @@ export class ShotCameraRepository {
       : undefined;
   }
 
-  put(c: ShotCameraRecord): void {
+  put(c: SourceCameraRecord): void {
     this.db
       .prepare(
         `INSERT OR REPLACE INTO shot_cameras

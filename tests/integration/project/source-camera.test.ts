@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppCore, createHandlers, type Handlers } from '../../../src-main/api';
-import { shotCameraTrack } from '../../../src-main/shots/source-camera';
+import { sourceCameraTrack } from '../../../src-main/shots/source-camera';
 import { runCli } from '../../../src-main/app/cli/main';
 import { documentToTrack, parseCamerasJson, trajectoryMetrics } from '../../../src-shared/geometry';
 import { tempDir } from '../../helpers/temp';
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 function sameAsGt(shot: number) {
   const poses = (t: ReturnType<typeof gtTrack>) => t.frames.map((f) => f.camera);
-  return trajectoryMetrics(poses(shotCameraTrack(core.require().project, shot)!), poses(gtTrack()));
+  return trajectoryMetrics(poses(sourceCameraTrack(core.require().project, shot)!), poses(gtTrack()));
 }
 
 describe("a shot's source camera", () => {
@@ -67,7 +67,7 @@ describe("a shot's source camera", () => {
     const half = join(tmp.dir, 'half.json');
     writeFileSync(half, JSON.stringify(doc));
     await api['shots.importCamera']({ shotId, path: half, worldUp: 'z' });
-    const k = shotCameraTrack(core.require().project, shotId)!.frames[0]!.camera.intrinsics;
+    const k = sourceCameraTrack(core.require().project, shotId)!.frames[0]!.camera.intrinsics;
     expect(k.width).toBe(640);
     expect(k.fx).toBeCloseTo((28 / 36) * 640, 3);
   });
