@@ -24,7 +24,7 @@ import {
   updateShot,
 } from '../shots';
 import { createModelHandlers } from './handlers-models';
-import { refuseProjectFiles, resolveOutputPath } from '../util/output-guard';
+import { isProjectFolder, refuseProjectFiles, resolveOutputPath, topLevelRole } from '../util/output-guard';
 
 export type Handlers = {
   [M in MethodName]: (
@@ -34,6 +34,8 @@ export type Handlers = {
 
 const VERSION = '0.1.0';
 export function createHandlers(core: AppCore): Handlers {
+  /** The folder the in-app file browser showed last (this session): where it opens next time. */
+  let lastBrowsed: string | null = null;
   const shotOr404 = (shotId: number) => {
     const { project } = core.require();
     const shot = project.shots.get(shotId);
@@ -238,7 +240,13 @@ export function createHandlers(core: AppCore): Handlers {
     },
 
     async 'files.list'({ dir }) {
-      const target = requireDirectory(dir ?? core.project?.dir ?? homedir(), 'the folder to list');
+      // Opens where the user last browsed, else beside the open project (never inside it), else home.
+      const start = lastBrowsed ?? (core.project ? dirname(core.project.dir) : homedir());
+      const target = requireDirectory(dir ?? start, 'the folder to list');
+      // A project folder shows what a user may pick in it (its media/ uploads), not its own files.
+      const ownFile = isProjectFolder(target)
+        ? (name: string) => name.toLowerCase() !== 'media' && topLevelRole(name) !== null
+        : () => false;
       let names: string[];
       try {
         names = readdirSync(target);
@@ -250,7 +258,7 @@ export function createHandlers(core: AppCore): Handlers {
       }
       const entries: FileEntry[] = [];
       for (const name of names) {
-        if (name.startsWith('.')) continue;
+        if (name.startsWith('.') || ownFile(name)) continue;
         const path = join(target, name);
         let st;
         try {
@@ -276,6 +284,7 @@ export function createHandlers(core: AppCore): Handlers {
           a.name.localeCompare(b.name, undefined, { numeric: true }),
       );
       const parent = dirname(target);
+      lastBrowsed = target;
       return { dir: target, parent: parent === target ? null : parent, entries };
     },
     async 'dialog.pickMedia'() {

@@ -104,7 +104,7 @@ export function resolveOutputPath(given: string, cwd: string): string {
  * What a name at the top of a project folder is, when it is one of the project's own files. Compared
  * without case: on macOS and Windows `Project.DB` is the same file.
  */
-function topLevelRole(name: string): string | null {
+export function topLevelRole(name: string): string | null {
   const n = name.toLowerCase();
   if (n === 'project.db') return 'the database';
   if (n === 'project.db-wal') return "the database's write-ahead log";
