@@ -60,36 +60,49 @@ interface Step {
   align?: true;
 }
 
+/**
+ * Expected seconds per frame of each stage at the analysis size on the 2-core reference machine (the
+ * stage timings of a 60-frame 640×360 handheld shot: tracks 3 s, camera 6 s, plane-sweep depth 89 s).
+ * Only the time-left estimate uses them, as relative weights: the runner rescales them with the speeds it
+ * measures on this machine, stage by stage.
+ */
+const SECONDS_PER_FRAME = { tracks: 0.05, camera: 0.1, sweep: 1.5, model: 0.5, align: 0.02, tracks3d: 0.02 };
+
 function stepsOf(shot: ShotRecord, p: AnalyzeParams): Step[] {
   const steps: Step[] = [];
   const n = shot.frameCount;
-  const split = (stage: AnalysisStage, size: number, extra = 0) => {
+  const model = p.depthMethod === 'depth-anything-v2';
+  const split = (stage: AnalysisStage, size: number, perFrame: number, extra = 0) => {
     const chunks = Math.ceil(n / size);
     for (let part = 0; part < chunks; part++) {
       const start = part * size;
+      const count = Math.min(size, n - start);
       steps.push({
         stage,
         part,
         parts: chunks + extra,
-        chunk: { index: steps.length, start, count: Math.min(size, n - start) },
+        chunk: { index: steps.length, start, count, stage, cost: count * perFrame },
       });
     }
     return chunks;
   };
-  split('tracks', TRACK_CHUNK_FRAMES);
-  steps.push({ stage: 'camera', part: 0, parts: 1, chunk: { index: steps.length, start: 0, count: 1 } });
-  const model = p.depthMethod === 'depth-anything-v2';
-  const depthChunks = split('depth', DEPTH_CHUNK_FRAMES, model ? 1 : 0);
-  if (model) {
-    steps.push({
-      stage: 'depth',
-      part: depthChunks,
-      parts: depthChunks + 1,
-      align: true,
-      chunk: { index: steps.length, start: 0, count: 1 },
-    });
-  }
-  steps.push({ stage: 'tracks3d', part: 0, parts: 1, chunk: { index: steps.length, start: 0, count: 1 } });
+  const whole = (stage: AnalysisStage, perFrame: number, part = 0, parts = 1): Step => ({
+    stage,
+    part,
+    parts,
+    chunk: { index: steps.length, start: 0, count: 1, stage, cost: n * perFrame },
+  });
+  split('tracks', TRACK_CHUNK_FRAMES, SECONDS_PER_FRAME.tracks);
+  steps.push(whole('camera', SECONDS_PER_FRAME.camera));
+  const depthChunks = split(
+    'depth',
+    DEPTH_CHUNK_FRAMES,
+    model ? SECONDS_PER_FRAME.model : SECONDS_PER_FRAME.sweep,
+    model ? 1 : 0,
+  );
+  if (model)
+    steps.push({ ...whole('depth', SECONDS_PER_FRAME.align, depthChunks, depthChunks + 1), align: true });
+  steps.push(whole('tracks3d', SECONDS_PER_FRAME.tracks3d));
   return steps;
 }
 

@@ -7,6 +7,13 @@ export interface ChunkPlan {
   /** First frame of the shot this chunk covers, and how many frames (the unit progress is counted in). */
   start: number;
   count: number;
+  /** The stage the chunk belongs to, for jobs whose stages run at different speeds (time-left per stage). */
+  stage?: string;
+  /**
+   * The chunk's expected cost relative to the job's other chunks (e.g. seconds on a reference machine);
+   * the frame count when absent. Only the time-left estimate reads it.
+   */
+  cost?: number;
 }
 
 export interface ChunkContext {

@@ -1,11 +1,14 @@
 import type { AppEvent, Job, JobType } from '../../src-shared/api/contract';
 import { ApiError } from '../../src-shared/api/contract';
 import { INTERRUPTED_MESSAGE, type JobRecord, type Project } from '../store';
+import { EtaEstimator } from './eta';
 import type { ChunkPlan, JobKind } from './kinds';
 
 interface Running {
   controller: AbortController;
   startedAt: number;
+  /** Time left, estimated per stage; null until the job's plan is known. */
+  eta: EtaEstimator | null;
   framesAtStart: number;
   liveFrames: number;
   lastEmit: number;
@@ -127,11 +130,9 @@ export class JobRunner {
       job = { ...job, status: 'interrupted', message: INTERRUPTED_MESSAGE };
     const framesDone = run ? Math.max(job.framesDone, run.liveFrames) : job.framesDone;
     let eta: number | null = null;
-    if (run) {
-      const doneHere = framesDone - run.framesAtStart;
-      const elapsed = (Date.now() - run.startedAt) / 1000;
-      if (doneHere > 0 && elapsed > 0.3)
-        eta = (elapsed / doneHere) * Math.max(0, job.framesTotal - framesDone);
+    if (run?.eta && Date.now() - run.startedAt > 300) {
+      const left = run.eta.secondsLeft(Date.now() / 1000);
+      if (left !== null) eta = left;
     }
     const shot = job.shotId != null ? this.project.shots.get(job.shotId) : undefined;
     return {
@@ -193,6 +194,7 @@ export class JobRunner {
     const run: Running = {
       controller,
       startedAt: Date.now(),
+      eta: null,
       framesAtStart: job.framesDone,
       liveFrames: job.framesDone,
       lastEmit: 0,
@@ -233,11 +235,14 @@ export class JobRunner {
       if (!shot) throw new Error('its shot was removed from the project');
       const plan = kind.plan(shot, job.params);
       const committed = new Map(this.project.jobs.chunks(job.id).map((c) => [c.chunk, c]));
+      const eta = new EtaEstimator(plan, new Set(committed.keys()));
+      run.eta = eta;
       for (const chunk of plan) {
         if (committed.has(chunk.index)) continue;
         if (signal.aborted) throw signal.reason ?? new Error('aborted');
         const committedFrames = () => this.project.jobs.get(job.id)?.framesDone ?? 0;
         const base = committedFrames();
+        eta.chunkStarted(chunk.index, Date.now() / 1000);
         const output = await kind.runChunk({
           project: this.project,
           shot,
@@ -246,9 +251,13 @@ export class JobRunner {
           chunk,
           previousOutput: committed.get(chunk.index - 1)?.output ?? null,
           signal,
-          onFrames: (n) => this.live(job.id, run, base + Math.min(n, chunk.count)),
+          onFrames: (n) => {
+            eta.progress(n);
+            this.live(job.id, run, base + Math.min(n, chunk.count));
+          },
         });
         this.project.jobs.commitChunk(job.id, { chunk: chunk.index, frames: chunk.count, output }, now());
+        eta.chunkFinished(chunk.index, Date.now() / 1000);
         committed.set(chunk.index, { chunk: chunk.index, frames: chunk.count, output });
         this.live(job.id, run, committedFrames(), true);
       }
