@@ -155,10 +155,25 @@ function inputHash(project: Project, shot: ShotRecord, p: AnalyzeParams, stage: 
   }
 }
 
+/**
+ * Tracks the shot already has — from "Track shot" as much as from an earlier analysis — serve the tracks
+ * stage when they were made by the same method, from the same media, at the analysis size.
+ */
+function tracksUpToDate(project: Project, shot: ShotRecord, p: AnalyzeParams): boolean {
+  const t = project.tracks.get(shot.id, p.method);
+  return (
+    !!t &&
+    t.sourceFingerprint === shot.fingerprint &&
+    t.analysisWidth === p.analysisWidth &&
+    t.numFrames === shot.frameCount &&
+    existsSync(join(project.dir, t.file))
+  );
+}
+
 function fresh(project: Project, shot: ShotRecord, p: AnalyzeParams, stage: AnalysisStage): boolean {
+  if (stage === 'tracks') return tracksUpToDate(project, shot, p);
   const r = project.analysis.stage(shot.id, stage);
   if (!r || r.status === 'failed' || r.inputHash !== inputHash(project, shot, p, stage)) return false;
-  if (stage === 'tracks') return !!project.tracks.get(shot.id, p.method);
   if (stage === 'camera') return !!project.sourceCameras.get(shot.id);
   if (stage === 'depth') return !!project.analysis.depth(shot.id);
   return existsSync(project.paths.tracks3d(shot.id));
@@ -215,8 +230,14 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
     }
     if (existsSync(join(scratch, `reuse-${s.stage}`))) {
       if (lastPart) {
-        const prev = project.analysis.stage(shot.id, s.stage)!;
-        record('reused', prev.message, 0);
+        const prev = project.analysis.stage(shot.id, s.stage);
+        const tracks = project.tracks.get(shot.id, p.method);
+        const message =
+          prev?.message ??
+          (s.stage === 'tracks' && tracks
+            ? `${tracks.numTracks.toLocaleString('en')} ${p.method.toUpperCase()} tracks made by Track shot`
+            : null);
+        record('reused', message, 0);
       }
       return null;
     }

@@ -151,6 +151,25 @@ describe('Analyze shot on a ground-truth shot', () => {
     expect(Array.from(exported)).toEqual(Array.from(served.depth));
   });
 
+  it('uses the tracks "Track shot" just made instead of tracking again', async () => {
+    const video = join(tmp.dir, 'orbit16.mp4');
+    const [shot] = (await api['shots.import']({ paths: [video], skipBad: false })).imported;
+    await api['jobs.start']({ type: 'track', shotId: shot!.id, method: 'klt' });
+    const { project, runner } = core.require();
+    await runner.whenIdle();
+    const tracked = project.tracks.get(shot!.id, 'klt')!;
+    expect(tracked).toBeTruthy();
+    const job = await api['jobs.start']({ type: 'analyze', shotId: shot!.id });
+    while (!project.analysis.stage(shot!.id, 'tracks') && project.jobs.get(job.id)!.status !== 'failed') {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await runner.cancelAndWait(job.id);
+    const stage = project.analysis.stage(shot!.id, 'tracks')!;
+    expect(stage.status).toBe('reused');
+    expect(stage.message).toMatch(/KLT tracks made by Track shot/);
+    expect(project.tracks.get(shot!.id, 'klt')!.createdAt).toBe(tracked.createdAt);
+  }, 300_000);
+
   it('without a camera: solves it from the tracks (ATE ≤ 1 % of path length vs ground truth)', async () => {
     const [shot] = (await api['shots.import']({ paths: [join(GT, 'shot.mp4')], skipBad: false })).imported;
     const job = await api['jobs.start']({ type: 'analyze', shotId: shot!.id });
