@@ -134,9 +134,25 @@ describe('Analyze shot on a ground-truth shot', () => {
     const dir = core.require().project.dir;
     await core.closeProject();
     const out = join(tmp.dir, 'depth-export');
-    const io = { out: () => {}, err: (t: string) => process.stderr.write(t), cwd: tmp.dir, env: process.env };
+    let printed = '';
+    const io = {
+      out: (t: string) => void (printed += t),
+      err: (t: string) => void process.stderr.write(t),
+      cwd: tmp.dir,
+      env: process.env,
+    };
     try {
       expect(await runCli(['export', 'depth', dir, String(shot!.id), '--out', out], io)).toBe(0);
+      // What the Analysis panel shows, from the CLI: 'reshoot info' and 'reshoot analyze'.
+      printed = '';
+      expect(await runCli(['info', dir], io)).toBe(0);
+      expect(printed).toMatch(/ANALYSIS/);
+      expect(printed).toMatch(/camera imported, depth \d+ %/);
+      printed = '';
+      expect(await runCli(['analyze', dir, String(shot!.id)], io)).toBe(0);
+      expect(printed).toMatch(/^\s+camera\s+reused/m);
+      expect(printed).toMatch(/source camera: imported, 16 frames/);
+      expect(printed).toMatch(/depth: plane-sweep, 320×180, 16 frames, [\d.]+ % of pixels valid/);
     } finally {
       await api['project.open']({ path: dir });
     }

@@ -1,6 +1,18 @@
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { openProject } from './common';
+import { analysisState } from '../analysis-summary';
+import { toApiShot } from '../../../shots';
+import type { Shot } from '../../../../src-shared/api/contract';
+
+/** The analysis part of a shot for --json: the same records the Analysis panel reads. */
+const analysisOf = (s: Shot) => ({
+  analysis: s.analysis,
+  camera: s.camera,
+  lens: s.lens,
+  depth: s.depth,
+  tracks: s.tracks,
+});
 
 function fpsLabel(num: number, den: number): string {
   const v = num / den;
@@ -9,14 +21,18 @@ function fpsLabel(num: number, den: number): string {
 
 export const infoCommand: CliCommand = {
   path: ['info'],
-  summary: "List a project's shots with size, fps, frames, timecode and reel",
+  summary: "List a project's shots with size, fps, frames, timecode, reel and analysis state",
   help: `Usage: reshoot info <project> [--json]
 
 Prints the project's shots. Works while the project is open in the app (it only reads).
 
 Options:
   --json    machine-readable output: { project, shots: [{ id, name, path, width, height,
-            fps: {num, den}, frameCount, startTimecode, reelName, … }] }`,
+            fps: {num, den}, frameCount, startTimecode, reelName, …, analysis (stages),
+            camera, lens, depth, tracks }] }
+
+The ANALYSIS column says where each shot's analysis stands: the source camera's verdict, the share
+of pixels with a depth, a failed stage.`,
   async run(argv, io) {
     const { positionals, values } = parseCommandArgs(argv, { json: { type: 'boolean' } }, 'info');
     if (positionals.length !== 1)
@@ -45,6 +61,7 @@ Options:
                 reelName: s.reelName,
                 codec: s.facts.codec,
                 colourTag: s.colourTag,
+                ...analysisOf(toApiShot(project, s)),
               })),
             },
             null,
@@ -59,7 +76,7 @@ Options:
         return EXIT.ok;
       }
       const rows = [
-        ['ID', 'SHOT', 'SIZE', 'FPS', 'FRAMES', 'START TC', 'REEL'],
+        ['ID', 'SHOT', 'SIZE', 'FPS', 'FRAMES', 'START TC', 'REEL', 'ANALYSIS'],
         ...shots.map((s) => [
           String(s.id),
           s.name,
@@ -68,6 +85,7 @@ Options:
           String(s.frameCount),
           s.startTimecode ?? '—',
           s.reelName ?? '—',
+          analysisState(toApiShot(project, s)),
         ]),
       ];
       const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));

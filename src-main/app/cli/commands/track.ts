@@ -6,6 +6,8 @@ import { choice, parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { findShot, openCore, openProject, projectFailure } from './common';
 import { follow } from './jobs';
+import { analysisLines } from '../analysis-summary';
+import { toApiShot } from '../../../shots';
 
 function methodOf(value: string | undefined, command: string): TrackMethod | undefined {
   return choice(value, 'method', TRACK_METHODS, command);
@@ -39,7 +41,13 @@ export function shotJobCommand(opts: {
         });
         const code = await follow(core, io, [job.id]);
         const done = project.jobs.get(job.id)!;
-        if (code === EXIT.ok) io.out(`${shot.name}: ${done.message}\n`);
+        if (code === EXIT.ok) {
+          io.out(`${shot.name}: ${done.message}\n`);
+          if (opts.type === 'analyze') {
+            const after = project.shots.get(shot.id);
+            if (after) io.out(analysisLines(toApiShot(project, after)).join('\n') + '\n');
+          }
+        }
         return code;
       } catch (e) {
         throw projectFailure(e);
