@@ -179,7 +179,7 @@ export function createHandlers(core: AppCore): Handlers {
       requireDirectory(dirname(real), 'the folder to export into');
       return exportSourceCamera(project, shot, format, path, worldUp, overwrite ?? false);
     },
-    async 'shots.cameraPath'({ shotId }) {
+    async 'shots.sourceCamera'({ shotId }) {
       const { project, shot } = shotOr404(shotId);
       const track = sourceCameraTrack(project, shot.id);
       if (!track) return null;

@@ -173,7 +173,7 @@ export const shotsContract = {
     z.strictObject({ path: z.string(), frames: z.number().int() }),
     "Write the shot's source camera as cameras.json, Nuke .chan, USD or COLMAP text.",
   ),
-  'shots.cameraPath': method(
+  'shots.sourceCamera': method(
     z.strictObject({ shotId: Id }),
     z
       .strictObject({
@@ -190,7 +190,7 @@ export const shotsContract = {
         ),
       })
       .nullable(),
-    "The shot's source camera path for the 3D view (OpenCV axes: x right, y down, z forward).",
+    "The shot's source camera, frame by frame, for the 3D view (OpenCV axes: x right, y down, z forward).",
   ),
   'shots.remove': method(
     z.strictObject({ shotId: Id }),

@@ -61,7 +61,7 @@ describe('Analyze shot through heavy motion blur', () => {
     );
     expect(existsSync(project.paths.sparsePoints(shotId))).toBe(true);
     // the 3D view shows what was solved
-    const path = await api['shots.cameraPath']({ shotId });
+    const path = await api['shots.sourceCamera']({ shotId });
     expect(path!.frames).toHaveLength(16);
   }, 300_000);
 
