@@ -1,0 +1,191 @@
+/** The depth stages of "Analyze shot", run in its worker: plane sweep per chunk, model depth per chunk and its alignment over the shot. */
+import { camerasOf, scaled } from '../stage-cameras';
+import { backprojectPixel, type Camera } from '../../../src-shared/geometry';
+import {
+  DEPTH_NEIGHBOUR_MARGIN,
+  depthGrid,
+  rawColourFile,
+  rawDepthFile,
+  type AnalysisRequest,
+  type AnalysisResult,
+  type DepthFrameResult,
+} from '../analysis-protocol';
+import {
+  ShotDepthEstimator,
+  decodeFloat16,
+  depthStats,
+  encodeFloat16,
+  float16FromBytesLE,
+  float16ToBytesLE,
+  alignedDepth,
+  alignmentSamples,
+  grayFromRgb,
+  projectSparsePoints,
+  stabiliseAlignments,
+  type AlignmentSamples,
+  type StereoView,
+} from './index';
+import { readPoints, writePoints } from '../point-file';
+import { runDepthAnythingV2 } from '../../inference/adapters/depth-anything';
+import { SessionHost } from '../../inference/session-host';
+import { rgbFrames } from '../tracking';
+import { writeFileAtomic } from '../../util/atomic-write';
+import { mkdir, readFile } from 'node:fs/promises';
+
+/** Every 4th pixel of a depth map with valid depth, back-projected and coloured (the 3D view's dense cloud). */
+function addDensePoints(
+  depth: Float32Array,
+  rgb: Uint8Array,
+  cam: Camera,
+  W: number,
+  H: number,
+  xyz: number[],
+  colours: number[],
+): void {
+  for (let y = 2; y < H; y += 4)
+    for (let x = 2; x < W; x += 4) {
+      const z = depth[y * W + x]!;
+      if (!(z > 0)) continue;
+      const X = backprojectPixel(cam, x + 0.5, y + 0.5, z);
+      xyz.push(X[0], X[1], X[2]);
+      const o = 3 * (y * W + x);
+      colours.push(rgb[o]!, rgb[o + 1]!, rgb[o + 2]!);
+    }
+}
+
+export async function depthStage(
+  req: Extract<AnalysisRequest, { stage: 'depth' }>,
+  progress: (done: number) => void,
+): Promise<AnalysisResult> {
+  const track = camerasOf(req.camerasJson);
+  const { facts } = req;
+  const { width: W, height: H } = depthGrid(facts.width, facts.height);
+  const s = W / facts.width;
+  const lo = Math.max(0, req.start - DEPTH_NEIGHBOUR_MARGIN);
+  const hi = Math.min(facts.frameCount, req.start + req.count + DEPTH_NEIGHBOUR_MARGIN);
+  const views: StereoView[] = [];
+  const colours = new Map<number, Uint8Array>();
+  for await (const f of rgbFrames(facts, { start: lo, count: hi - lo, width: W, height: H })) {
+    const cam = track.frames[f.index]!.camera;
+    views.push({ image: grayFromRgb(f.rgb, W, H), camera: scaled(cam, s, W, H) });
+    if (f.index >= req.start && f.index < req.start + req.count && f.index % req.denseEvery === 0) {
+      colours.set(f.index, f.rgb.slice());
+    }
+  }
+  if (views.length !== hi - lo)
+    throw new Error(`decoded ${views.length} of ${hi - lo} frames from ${facts.path}`);
+  const points = await readPoints(req.pointsFile);
+  const est = new ShotDepthEstimator(views, points.xyz.length >= 3 * 8 ? { sparsePoints: points.xyz } : {});
+  const results: DepthFrameResult[] = [];
+  const dense: number[] = [];
+  const denseRgb: number[] = [];
+  for (let i = req.start; i < req.start + req.count; i++) {
+    const fd = est.frame(i - lo);
+    const valid = fd.valid;
+    const depth = new Float32Array(fd.depth.length);
+    for (let p = 0; p < depth.length; p++) depth[p] = fd.valid[p] ? fd.depth[p]! : 0;
+    await writeFileAtomic(req.depthFiles[i - req.start]!, float16ToBytesLE(encodeFloat16(depth)));
+    const st = depthStats(depth, valid);
+    results.push({ frame: i, median: st.median, p5: st.p5, p95: st.p95, validFraction: st.validFraction });
+    const rgb = colours.get(i);
+    if (rgb) addDensePoints(depth, rgb, views[i - lo]!.camera, W, H, dense, denseRgb);
+    est.forget(i - lo - DEPTH_NEIGHBOUR_MARGIN, hi - lo);
+    progress(i - req.start + 1);
+  }
+  await writePoints(req.denseOut, { xyz: new Float32Array(dense), rgb: new Uint8Array(denseRgb) });
+  return { stage: 'depth', width: W, height: H, frames: results, method: 'plane-sweep', provider: null };
+}
+
+/**
+ * The model path, one chunk: Depth Anything V2's affine-invariant inverse depth for the chunk's frames,
+ * kept raw (float16) for the align step, which fits scale and shift over the whole shot (docs/depth.md).
+ */
+export async function depthModelStage(
+  req: Extract<AnalysisRequest, { stage: 'depth-model' }>,
+  progress: (done: number) => void,
+): Promise<AnalysisResult> {
+  const { facts } = req;
+  const { width: W, height: H } = depthGrid(facts.width, facts.height);
+  const frames: { index: number; rgb: Uint8Array }[] = [];
+  for await (const f of rgbFrames(facts, { start: req.start, count: req.count, width: W, height: H }))
+    frames.push({ index: f.index, rgb: f.rgb.slice() });
+  if (frames.length !== req.count)
+    throw new Error(`decoded ${frames.length} of ${req.count} frames from ${facts.path}`);
+  const host = new SessionHost({});
+  let r: Awaited<ReturnType<typeof runDepthAnythingV2>>;
+  try {
+    await host.load({ path: req.depthModel, key: 'depth' });
+    r = await runDepthAnythingV2(
+      host,
+      'depth',
+      frames.map((f) => ({ width: W, height: H, channels: 3 as const, data: f.rgb })),
+    );
+  } finally {
+    await host.dispose();
+  }
+  if (r.width !== W || r.height !== H)
+    throw new Error(`depth model gave ${r.width}×${r.height}, not ${W}×${H}`);
+  await mkdir(req.rawDir, { recursive: true });
+  for (const [j, f] of frames.entries()) {
+    await writeFileAtomic(rawDepthFile(req.rawDir, f.index), float16ToBytesLE(encodeFloat16(r.depth[j]!)));
+    if (f.index % req.denseEvery === 0) await writeFileAtomic(rawColourFile(req.rawDir, f.index), f.rgb);
+    progress(j + 1);
+  }
+  return { stage: 'depth-model', width: W, height: H, provider: r.provider };
+}
+
+/**
+ * The model path, after every chunk: each frame's raw inverse depth paired with the sparse points it
+ * sees, a robust scale and shift per frame, stabilised over the whole shot at once (so nothing steps
+ * where the chunks met), then the final planar depth maps, their statistics and the dense cloud.
+ */
+export async function depthAlignStage(
+  req: Extract<AnalysisRequest, { stage: 'depth-align' }>,
+  progress: (done: number) => void,
+): Promise<AnalysisResult> {
+  const cams = camerasOf(req.camerasJson).frames.map((f) => f.camera);
+  if (cams.length < req.frameCount)
+    throw new Error(`the camera has ${cams.length} frames, the shot ${req.frameCount}`);
+  const { width: W, height: H } = depthGrid(req.imageWidth, req.imageHeight);
+  const s = W / req.imageWidth;
+  const camera = (i: number) => scaled(cams[i]!, s, W, H);
+  const raw = async (i: number): Promise<Float32Array> => {
+    const file = rawDepthFile(req.rawDir, i);
+    const bytes = new Uint8Array(await readFile(file));
+    if (bytes.length !== 2 * W * H) throw new Error(`${file}: ${bytes.length} bytes, expected ${2 * W * H}`);
+    return decodeFloat16(float16FromBytesLE(bytes));
+  };
+  const points = (await readPoints(req.pointsFile)).xyz;
+  // Pass 1: the sparse samples of every frame (small), to fit over the whole shot at once.
+  const samples: AlignmentSamples[] = [];
+  for (let i = 0; i < req.frameCount; i++) {
+    samples.push(
+      alignmentSamples({ width: W, height: H, data: await raw(i) }, projectSparsePoints(camera(i), points)),
+    );
+    progress((0.5 * (i + 1)) / req.frameCount);
+  }
+  const fit = stabiliseAlignments(samples, { mode: 'temporal' });
+  // Pass 2: the final maps, exactly as the plane-sweep path stores them.
+  const results: DepthFrameResult[] = [];
+  const dense: number[] = [];
+  const denseRgb: number[] = [];
+  for (let i = 0; i < req.frameCount; i++) {
+    const { depth, valid } = alignedDepth(await raw(i), fit.frames[i]!);
+    await writeFileAtomic(req.depthFiles[i]!, float16ToBytesLE(encodeFloat16(depth)));
+    const st = depthStats(depth, valid);
+    results.push({ frame: i, median: st.median, p5: st.p5, p95: st.p95, validFraction: st.validFraction });
+    if (i % req.denseEvery === 0) {
+      const rgb = new Uint8Array(await readFile(rawColourFile(req.rawDir, i)));
+      addDensePoints(depth, rgb, camera(i), W, H, dense, denseRgb);
+    }
+    progress(0.5 + (0.5 * (i + 1)) / req.frameCount);
+  }
+  await writePoints(req.denseOut, { xyz: new Float32Array(dense), rgb: new Uint8Array(denseRgb) });
+  return {
+    stage: 'depth-align',
+    width: W,
+    height: H,
+    frames: results,
+    framesFitted: fit.perFrame.filter((f) => f.ok).length,
+  };
+}
