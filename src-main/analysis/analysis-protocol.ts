@@ -3,6 +3,7 @@ import type { WorkerEntry } from '../jobs/workers';
 import { join } from 'node:path';
 import { projectDepthFileName } from '../../src-shared/depth-layout';
 import type { MediaFacts } from '../media/types';
+import type { CamerasDocument } from '../../src-shared/geometry';
 
 /** Depth is estimated at this width (the gt bars are measured at 320×180); tracks and cameras are full size. */
 export const DEPTH_WIDTH = 320;
@@ -41,14 +42,16 @@ export type AnalysisRequest =
       /** Imported cameras: triangulate the 2D tracks with them to get sparse points (depth range, seeds). */
       stage: 'sparse';
       tracksFile: string;
-      camerasJson: string;
+      /** The source camera, parsed once on the main side (cameras.json document). */
+      cameras: CamerasDocument;
       pointsOut: string;
     }
   | {
       /** Plane-sweep stereo depth for a chunk of frames (no model). */
       stage: 'depth';
       facts: MediaFacts;
-      camerasJson: string;
+      /** The source camera, parsed once on the main side (cameras.json document). */
+      cameras: CamerasDocument;
       pointsFile: string;
       start: number;
       count: number;
@@ -79,7 +82,8 @@ export type AnalysisRequest =
        * (depthFiles, as the plane-sweep path does) and the dense cloud of the frames whose colours are kept.
        */
       stage: 'depth-align';
-      camerasJson: string;
+      /** The source camera, parsed once on the main side (cameras.json document). */
+      cameras: CamerasDocument;
       pointsFile: string;
       /** Size of the shot's frames (the cameras' intrinsics are for it). */
       imageWidth: number;
@@ -93,7 +97,8 @@ export type AnalysisRequest =
   | {
       stage: 'tracks3d';
       tracksFile: string;
-      camerasJson: string;
+      /** The source camera, parsed once on the main side (cameras.json document). */
+      cameras: CamerasDocument;
       depthFiles: string[];
       depthWidth: number;
       depthHeight: number;

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisStage } from '../../src-shared/api/contract';
+import { parseCamerasJson, type CamerasDocument } from '../../src-shared/geometry';
 import { shotMedia } from '../shots/shot-media';
 import type { ChunkContext, ChunkPlan, FinishContext, JobKind } from '../jobs/kinds';
 import { shotLens, type Project, type ShotRecord } from '../store';
@@ -264,7 +265,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
         const existing = project.sourceCameras.get(shot.id);
         if (existing?.origin === 'imported') {
           const r = await analysis(
-            { stage: 'sparse', tracksFile, camerasJson: existing.trackJson, pointsOut },
+            { stage: 'sparse', tracksFile, cameras: parseCamerasJson(existing.trackJson), pointsOut },
             signal,
             () => onFrames(0),
           );
@@ -330,7 +331,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
             addSeconds(scratch, 'depth', (performance.now() - t0) / 1000);
             return out;
           }
-          const r = await alignDepth(model, camera.trackJson, s.part);
+          const r = await alignDepth(model, parseCamerasJson(camera.trackJson), s.part);
           const seconds = addSeconds(scratch, 'depth', (performance.now() - t0) / 1000);
           finishDepth(project, shot, r, scratch, s.parts, seconds, record);
           // The raw model output served its purpose; the job's scratch goes when it finishes, this now.
@@ -345,7 +346,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
           {
             stage: 'depth',
             facts: shotMedia(project, shot),
-            camerasJson: camera.trackJson,
+            cameras: parseCamerasJson(camera.trackJson),
             pointsFile: project.paths.sparsePoints(shot.id),
             start: s.chunk.start,
             count: s.chunk.count,
@@ -372,7 +373,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
           {
             stage: 'tracks3d',
             tracksFile: join(project.dir, tracks.file),
-            camerasJson: project.sourceCameras.get(shot.id)!.trackJson,
+            cameras: parseCamerasJson(project.sourceCameras.get(shot.id)!.trackJson),
             depthFiles: Array.from({ length: shot.frameCount }, (_, i) =>
               project.paths.depthFrame(shot.id, i),
             ),
@@ -480,7 +481,7 @@ async function modelChunk(m: ModelDepthContext, part: number, start: number, cou
  */
 async function alignDepth(
   m: ModelDepthContext,
-  camerasJson: string,
+  cameras: CamerasDocument,
   chunks: number,
 ): Promise<{ method: string; width: number; height: number; provider: string | null }> {
   const { project, shot, scratch } = m;
@@ -498,7 +499,7 @@ async function alignDepth(
   const r = await analysis(
     {
       stage: 'depth-align',
-      camerasJson,
+      cameras,
       pointsFile: project.paths.sparsePoints(shot.id),
       imageWidth: shot.facts.width,
       imageHeight: shot.facts.height,

@@ -1,8 +1,16 @@
-/** What the "Analyze shot" stages share in their worker: the source camera as sent, scaled to a grid. */
-import { documentToTrack, parseCamerasJson, type Camera, type CameraTrack } from '../../src-shared/geometry';
+/**
+ * What the "Analyze shot" stages share in their worker: the source camera as the job sends it (a parsed
+ * cameras.json document, not text to parse again), and a camera scaled to a depth grid.
+ */
+import {
+  documentToTrack,
+  type Camera,
+  type CameraTrack,
+  type CamerasDocument,
+} from '../../src-shared/geometry';
 
-export function camerasOf(json: string): CameraTrack {
-  return documentToTrack(parseCamerasJson(json));
+export function camerasOf(doc: CamerasDocument): CameraTrack {
+  return documentToTrack(doc);
 }
 
 /** The camera with its intrinsics scaled to an image s times the size. */

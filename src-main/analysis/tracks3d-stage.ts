@@ -12,7 +12,7 @@ export async function tracks3dStage(
   progress: (done: number) => void,
 ): Promise<AnalysisResult> {
   const set: TrackSet = await readTrackFile(req.tracksFile);
-  const cams = camerasOf(req.camerasJson).frames.map((f) => f.camera);
+  const cams = camerasOf(req.cameras).frames.map((f) => f.camera);
   const N = set.numTracks;
   const T = set.numFrames;
   // The tracker stores tracks track-major; the geometry core works frame-major.

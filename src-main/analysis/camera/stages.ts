@@ -83,7 +83,7 @@ export async function sparseStage(
   _progress: (done: number) => void,
 ): Promise<AnalysisResult> {
   const set = await readTrackFile(req.tracksFile);
-  const cams = camerasOf(req.camerasJson).frames.map((f) => f.camera);
+  const cams = camerasOf(req.cameras).frames.map((f) => f.camera);
   const T = set.numFrames;
   const pts: number[] = [];
   const frames: number[] = [];

@@ -29,7 +29,7 @@ import {
 } from '../../../src-main/analysis/depth';
 import { DEPTH_CHUNK_FRAMES } from '../../../src-main/analysis/analyze-job';
 import { probeMedia } from '../../../src-main/media';
-import { backprojectPixel, serializeCamerasJson, trackToDocument } from '../../../src-shared/geometry';
+import { backprojectPixel, trackToDocument } from '../../../src-shared/geometry';
 import { depthAnythingV2Contract, writeModel } from '../../helpers/onnx-builder';
 import { tempDir } from '../../helpers/temp';
 import { loadGtDepth } from '../depth/gt-depth-data';
@@ -61,9 +61,7 @@ beforeAll(async () => {
   const facts = await probeMedia(writeModelScene(join(tmp.dir, 'seq'), FRAMES));
   expect(facts.frameCount).toBe(FRAMES);
   // Cameras at the frames' size, and sparse points from the ground truth (what a solve provides).
-  const camerasJson = serializeCamerasJson(
-    trackToDocument({ fps: [24, 1], frames: cams.map((camera, index) => ({ index, camera })) }),
-  );
+  const cameras = trackToDocument({ fps: [24, 1], frames: cams.map((camera, index) => ({ index, camera })) });
   const pts: number[] = [];
   for (let f = 0; f < FRAMES; f += 3) {
     const gt = loadGtDepth(gtShot, f);
@@ -85,7 +83,7 @@ beforeAll(async () => {
   }
   const r = await work({
     stage: 'depth-align',
-    camerasJson,
+    cameras,
     pointsFile,
     imageWidth: W,
     imageHeight: H,
