@@ -7,14 +7,13 @@
  * segment at k·den/num (the shot's rate, constant even for VFR sources: proxy frame i is source frame i).
  * The concat demuxer then lays segments end to end, so proxy frame i is shot frame i.
  */
-import { writeFile, rm, mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { frameTimestamps, outputSize, planInput } from './decode';
 import { MediaError } from './errors';
 import { abortError, runTool, stderrTail } from './exec';
 import { CHECKED_LOG_ARGS, FrameOrder, SHOWINFO_FILTER, ShowinfoLog, describeFrames } from './frame-check';
-import { withAtomicOutput } from '../util/atomic-write';
+import { tempPathFor, withAtomicOutput } from '../util/atomic-write';
 import { ProgressParser, toJobProgress, type JobProgress } from './progress';
 import { findMediaTools } from './tools';
 import type { MediaFacts } from './types';
@@ -222,8 +221,9 @@ export async function concatProxySegments(
 ): Promise<void> {
   if (segmentPaths.length === 0) throw new RangeError('No proxy segments to join');
   const tools = await findMediaTools();
-  const listDir = await mkdtemp(path.join(os.tmpdir(), 'reshoot-concat-'));
-  const list = path.join(listDir, 'segments.txt');
+  // The segment list is a temp file beside the proxy: removed below, or swept with the other leftovers of
+  // a killed process when the project is next opened (never left in the system's temp folder).
+  const list = tempPathFor(`${outPath}.segments.txt`);
   try {
     // The exact video duration of each segment goes into the list: otherwise the concat demuxer uses the
     // container duration (millisecond precision in mp4) and frames drift off the shot's frame grid.
@@ -279,6 +279,6 @@ export async function concatProxySegments(
       }
     });
   } finally {
-    await rm(listDir, { recursive: true, force: true });
+    await rm(list, { force: true });
   }
 }

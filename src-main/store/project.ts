@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { projectDepthFileName } from '../../src-shared/depth-layout';
+import { sweepStaleTempFiles } from '../util/atomic-write';
 import { ProjectError } from './errors';
 import { openDatabase } from './sqlite';
 import { JobRepository } from './jobs';
@@ -230,6 +231,9 @@ export class Project {
       mkdirSync(join(dir, 'renders'), { recursive: true });
       const project = new Project(db, dir, lock, false);
       project.jobs.markInterrupted(new Date().toISOString());
+      // Only the lock holder writes here: temp files of any other process are leftovers of a killed one.
+      sweepStaleTempFiles(project.paths.cache);
+      sweepStaleTempFiles(project.paths.renders);
       return project;
     } catch (e) {
       db?.close();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import path, { dirname } from 'node:path';
 
@@ -123,4 +123,51 @@ export async function withAtomicOutput<T>(
     await rm(tmp, { force: true });
     throw e;
   }
+}
+
+/** `.<name>.tmp-<pid>-<hex><ext>`: the temp files of tempPathFor, and the pid of the process that made one. */
+const TEMP_NAME = /^\..+\.tmp-(\d+)-[0-9a-f]{8}(\.[^.]*)?$/;
+
+export function tempFileOwner(name: string): number | null {
+  const m = TEMP_NAME.exec(name);
+  return m ? Number(m[1]) : null;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes, under `dir`, the temp files of writers that died before their final rename (a kill during a
+ * proxy join leaves a complete hidden copy). Only files named by tempPathFor whose process is gone are
+ * removed: a live writer's file is never touched. Returns how many were removed.
+ */
+export function sweepStaleTempFiles(dir: string): number {
+  let removed = 0;
+  const walk = (d: string) => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) {
+        const pid = tempFileOwner(e.name);
+        if (pid !== null && pid !== process.pid && !alive(pid)) {
+          rmSync(p, { force: true });
+          removed++;
+        }
+      }
+    }
+  };
+  walk(dir);
+  return removed;
 }
