@@ -14,7 +14,7 @@
  * Kill moments: seeded, uniform within one of m equal slices of the job's reference work time per kill
  * (m = kills of that kind), so the kills cover the whole job. Exits 1 when any check failed.
  *
- * Run from the project root: npx tsx bench/reliability/crash-resume.ts [--kills N] [--seed S] [--write]
+ * Run from the project root: npx tsx bench/reliability/crash-resume.ts [--kills N] [--join-kills N] [--seed S] [--write]
  */
 import Database from 'better-sqlite3';
 import { execFile, spawn } from 'node:child_process';
@@ -36,6 +36,7 @@ const run = promisify(execFile);
 const { values: opts } = parseArgs({
   options: {
     kills: { type: 'string', default: '24' },
+    'join-kills': { type: 'string', default: '3' },
     seed: { type: 'string', default: '1' },
     write: { type: 'boolean', default: false },
   },
@@ -43,6 +44,10 @@ const { values: opts } = parseArgs({
 });
 const KILLS = Number(opts.kills);
 const SEED = Number(opts.seed);
+/** Extra proxy kills aimed at the join: SIGKILL the moment the joined proxy's temp file appears. */
+const JOIN_KILLS = Number(opts['join-kills']);
+if (!Number.isInteger(JOIN_KILLS) || JOIN_KILLS < 0)
+  throw new Error(`--join-kills must be a non-negative integer, not '${opts['join-kills']}'`);
 if (!Number.isInteger(KILLS) || KILLS < 3)
   throw new Error(`--kills must be an integer ≥ 3, not '${opts.kills}'`);
 if (!Number.isInteger(SEED) || SEED < 0)
@@ -173,7 +178,22 @@ interface JobRun {
  * Starts the job as a `reshoot` child in its own process group, waits until the project says the job is
  * running, then (with `killAfter`) SIGKILLs the reshoot process that many ms later, or lets it finish.
  */
-async function runJob(kind: Kind, dir: string, shot: number, killAfter: number | null): Promise<JobRun> {
+/** The joined proxy's temp copy, written by ffmpeg just before its rename (`.<shot>.tmp-<pid>-<hex>.mp4`). */
+function joinUnderWay(dir: string, shot: number): boolean {
+  try {
+    const re = new RegExp(`^\\.${shot}\\.tmp-\\d+-[0-9a-f]{8}\\.mp4$`);
+    return readdirSync(join(dir, 'cache', 'proxies')).some((n) => re.test(n));
+  } catch {
+    return false;
+  }
+}
+
+async function runJob(
+  kind: Kind,
+  dir: string,
+  shot: number,
+  killAfter: number | 'at-join' | null,
+): Promise<JobRun> {
   const before = (() => {
     const db = openDb(dir);
     try {
@@ -225,7 +245,9 @@ async function runJob(kind: Kind, dir: string, shot: number, killAfter: number |
   }
   let killMs: number | null = null;
   if (killAfter !== null && runningAt !== null && state.exitedAt === null) {
-    await Promise.race([sleep(killAfter), exit]);
+    if (killAfter === 'at-join') {
+      while (state.exitedAt === null && !joinUnderWay(dir, shot)) await sleep(2);
+    } else await Promise.race([sleep(killAfter), exit]);
     if (state.exitedAt === null) {
       child.kill('SIGKILL');
       killMs = performance.now() - runningAt;
@@ -564,6 +586,8 @@ type Outcome = 'mid-work' | 'after done' | 'exited first' | 'unexpected';
 interface Kill {
   n: number;
   kind: Kind;
+  /** Aimed at the proxy join (the moment its temp copy exists) instead of a random moment. */
+  atJoin: boolean;
   plannedMs: number;
   killMs: number | null;
   fraction: number;
@@ -601,19 +625,23 @@ for (const [i, kind] of KINDS.entries()) {
   strata.set(kind, order);
 }
 const kills: Kill[] = [];
-for (let n = 1; n <= KILLS; n++) {
-  const kind = KINDS[(n - 1) % KINDS.length]!;
+const TOTAL = KILLS + JOIN_KILLS;
+
+async function oneKill(
+  n: number,
+  kind: Kind,
+  plannedMs: number,
+  trigger: number | 'at-join',
+  typical: number,
+): Promise<void> {
   const ref = refs.get(kind)!;
-  const typical = ref.workMs.reduce((a, b) => a + b, 0) / ref.workMs.length;
-  const slices = strata.get(kind)!;
-  const slice = slices[Math.floor((n - 1) / KINDS.length)]!;
-  const plannedMs = ((slice + random()) / slices.length) * typical;
   const dir = freshProject();
-  const r = await runJob(kind, dir, shotOf[kind], plannedMs);
+  const r = await runJob(kind, dir, shotOf[kind], trigger);
   const names = stepNames(kind, ref.chunks);
   const k: Kill = {
     n,
     kind,
+    atJoin: trigger === 'at-join',
     plannedMs,
     killMs: r.killMs,
     fraction: (r.killMs ?? plannedMs) / typical,
@@ -675,7 +703,7 @@ for (let n = 1; n <= KILLS; n++) {
   if (k.ok) rmSync(dir, { recursive: true, force: true });
   const elapsed = ((performance.now() - tStart) / 60_000).toFixed(1);
   log(
-    `kill ${n}/${KILLS} ${kind}: at ${((k.killMs ?? plannedMs) / 1000).toFixed(2)} s (${Math.round(k.fraction * 100)} %) ` +
+    `kill ${n}/${TOTAL} ${kind}${trigger === 'at-join' ? ' (at the join)' : ''}: at ${((k.killMs ?? plannedMs) / 1000).toFixed(2)} s (${Math.round(k.fraction * 100)} %) ` +
       `${k.outcome}, during ${k.during}, committed ${k.chunksBefore}/${k.chunksTotal} chunks (${k.framesBefore}/${k.framesTotal} frames); ` +
       `integrity ${k.integrityAfterKill ? 'ok' : 'FAILED'}, listed ${k.listedAs}` +
       (k.resumeMs !== null
@@ -688,6 +716,21 @@ for (let n = 1; n <= KILLS; n++) {
       (k.ok ? '' : ` — FAILED${k.resumeError ? ` (${k.resumeError})` : ''}; project kept at ${dir}`) +
       ` [${elapsed} min]`,
   );
+}
+
+for (let n = 1; n <= KILLS; n++) {
+  const kind = KINDS[(n - 1) % KINDS.length]!;
+  const ref = refs.get(kind)!;
+  const typical = ref.workMs.reduce((a, b) => a + b, 0) / ref.workMs.length;
+  const slices = strata.get(kind)!;
+  const slice = slices[Math.floor((n - 1) / KINDS.length)]!;
+  const plannedMs = ((slice + random()) / slices.length) * typical;
+  await oneKill(n, kind, plannedMs, plannedMs, typical);
+}
+for (let j = 1; j <= JOIN_KILLS; j++) {
+  const ref = refs.get('proxy')!;
+  const typical = ref.workMs.reduce((a, b) => a + b, 0) / ref.workMs.length;
+  await oneKill(KILLS + j, 'proxy', typical, 'at-join', typical);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -709,16 +752,18 @@ const dirty = (
   .split('\n')
   .filter(Boolean).length;
 
-const kindRows = KINDS.map((kind) => {
-  const ks = kills.filter((k) => k.kind === kind);
+const kindRows = [...KINDS, 'proxy at the join' as const].map((row) => {
+  const kind: Kind = row === 'proxy at the join' ? 'proxy' : row;
+  const ks = kills.filter((k) => k.kind === kind && k.atJoin === (row === 'proxy at the join'));
+  if (!ks.length) return null;
   const ref = refs.get(kind)!;
   const count = (f: (k: Kill) => boolean) => ks.filter(f).length;
   const resumes = ks.filter((k) => k.resumeMs !== null);
-  return `| ${kind} | ${secs(median(ref.workMs))} s (${secs(median(ref.wallMs))} s) | ${ks.length} | ${count((k) => k.outcome === 'mid-work')} | ${count((k) => k.outcome === 'after done' || k.outcome === 'exited first')} | ${count((k) => k.integrityAfterKill && k.integrityAfterResume)}/${ks.length} | ${count((k) => k.listedOk)}/${ks.length} | ${count((k) => k.resumed === true)}/${resumes.length} | ${resumes.length ? secs(median(resumes.map((k) => k.resumeMs!))) + ' s' : '–'} | ${count((k) => k.identical)}/${ks.length} |`;
+  return `| ${row} | ${secs(median(ref.workMs))} s (${secs(median(ref.wallMs))} s) | ${ks.length} | ${count((k) => k.outcome === 'mid-work')} | ${count((k) => k.outcome === 'after done' || k.outcome === 'exited first')} | ${count((k) => k.integrityAfterKill && k.integrityAfterResume)}/${ks.length} | ${count((k) => k.listedOk)}/${ks.length} | ${count((k) => k.resumed === true)}/${resumes.length} | ${resumes.length ? secs(median(resumes.map((k) => k.resumeMs!))) + ' s' : '–'} | ${count((k) => k.identical)}/${ks.length} |`;
 });
 const killRows = kills.map(
   (k) =>
-    `| ${k.n} | ${k.kind} | ${k.killMs === null ? `(${secs(k.plannedMs)} s)` : secs(k.killMs) + ' s'} | ${Math.round(k.fraction * 100)} % | ${k.outcome} | ${k.during} | ${k.chunksBefore}/${k.chunksTotal} · ${k.framesBefore}/${k.framesTotal} | ${k.integrityAfterKill && k.integrityAfterResume ? 'ok' : 'FAILED'} | ${k.listedAs} | ${k.resumeMs === null ? '–' : `${k.resumed ? 'ok' : 'FAILED'} ${secs(k.resumeMs)} s`} | ${k.identical ? 'yes' : 'NO: ' + k.diffs.join('; ')} |`,
+    `| ${k.n} | ${k.kind}${k.atJoin ? ' (at the join)' : ''} | ${k.killMs === null ? `(${secs(k.plannedMs)} s)` : secs(k.killMs) + ' s'} | ${Math.round(k.fraction * 100)} % | ${k.outcome} | ${k.during} | ${k.chunksBefore}/${k.chunksTotal} · ${k.framesBefore}/${k.framesTotal} | ${k.integrityAfterKill && k.integrityAfterResume ? 'ok' : 'FAILED'} | ${k.listedAs} | ${k.resumeMs === null ? '–' : `${k.resumed ? 'ok' : 'FAILED'} ${secs(k.resumeMs)} s`} | ${k.identical ? 'yes' : 'NO: ' + k.diffs.join('; ')} |`,
 );
 const orphanKills = kills.filter((k) => k.orphans.names.length);
 const nondeterministic = KINDS.filter((k) => !refs.get(k)!.deterministic);
@@ -729,7 +774,11 @@ Each kill starts a job as a real \`reshoot\` process (\`node --import tsx ${ENTR
 a temporary config folder, a fresh copy of one template project), waits until the project marks the job
 running, and SIGKILLs the process after a seeded random delay between 0 and the job's work time in the
 uninterrupted reference runs (stratified: a job kind's m kills fall one in each m-th of that time, at a
-uniform random point within it, so that a few kills still cover the whole job). Then: \`PRAGMA integrity_check\` on the database as the kill left it
+uniform random point within it, so that a few kills still cover the whole job). ${JOIN_KILLS} more proxy kills
+are aimed at the join: SIGKILL the moment the joined proxy's temporary copy (\`.<shot>.tmp-<pid>-<hex>.mp4\`)
+appears, before its rename (a window of a few milliseconds that random kills rarely hit; such a kill used
+to leave that copy in the project for good, fixed by the sweep of dead writers' temp files when a
+project opens). Then: \`PRAGMA integrity_check\` on the database as the kill left it
 (read-only), \`reshoot jobs <project> --json\` must list the job as interrupted (or done, when the kill
 came after it finished), \`reshoot jobs resume <project> <id>\` must finish it, the database is checked
 again, and the project must be bit-identical to an uninterrupted run's: every file under the project
@@ -746,12 +795,12 @@ No models installed: KLT tracking, plane-sweep depth.
 
 - Machine: ${os.cpus().length}-core ${os.arch()} (${os.cpus()[0]?.model ?? 'unknown CPU'}), no GPU, Node ${process.versions.node}. Date: ${new Date().toISOString().slice(0, 10)}.
 - The machine was shared with other work the whole time (load average 1/5/15 min at the start ${loadStart.map((v) => v.toFixed(2)).join(' / ')}, at the end ${loadEnd.map((v) => v.toFixed(2)).join(' / ')}), so times are slow and noisy and the kill moments fall at different points of the work from run to run; the checks do not depend on speed.
-- Command: \`npx tsx bench/reliability/crash-resume.ts --kills ${KILLS} --seed ${SEED} --write\` (${minutes.toFixed(1)} min in all). Code: commit ${head}${dirty ? ` with uncommitted changes to ${dirty} file(s) under src-main/ and src-shared/ (other work in progress in the same working tree)` : ''}.
-- Result: ${failed.length === 0 && !setupFailed ? `**all ${KILLS} kills passed every check**` : `**${failed.length} of ${KILLS} kills failed a check**${setupFailed ? '; the uninterrupted runs of ' + nondeterministic.join(', ') + ' did not agree' : ''}`}.${failed.map((k) => `\n  - kill ${k.n} (${k.kind}, ${k.outcome}, during ${k.during}): ${[...(k.integrityAfterKill && k.integrityAfterResume ? [] : ['integrity_check failed']), ...(k.listedOk ? [] : [`listed as ${k.listedAs}`]), ...(k.resumed === false ? [`resume failed: ${k.resumeError}`] : []), ...k.diffs].join('; ')}`).join('')}
+- Command: \`npx tsx bench/reliability/crash-resume.ts --kills ${KILLS} --join-kills ${JOIN_KILLS} --seed ${SEED} --write\` (${minutes.toFixed(1)} min in all). Code: commit ${head}${dirty ? ` with uncommitted changes to ${dirty} file(s) under src-main/ and src-shared/ (other work in progress in the same working tree)` : ''}.
+- Result: ${failed.length === 0 && !setupFailed ? `**all ${TOTAL} kills passed every check**` : `**${failed.length} of ${TOTAL} kills failed a check**${setupFailed ? '; the uninterrupted runs of ' + nondeterministic.join(', ') + ' did not agree' : ''}`}.${failed.map((k) => `\n  - kill ${k.n} (${k.kind}, ${k.outcome}, during ${k.during}): ${[...(k.integrityAfterKill && k.integrityAfterResume ? [] : ['integrity_check failed']), ...(k.listedOk ? [] : [`listed as ${k.listedAs}`]), ...(k.resumed === false ? [`resume failed: ${k.resumeError}`] : []), ...k.diffs].join('; ')}`).join('')}
 
 | job | reference: work (command) | kills | killed mid-work | after finishing | databases intact | listed right | resumed | resume (median) | bit-identical |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
-${kindRows.join('\n')}
+${kindRows.filter(Boolean).join('\n')}
 
 "Work" is from the job marked running to the process's exit; "command" is the whole \`reshoot\` process,
 start-up included; "resume" is the whole \`reshoot jobs resume\` process. "After finishing": the job was
