@@ -15,6 +15,7 @@ import {
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ProjectError } from './errors';
+import { processAlive } from '../util/process-alive';
 
 /**
  * One process at a time may open a project for writing. The lock is the file `project.lock`, naming its
@@ -65,15 +66,6 @@ interface LockFile {
   info: LockInfo | null;
   id: string;
   mtimeMs: number;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function code(e: unknown): string | undefined {
@@ -153,7 +145,7 @@ function judge(lockPath: string, f: LockFile): Verdict {
     const startedAt = Date.now() - process.uptime() * 1000;
     return { stale: !(since >= startedAt - 1000), otherHost: false, who };
   }
-  return { stale: !alive(info.pid), otherHost: false, who };
+  return { stale: !processAlive(info.pid), otherHost: false, who };
 }
 
 /**

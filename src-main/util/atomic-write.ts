@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import path, { dirname } from 'node:path';
+import { processAlive } from './process-alive';
 
 /** Tries to create a temp file exclusively (O_EXCL), so it can never open or clobber an existing file. */
 function openExclusiveTempSync(target: string): { fd: number; tmp: string } {
@@ -133,15 +134,6 @@ export function tempFileOwner(name: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes, under `dir`, the temp files of writers that died before their final rename (a kill during a
  * proxy join leaves a complete hidden copy). Only files named by tempPathFor whose process is gone are
@@ -161,7 +153,7 @@ export function sweepStaleTempFiles(dir: string): number {
       if (e.isDirectory()) walk(p);
       else if (e.isFile()) {
         const pid = tempFileOwner(e.name);
-        if (pid !== null && pid !== process.pid && !alive(pid)) {
+        if (pid !== null && pid !== process.pid && !processAlive(pid)) {
           rmSync(p, { force: true });
           removed++;
         }
