@@ -286,6 +286,21 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     });
     await expect(dialog.getByTestId('camera-error')).toContainText('8 cameras');
     await expect(row.getByTestId('camera-badge')).toHaveCount(0);
+    // Asked for, a file with cameras for some frames is taken and the others are interpolated; undone.
+    await dialog.getByTestId('camera-interpolate').check();
+    await dialog.getByTestId('camera-submit').click();
+    await expect(dialog).toBeHidden();
+    await expect(row.getByTestId('camera-badge')).toHaveText('CAM');
+    await expect(page.getByTestId('analysis-camera')).toContainText(
+      'with cameras for 8 of 16 frames, the others interpolated',
+    );
+    await screenshot(page, '01a-camera-interpolated');
+    await page.getByTestId('undo').click();
+    await expect(row.getByTestId('camera-badge')).toHaveCount(0);
+    await row.getByTestId('shot-menu-button').click();
+    await page.getByTestId('shot-menu').getByTestId('import-camera').click();
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByTestId('camera-interpolate')).not.toBeChecked();
     await dialog.getByTestId('camera-browse').click();
     await browseTo(page, cameras, 'cameras.json');
     await expect(dialog.getByTestId('camera-path')).toHaveValue(cameras);

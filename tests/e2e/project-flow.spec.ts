@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { shotFrameTimecode } from '../../src-shared/timecode';
+import { makeSequence } from '../helpers/media-fixtures';
 import { screenshot, typePath, watchPageErrors } from './support';
 import { startWebApp, type WebApp } from './web-server';
 
@@ -14,10 +15,14 @@ const TARGET_FRAME = 100;
 
 let app: WebApp;
 let projectsDir: string;
+/** An image sequence whose 6th frame was cut short (a copy interrupted, a full disk). */
+let damagedFrames: string[];
 
 test.beforeAll(async () => {
   app = await startWebApp();
   projectsDir = mkdtempSync(join(tmpdir(), 'reshoot-e2e-projects-'));
+  damagedFrames = await makeSequence(join(projectsDir, 'damaged-sequence'), { frames: 8 });
+  truncateSync(damagedFrames[5]!, Math.floor(statSync(damagedFrames[5]!).size / 2));
 });
 
 test.afterAll(async () => {
@@ -45,6 +50,19 @@ test('create a project, import, scrub, proxy, cancel', async ({ page }) => {
     await page.getByTestId('create-project').click();
     await expect(page.getByTestId('project-view')).toBeVisible();
     await expect(page.getByTestId('project-name')).toHaveText('E2E Dashcam');
+  });
+
+  await test.step('a damaged image sequence is refused, naming the file, the frame and the reason', async () => {
+    await page.getByTestId('import-button').click();
+    const browser = await typePath(page, damagedFrames[0]!, 'plate.####.png');
+    await browser.getByTestId('file-browser-choose').click();
+    const errors = page.getByTestId('import-errors');
+    await expect(errors).toContainText('1 file was not imported', { timeout: 60_000 });
+    await expect(errors).toContainText(/frame 6 \(plate\.0006\.png\): truncated/);
+    await expect(page.getByTestId('shot-row')).toHaveCount(0);
+    await screenshot(page, '03a-damaged-sequence-refused');
+    await errors.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(errors).toHaveCount(0);
   });
 
   await test.step('import the clip by typing its path', async () => {
