@@ -1,8 +1,6 @@
 import type { CameraFrame } from './camera';
 import type { Intrinsics } from './intrinsics';
-import { quatConjugate, quatExp, quatLog, quatMultiply } from './quat';
-import type { Quat } from './quat';
-import type { Vec3 } from './vec3';
+import { quatSlerp } from './quat';
 
 /**
  * Which frames of a shot a camera file gives cameras for, and the cameras of frames it leaves out.
@@ -107,15 +105,6 @@ export function describeFrameProblems(
 
 const lerp = (a: number, b: number, t: number): number => a + (b - a) * t;
 
-/**
- * Rotation at t of the shortest arc from a to b (slerp), as a·exp(t·log(a⁻¹b)): exact to rounding also
- * for the small steps between neighbouring frames, where quatSlerp's normalised-lerp shortcut is not.
- */
-function slerpArc(a: Quat, b: Quat, t: number): Quat {
-  const v: Vec3 = quatLog(quatMultiply(quatConjugate(a), b));
-  return quatMultiply(a, quatExp([v[0] * t, v[1] * t, v[2] * t]));
-}
-
 function copyFrame(f: CameraFrame, index: number): CameraFrame {
   const k = f.camera.intrinsics;
   const intrinsics: Intrinsics = { ...k };
@@ -170,7 +159,7 @@ export function fillCameraFrames(known: readonly CameraFrame[], frameCount: numb
       index: i,
       camera: {
         C: [lerp(ca.C[0], cb.C[0], t), lerp(ca.C[1], cb.C[1], t), lerp(ca.C[2], cb.C[2], t)],
-        q: slerpArc(ca.q, cb.q, t),
+        q: quatSlerp(ca.q, cb.q, t),
         intrinsics,
       },
     });

@@ -150,12 +150,10 @@ export function quatSlerp(a: Quat, b0: Quat, t: number): Quat {
   }
   if (t === 1) return [...b];
   if (d > 0.9995) {
-    return quatNormalize([
-      a[0] + (b[0] - a[0]) * t,
-      a[1] + (b[1] - a[1]) * t,
-      a[2] + (b[2] - a[2]) * t,
-      a[3] + (b[3] - a[3]) * t,
-    ]);
+    // Close rotations (the steps between neighbouring frames): acos loses digits here, so take the arc
+    // as a·exp(t·log(a⁻¹b)), exact to rounding (a normalised lerp is not: it bends the speed along it).
+    const v = quatLog(quatMultiply(quatConjugate(a), b));
+    return quatMultiply(a, quatExp([v[0] * t, v[1] * t, v[2] * t]));
   }
   const theta = Math.acos(d);
   const s = Math.sin(theta);

@@ -111,6 +111,26 @@ describe('quaternions and Euler angles', () => {
       }),
     );
   });
+  it('slerp keeps constant speed between close rotations too (the steps between neighbouring frames)', () => {
+    fc.assert(
+      fc.property(
+        arbQuat,
+        fc.tuple(fc.double({ min: -1, max: 1, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true })),
+        fc.double({ min: 1e-6, max: 0.05, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (a, [u, v], angle, t) => {
+          const axis = [u, v, 1];
+          const n = Math.hypot(...axis);
+          const step: [number, number, number, number] = [
+            Math.cos(angle / 2),
+            ...(axis.map((x) => (x / n) * Math.sin(angle / 2)) as [number, number, number]),
+          ];
+          const b = quatMultiply(a, step);
+          expect(Math.abs(quatAngle(a, quatSlerp(a, b, t)) - t * angle)).toBeLessThan(1e-12);
+        },
+      ),
+    );
+  });
 });
 
 describe('projection', () => {
