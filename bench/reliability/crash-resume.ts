@@ -27,6 +27,7 @@ import { DEPTH_CHUNK_FRAMES } from '../../src-main/analysis/analyze-job';
 import { TRACK_CHUNK_FRAMES } from '../../src-main/analysis/track-job';
 import { ffmpeg, ffmpegBin } from '../../tests/helpers/media-fixtures';
 import { writeBenchmarkSection } from '../lib/benchmarks-doc';
+import { Rng } from '../../src-main/analysis/camera/random';
 
 const run = promisify(execFile);
 
@@ -96,18 +97,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (s: string) => process.stdout.write(s + '\n');
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 const secs = (ms: number) => (ms / 1000).toFixed(1);
-
-/** mulberry32: small, seeded, the same sequence on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Running `reshoot`
@@ -613,7 +602,9 @@ interface Kill {
 
 // Kill moments, stratified so that a few kills still cover the whole of each job: a kind's m kills take
 // one of m equal slices of its work time each, in a shuffled order, at a uniform random point within it.
-const random = rng(SEED);
+// The solver's seeded generator: the same sequence on every machine.
+const rng = new Rng(SEED);
+const random = () => rng.next();
 const strata = new Map<Kind, number[]>();
 for (const [i, kind] of KINDS.entries()) {
   const m = Math.floor(KILLS / KINDS.length) + (i < KILLS % KINDS.length ? 1 : 0);

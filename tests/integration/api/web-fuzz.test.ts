@@ -3,6 +3,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../../src-main/analysis/camera/random';
 import { makeClip } from '../../helpers/media-fixtures';
 import { snapshotTree, tempDir } from '../../helpers/temp';
 
@@ -104,17 +105,11 @@ const request = (lines: string[], body = '') =>
 const host = () => `Host: 127.0.0.1:${port}`;
 const bearer = () => `Authorization: Bearer ${token}`;
 
-/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
+/** The solver's seeded generator, so a failing case can be replayed from its seed. */
 function generator(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
+  const rng = new Rng(seed);
+  const next = () => rng.next();
+  const int = (n: number) => rng.int(n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => int(256)));
   return { next, int, pick, bytes };
