@@ -10,6 +10,7 @@ import {
 } from '../../src-shared/api/contract';
 import { findMediaTools } from '../media';
 import { isImageFileName, isVideoFileName } from '../../src-shared/media-files';
+import { PROJECT_FOLDERS } from '../../src-shared/project-layout';
 import { PROJECT_EXTENSION } from '../store';
 import type { AppCore } from './core';
 import {
@@ -245,7 +246,7 @@ export function createHandlers(core: AppCore): Handlers {
       const target = requireDirectory(dir ?? start, 'the folder to list');
       // A project folder shows what a user may pick in it (its media/ uploads), not its own files.
       const ownFile = isProjectFolder(target)
-        ? (name: string) => name.toLowerCase() !== 'media' && topLevelRole(name) !== null
+        ? (name: string) => name.toLowerCase() !== PROJECT_FOLDERS.media && topLevelRole(name) !== null
         : () => false;
       let names: string[];
       try {

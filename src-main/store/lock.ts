@@ -16,6 +16,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ProjectError } from './errors';
 import { processAlive } from '../util/process-alive';
+import { PROJECT_LOCK } from '../../src-shared/project-layout';
 
 /**
  * One process at a time may open a project for writing. The lock is the file `project.lock`, naming its
@@ -45,7 +46,7 @@ import { processAlive } from '../util/process-alive';
  */
 const heldHere = new Set<string>();
 
-const LOCK_NAME = 'project.lock';
+const LOCK_NAME = PROJECT_LOCK;
 /** A lock file whose content cannot be parsed is only judged stale when older than this. */
 const UNREADABLE_GRACE_MS = 5_000;
 /** How long to wait for another process that is taking over a stale lock before giving up. */

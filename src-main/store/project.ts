@@ -13,9 +13,9 @@ import { ShotRepository } from './shots';
 import { TrackRepository } from './tracks';
 import { SourceCameraRepository } from './source-cameras';
 import { AnalysisRepository } from './analysis';
+import { PROJECT_DB, PROJECT_FOLDERS, projectBackupName } from '../../src-shared/project-layout';
 
 export const PROJECT_EXTENSION = '.reshoot';
-const DB_FILE = 'project.db';
 
 /** Where a project keeps things. `cache/` is derived and may be deleted at any time. */
 export interface ProjectPaths {
@@ -44,13 +44,13 @@ export interface ProjectPaths {
 }
 
 export function projectPaths(dir: string): ProjectPaths {
-  const cache = join(dir, 'cache');
+  const cache = join(dir, PROJECT_FOLDERS.cache);
   return {
     dir,
-    db: join(dir, DB_FILE),
+    db: join(dir, PROJECT_DB),
     cache,
-    renders: join(dir, 'renders'),
-    media: join(dir, 'media'),
+    renders: join(dir, PROJECT_FOLDERS.renders),
+    media: join(dir, PROJECT_FOLDERS.media),
     thumbnail: (id) => join(cache, 'thumbnails', `${id}.jpg`),
     filmstrip: (id) => join(cache, 'filmstrips', `${id}.jpg`),
     proxy: (id) => join(cache, 'proxies', `${id}.mp4`),
@@ -154,9 +154,9 @@ export class Project {
     const staging = join(parent, `.${folderName}.creating-${process.pid}`);
     rmSync(staging, { recursive: true, force: true });
     try {
-      mkdirSync(join(staging, 'cache'), { recursive: true });
-      mkdirSync(join(staging, 'renders'));
-      const db = openDatabase(join(staging, DB_FILE));
+      mkdirSync(join(staging, PROJECT_FOLDERS.cache), { recursive: true });
+      mkdirSync(join(staging, PROJECT_FOLDERS.renders));
+      const db = openDatabase(join(staging, PROJECT_DB));
       try {
         applyPragmas(db);
         migrate(db);
@@ -188,9 +188,9 @@ export class Project {
         `${dir}: not a Reshoot project (a project is a folder ending in .reshoot).`,
       );
     }
-    const dbPath = join(dir, DB_FILE);
+    const dbPath = join(dir, PROJECT_DB);
     if (!existsSync(dbPath)) {
-      throw new ProjectError('not-found', `${dir}: not a Reshoot project (it has no ${DB_FILE}).`);
+      throw new ProjectError('not-found', `${dir}: not a Reshoot project (it has no ${PROJECT_DB}).`);
     }
     let version: number;
     try {
@@ -224,11 +224,11 @@ export class Project {
       applyPragmas(db);
       if (version < SCHEMA_VERSION && version > 0) {
         // Keep the file as it was before upgrading it; the backup is the user's way back.
-        db.exec(`VACUUM INTO '${join(dir, `project.v${version}.backup.db`).replace(/'/g, "''")}'`);
+        db.exec(`VACUUM INTO '${join(dir, projectBackupName(version)).replace(/'/g, "''")}'`);
       }
       migrate(db);
-      mkdirSync(join(dir, 'cache'), { recursive: true });
-      mkdirSync(join(dir, 'renders'), { recursive: true });
+      mkdirSync(join(dir, PROJECT_FOLDERS.cache), { recursive: true });
+      mkdirSync(join(dir, PROJECT_FOLDERS.renders), { recursive: true });
       const project = new Project(db, dir, lock, false);
       project.jobs.markInterrupted(new Date().toISOString());
       // Only the lock holder writes here: temp files of any other process are leftovers of a killed one.

@@ -22,12 +22,15 @@ import { lstatSync, mkdirSync, readlinkSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, parse, relative, sep } from 'node:path';
 import { ApiError } from '../../src-shared/api/contract';
 import { writeFileAtomicSync } from './atomic-write';
+import {
+  isProjectBackupName,
+  PROJECT_DB,
+  PROJECT_FOLDERS,
+  PROJECT_LOCK,
+} from '../../src-shared/project-layout';
 
 /** Symbolic links followed while resolving one path before it is refused as a loop (Linux allows 40). */
 const MAX_LINKS = 40;
-
-/** The file whose presence makes a folder a Reshoot project. */
-export const PROJECT_DB = 'project.db';
 
 /**
  * Why an output path was refused: it is a project's own file, it already exists (an output of several
@@ -106,19 +109,19 @@ export function resolveOutputPath(given: string, cwd: string): string {
  */
 export function topLevelRole(name: string): string | null {
   const n = name.toLowerCase();
-  if (n === 'project.db') return 'the database';
-  if (n === 'project.db-wal') return "the database's write-ahead log";
-  if (n === 'project.db-shm') return "the database's shared-memory index";
-  if (n === 'project.db-journal') return "the database's rollback journal";
-  if (n === 'project.lock') return 'the lock file';
+  if (n === PROJECT_DB) return 'the database';
+  if (n === `${PROJECT_DB}-wal`) return "the database's write-ahead log";
+  if (n === `${PROJECT_DB}-shm`) return "the database's shared-memory index";
+  if (n === `${PROJECT_DB}-journal`) return "the database's rollback journal";
+  if (n === PROJECT_LOCK) return 'the lock file';
   // The lock's temporary and takeover files (project.lock.<pid>.<token>.tmp, project.lock.takeover-…).
-  if (n.startsWith('project.lock')) return 'a file of the project lock';
+  if (n.startsWith(PROJECT_LOCK)) return 'a file of the project lock';
   // SQLite's other files beside the database (e.g. a super-journal, project.db-mj…).
-  if (n.startsWith('project.db')) return 'a file of the database';
-  if (/^project\.v\d+\.backup\.db/.test(n)) {
+  if (n.startsWith(PROJECT_DB)) return 'a file of the database';
+  if (isProjectBackupName(n)) {
     return 'the database backup (kept when the project was upgraded)';
   }
-  for (const folder of ['cache', 'renders', 'media']) {
+  for (const folder of Object.values(PROJECT_FOLDERS)) {
     if (n === folder) return `the ${folder}/ folder`;
   }
   return null;
