@@ -1,17 +1,8 @@
 /**
- * What the "Analyze shot" stages share in their worker: the source camera as the job sends it (a parsed
- * cameras.json document, not text to parse again), and a camera scaled to a depth grid.
+ * What the "Analyze shot" stages share in their worker: a source camera scaled to a depth grid (its
+ * width and height given, as the grid's height is rounded to even; no distortion on the grid).
  */
-import {
-  documentToTrack,
-  type Camera,
-  type CameraTrack,
-  type CamerasDocument,
-} from '../../src-shared/geometry';
-
-export function camerasOf(doc: CamerasDocument): CameraTrack {
-  return documentToTrack(doc);
-}
+import type { Camera } from '../../src-shared/geometry';
 
 /** The camera with its intrinsics scaled to an image s times the size. */
 export function scaled(c: Camera, s: number, width: number, height: number): Camera {

@@ -1,6 +1,6 @@
 /** The 3D-tracks stage of "Analyze shot", run in its worker: 2D tracks lifted with the depth and the source camera. */
-import { camerasOf, scaled } from './stage-cameras';
-import { liftTracks, type DepthBuffer } from '../../src-shared/geometry';
+import { scaled } from './stage-cameras';
+import { liftTracks, type DepthBuffer, documentToTrack } from '../../src-shared/geometry';
 import { type AnalysisRequest, type AnalysisResult } from './analysis-protocol';
 import { decodeFloat16, float16FromBytesLE } from './depth';
 import { readTrackFile, type TrackSet } from './tracking';
@@ -12,7 +12,7 @@ export async function tracks3dStage(
   progress: (done: number) => void,
 ): Promise<AnalysisResult> {
   const set: TrackSet = await readTrackFile(req.tracksFile);
-  const cams = camerasOf(req.cameras).frames.map((f) => f.camera);
+  const cams = documentToTrack(req.cameras).frames.map((f) => f.camera);
   const N = set.numTracks;
   const T = set.numFrames;
   // The tracker stores tracks track-major; the geometry core works frame-major.

@@ -1,5 +1,4 @@
 /** The camera stages of "Analyze shot", run in its worker: the camera solve, and sparse points for an imported camera. */
-import { camerasOf } from '../stage-cameras';
 import {
   backprojectPixel,
   projectPoint,
@@ -8,6 +7,7 @@ import {
   trackToDocument,
   type Mat3,
   type Vec3,
+  documentToTrack,
 } from '../../../src-shared/geometry';
 import { type AnalysisRequest, type AnalysisResult } from '../analysis-protocol';
 import { solveCamera, solveToCameraTrack, type CameraSolve } from '.';
@@ -83,7 +83,7 @@ export async function sparseStage(
   _progress: (done: number) => void,
 ): Promise<AnalysisResult> {
   const set = await readTrackFile(req.tracksFile);
-  const cams = camerasOf(req.cameras).frames.map((f) => f.camera);
+  const cams = documentToTrack(req.cameras).frames.map((f) => f.camera);
   const T = set.numFrames;
   const pts: number[] = [];
   const frames: number[] = [];

@@ -1,6 +1,6 @@
 /** The depth stages of "Analyze shot", run in its worker: plane sweep per chunk, model depth per chunk and its alignment over the shot. */
-import { camerasOf, scaled } from '../stage-cameras';
-import { backprojectPixel, type Camera } from '../../../src-shared/geometry';
+import { scaled } from '../stage-cameras';
+import { backprojectPixel, type Camera, documentToTrack } from '../../../src-shared/geometry';
 import {
   DEPTH_NEIGHBOUR_MARGIN,
   depthGrid,
@@ -57,7 +57,7 @@ export async function depthStage(
   req: Extract<AnalysisRequest, { stage: 'depth' }>,
   progress: (done: number) => void,
 ): Promise<AnalysisResult> {
-  const track = camerasOf(req.cameras);
+  const track = documentToTrack(req.cameras);
   const { facts } = req;
   const { width: W, height: H } = depthGrid(facts.width, facts.height);
   const s = W / facts.width;
@@ -143,7 +143,7 @@ export async function depthAlignStage(
   req: Extract<AnalysisRequest, { stage: 'depth-align' }>,
   progress: (done: number) => void,
 ): Promise<AnalysisResult> {
-  const cams = camerasOf(req.cameras).frames.map((f) => f.camera);
+  const cams = documentToTrack(req.cameras).frames.map((f) => f.camera);
   if (cams.length < req.frameCount)
     throw new Error(`the camera has ${cams.length} frames, the shot ${req.frameCount}`);
   const { width: W, height: H } = depthGrid(req.imageWidth, req.imageHeight);
