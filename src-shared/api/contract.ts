@@ -19,6 +19,7 @@ export * from './contract/project';
 export * from './contract/jobs';
 export * from './contract/app';
 export * from './contract/models';
+export * from './contract/camera-report';
 
 /** The one table of methods, assembled from the areas (each area's file says what its methods do). */
 export const contract = {

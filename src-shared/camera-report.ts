@@ -1,0 +1,43 @@
+/** The plain summary of a camera report ("frames 0–87 solved; 88–104 interpolated; …"), for the panel and the CLI. */
+import type { CameraReportFrame, CameraSegment, FrameStatus } from './api/contract/camera-report';
+
+/** Runs of consecutive frames with the same status and segment. */
+export function frameRuns(
+  frames: readonly CameraReportFrame[],
+): { first: number; last: number; status: FrameStatus; segment: number | null }[] {
+  const runs: { first: number; last: number; status: FrameStatus; segment: number | null }[] = [];
+  for (const f of frames) {
+    const r = runs[runs.length - 1];
+    if (r && r.status === f.status && r.segment === f.segment && r.last === f.index - 1) r.last = f.index;
+    else runs.push({ first: f.index, last: f.index, status: f.status, segment: f.segment });
+  }
+  return runs;
+}
+
+const range = (a: number, b: number) => (a === b ? `${a}` : `${a}–${b}`);
+
+/**
+ * One line a user reads: each run of frames with its status; a segment's first run says how it relates to
+ * the segments before it (joined by N points, or a gauge of its own).
+ */
+export function describeCameraReport(
+  frames: readonly CameraReportFrame[],
+  segments: readonly CameraSegment[],
+): string {
+  if (!frames.length) return 'no frames';
+  const runs = frameRuns(frames);
+  const said = new Set<number>();
+  const parts = runs.map((r, i) => {
+    const words = [`${i === 0 ? 'frames ' : ''}${range(r.first, r.last)} ${r.status}`];
+    const seg = r.segment === null ? undefined : segments[r.segment];
+    if (seg && !said.has(seg.index)) {
+      said.add(seg.index);
+      if (seg.joinedTo !== null)
+        words.push(`joined to segment ${seg.joinedTo + 1} by ${seg.joinPoints.toLocaleString('en-US')} points`);
+      else if (seg.index > 0 && !segments.slice(0, seg.index).some((s) => s.gauge === seg.gauge))
+        words.push('a separate segment with its own scale and position (could not be joined)');
+    }
+    return words.join(', ');
+  });
+  return parts.join('; ');
+}
