@@ -303,6 +303,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
             format: null,
             frames,
             trackJson: r.camerasJson!,
+            report: null,
             createdAt: new Date().toISOString(),
           });
         };

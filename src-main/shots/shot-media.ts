@@ -63,6 +63,7 @@ function cameraSummary(project: Project, shotId: number): Shot['camera'] {
     sourceFile: c.sourceFile,
     format: c.format,
     frames: c.frames,
+    report: c.report,
     createdAt: c.createdAt,
   };
 }

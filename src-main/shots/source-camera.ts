@@ -15,7 +15,8 @@ import {
   type CameraTrack,
   type WorldUp,
 } from '../../src-shared/geometry';
-import { ApiError } from '../../src-shared/api/contract';
+import { ApiError, type CameraReport } from '../../src-shared/api/contract';
+import { describeCameraReport } from '../../src-shared/camera-report';
 import {
   FIRST_FRAME_NUMBER,
   readCameraTrack,
@@ -101,6 +102,41 @@ export function fitTrackToShot(
   return fitted;
 }
 
+/**
+ * What an imported camera says about each frame: the frames the file gives are taken as measured
+ * ('solved'), the ones interpolated between them 'interpolated'; one segment in one gauge, the file's.
+ * There is nothing to grade it by, so its confidence is 1 and it has no error figures.
+ */
+export function importedCameraReport(frameCount: number, given: readonly number[]): CameraReport {
+  const known = new Set(given);
+  const frames = Array.from({ length: frameCount }, (_, index) => ({
+    index,
+    status: known.has(index) ? ('solved' as const) : ('interpolated' as const),
+    segment: 0,
+  }));
+  const segments: CameraReport['segments'] = [
+    {
+      index: 0,
+      first: 0,
+      last: frameCount - 1,
+      kind: 'solved',
+      gauge: 0,
+      joinedTo: null,
+      joinPoints: 0,
+      confidence: 1,
+      rmsPx: null,
+      translationUncertainty: null,
+    },
+  ];
+  return {
+    frames,
+    segments,
+    movingTracks: 0,
+    tracker: null,
+    summary: describeCameraReport(frames, segments),
+  };
+}
+
 export function importSourceCamera(
   edits: EditRegistry,
   project: Project,
@@ -138,6 +174,10 @@ export function importSourceCamera(
     format: read.format,
     frames: track.frames.length,
     trackJson: serializeCamerasJson(trackToDocument(track)),
+    report: importedCameraReport(
+      shot.frameCount,
+      read.track.frames.map((f) => f.index),
+    ),
     createdAt: new Date().toISOString(),
   };
   edits.commit<ShotEditRecord>(

@@ -196,6 +196,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    description: "the per-frame report of a shot's source camera",
+    up(db) {
+      db.exec(`
+        -- What the solve says about each frame (status, segment) and each segment, as JSON
+        -- (src-shared/api/contract/camera-report.ts); NULL for cameras stored before it was kept.
+        ALTER TABLE shot_cameras ADD COLUMN report_json TEXT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,16 +1,20 @@
 import type Database from 'better-sqlite3';
+import { CameraReportSchema, type CameraReport } from '../../src-shared/api/contract';
 
 /** A shot's source camera as stored: the track is a cameras.json document (Reshoot's interchange format). */
 export interface SourceCameraRecord {
   shotId: number;
   origin: 'imported' | 'solved';
-  /** 'imported', or the solver's verdict: 'solved' | 'static' | 'rotation-only' | 'failed'. */
+  /** 'imported', or the solver's verdict: 'solved' | 'static' | 'rotation-only' | 'partial' | 'failed'. */
   status: string;
   message: string | null;
   sourceFile: string | null;
   format: string | null;
+  /** Frames in the track: the frames that have a pose. */
   frames: number;
   trackJson: string;
+  /** What the solve (or the import) says about each frame; null for a camera stored before reports were kept. */
+  report: CameraReport | null;
   createdAt: string;
 }
 
@@ -23,7 +27,19 @@ interface Row {
   format: string | null;
   frames: number;
   track_json: string;
+  report_json: string | null;
   created_at: string;
+}
+
+/** The stored report, or null when there is none or it cannot be read (a damaged value never stops the camera loading). */
+function reportOf(json: string | null): CameraReport | null {
+  if (json === null) return null;
+  try {
+    const r = CameraReportSchema.safeParse(JSON.parse(json));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
 }
 
 export class SourceCameraRepository {
@@ -41,17 +57,19 @@ export class SourceCameraRepository {
           format: r.format,
           frames: r.frames,
           trackJson: r.track_json,
+          report: reportOf(r.report_json),
           createdAt: r.created_at,
         }
       : undefined;
   }
 
+  /** Stores the camera; a record without a report (also one journalled before reports were kept) stores none. */
   put(c: SourceCameraRecord): void {
     this.db
       .prepare(
         `INSERT OR REPLACE INTO shot_cameras
-           (shot_id, origin, status, message, source_file, format, frames, track_json, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           (shot_id, origin, status, message, source_file, format, frames, track_json, report_json, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         c.shotId,
@@ -62,6 +80,7 @@ export class SourceCameraRepository {
         c.format,
         c.frames,
         c.trackJson,
+        c.report ? JSON.stringify(c.report) : null,
         c.createdAt,
       );
   }

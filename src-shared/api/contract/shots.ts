@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Id, method, ok, RationalSchema, UiPath, none } from './common';
 import { ShotDepthSchema, ShotTracksSchema, StageReportSchema } from './analysis';
+import { CameraReportSchema } from './camera-report';
 
 export const COLOUR_TAGS = [
   'none',
@@ -22,12 +23,15 @@ export const CAMERA_FILE_FORMATS = ['json', 'chan', 'usda', 'colmap'] as const;
 /** A shot's source camera: imported from the user's solve, or solved by Reshoot. */
 export const SourceCameraSchema = z.strictObject({
   origin: z.enum(['imported', 'solved']),
-  /** 'imported', or the solver's verdict: 'solved' | 'static' | 'rotation-only' | 'failed'. */
+  /** 'imported', or the solver's verdict: 'solved' | 'static' | 'rotation-only' | 'partial' | 'failed'. */
   status: z.string(),
   message: z.string().nullable(),
   sourceFile: z.string().nullable(),
   format: z.string().nullable(),
+  /** Frames that have a pose (a partial camera has fewer than the shot). */
   frames: z.number().int(),
+  /** Per-frame status, segments and summary; null for a camera made before Reshoot kept one. */
+  report: CameraReportSchema.nullable(),
   createdAt: z.string(),
 });
 export type SourceCamera = z.infer<typeof SourceCameraSchema>;

@@ -246,6 +246,20 @@ describe('importing a camera checks which frames the file gives', () => {
       frames: 48,
       message: 'Imported from a json file with cameras for 12 of 48 frames, the others interpolated',
     });
+    // the report says which frames the file gave and which were interpolated, all in the file's one gauge
+    const report = shot.camera!.report!;
+    expect(report.frames).toHaveLength(48);
+    for (const f of report.frames)
+      expect(f, `frame ${f.index}`).toEqual({
+        index: f.index,
+        status: known(f.index) ? 'solved' : 'interpolated',
+        segment: 0,
+      });
+    expect(report.segments).toMatchObject([{ index: 0, first: 0, last: 47, gauge: 0, joinedTo: null }]);
+    expect(report).toMatchObject({ tracker: null, movingTracks: 0 });
+    expect(report.summary).toMatch(
+      /^frames 0 interpolated; 1 solved; 2–4 interpolated; 5 solved; .*; 45 solved; 46–47 interpolated$/,
+    );
     const got = sourceCameraTrack(core.require().project, shotId)!;
     expect(got.frames.map((f) => f.index)).toEqual([...Array(48).keys()]);
     for (let i = 0; i < 48; i++) {
@@ -269,7 +283,9 @@ describe('importing a camera checks which frames the file gives', () => {
       worldUp: 'z',
       interpolate: true,
     });
-    expect((await api['shots.list']())[0]!.camera!.message).toBe('Imported from a json file');
+    const complete = (await api['shots.list']())[0]!.camera!;
+    expect(complete.message).toBe('Imported from a json file');
+    expect(complete.report!.summary).toBe('frames 0–47 solved');
   });
 
   it('reshoot camera import refuses bad files (exit 2, the project unchanged) and takes --interpolate', async () => {

@@ -35,6 +35,15 @@ describe("a shot's source camera", () => {
   it('imports a cameras.json solve; undo restores the shot without camera', async () => {
     const shot = await api['shots.importCamera']({ shotId, path: join(GT, 'cameras.json'), worldUp: 'z' });
     expect(shot.camera).toMatchObject({ origin: 'imported', status: 'imported', frames: 48, format: 'json' });
+    // every frame as the file gives it, one segment
+    expect(shot.camera!.report).toMatchObject({
+      summary: 'frames 0–47 solved',
+      tracker: null,
+      movingTracks: 0,
+    });
+    expect(new Set(shot.camera!.report!.frames.map((f) => `${f.status} ${f.segment}`))).toEqual(
+      new Set(['solved 0']),
+    );
     expect(sameAsGt(shotId).ateRmse).toBeLessThan(1e-9);
     expect((await api['edit.state']()).undoLabel).toBe('Import camera for shot');
     await api['edit.undo']();
@@ -96,6 +105,7 @@ describe("a shot's source camera", () => {
     await api['shots.remove']({ shotId });
     await api['edit.undo']();
     expect((await api['shots.list']())[0]!.camera?.frames).toBe(48);
+    expect((await api['shots.list']())[0]!.camera?.report?.summary).toBe('frames 0–47 solved');
   });
 
   it('reshoot camera import / export camera from the command line', async () => {

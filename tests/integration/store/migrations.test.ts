@@ -3,7 +3,14 @@ import { existsSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS, Project, SCHEMA_VERSION, migrate } from '../../../src-main/store';
+import {
+  MIGRATIONS,
+  Project,
+  SCHEMA_VERSION,
+  migrate,
+  type SourceCameraRecord,
+} from '../../../src-main/store';
+import type { CameraReport } from '../../../src-shared/api/contract';
 import { tempDir } from '../../helpers/temp';
 
 const tmp = tempDir();
@@ -116,6 +123,67 @@ describe('schema migrations', () => {
       b.close();
     });
   }
+
+  it('a source camera stored before reports were kept reads with none; a damaged report reads as none', () => {
+    const dir = join(tmp.dir, 'camera-report.reshoot');
+    mkdirSync(dir);
+    const old = new Database(join(dir, 'project.db'));
+    migrate(old, 6);
+    old
+      .prepare(
+        `INSERT INTO shots (name, kind, media_path, fingerprint, width, height, fps_num, fps_den, frame_count,
+           facts_json, imported_at, sort_order)
+         VALUES ('A', 'video', '/media/a.mov', 'abc', 1920, 1080, 24, 1, 3, ?, '2026-01-01', 1),
+                ('B', 'video', '/media/b.mov', 'def', 1920, 1080, 24, 1, 3, ?, '2026-01-01', 2)`,
+      )
+      .run(SAMPLE_FACTS, SAMPLE_FACTS);
+    old
+      .prepare(
+        `INSERT INTO shot_cameras (shot_id, origin, status, message, frames, track_json, created_at)
+         VALUES (1, 'solved', 'solved', 'solved', 3, '{}', 'x'), (2, 'solved', 'solved', 'solved', 3, '{}', 'x')`,
+      )
+      .run();
+    old.close();
+    const p = Project.open(dir);
+    try {
+      expect(p.sourceCameras.get(1)).toMatchObject({ status: 'solved', frames: 3, report: null });
+      const report: CameraReport = {
+        frames: [0, 1, 2].map((index) => ({ index, status: 'solved', segment: 0 })),
+        segments: [
+          {
+            index: 0,
+            first: 0,
+            last: 2,
+            kind: 'solved',
+            gauge: 0,
+            joinedTo: null,
+            joinPoints: 0,
+            confidence: 0.9,
+            rmsPx: 0.4,
+            translationUncertainty: 0.01,
+          },
+        ],
+        movingTracks: 2,
+        tracker: 'klt',
+        summary: 'frames 0–2 solved',
+      };
+      p.sourceCameras.put({ ...p.sourceCameras.get(2)!, report });
+      expect(p.sourceCameras.get(2)!.report).toEqual(report);
+      // damaged JSON, or JSON that is not a report: the camera still loads, without its report
+      for (const bad of ['{"frames": [', '{"frames": []}', '42', 'null']) {
+        p.db.prepare('UPDATE shot_cameras SET report_json = ? WHERE shot_id = 2').run(bad);
+        expect(p.sourceCameras.get(2), bad).toMatchObject({ status: 'solved', report: null });
+      }
+      // a record journalled before reports were kept (no 'report' field) stores none
+      p.sourceCameras.put({ ...p.sourceCameras.get(2)!, report });
+      const journalled: Partial<SourceCameraRecord> = { ...p.sourceCameras.get(2)! };
+      delete journalled.report;
+      p.sourceCameras.put(journalled as SourceCameraRecord);
+      expect(p.sourceCameras.get(2)!.report).toBeNull();
+    } finally {
+      p.close();
+    }
+  });
 
   it('a failing step leaves the database at the previous version', () => {
     const db = new Database(':memory:');
