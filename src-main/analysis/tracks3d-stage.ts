@@ -1,6 +1,9 @@
-/** The 3D-tracks stage of "Analyze shot", run in its worker: 2D tracks lifted with the depth and the source camera. */
-import { scaled } from './stage-cameras';
-import { liftTracks, type DepthBuffer, documentToTrack } from '../../src-shared/geometry';
+/**
+ * The 3D-tracks stage of "Analyze shot", run in its worker: 2D tracks lifted with the depth and the source
+ * camera. A frame the camera has no pose for lifts nothing (its points are invalid there).
+ */
+import { camerasByFrame, scaled } from './stage-cameras';
+import { liftTracks, type Camera, type DepthBuffer } from '../../src-shared/geometry';
 import { type AnalysisRequest, type AnalysisResult } from './analysis-protocol';
 import { decodeFloat16, float16FromBytesLE } from './depth';
 import { readTrackFile, type TrackSet } from './tracking';
@@ -12,9 +15,13 @@ export async function tracks3dStage(
   progress: (done: number) => void,
 ): Promise<AnalysisResult> {
   const set: TrackSet = await readTrackFile(req.tracksFile);
-  const cams = documentToTrack(req.cameras).frames.map((f) => f.camera);
   const N = set.numTracks;
   const T = set.numFrames;
+  const posed = camerasByFrame(req.cameras, T);
+  const any = posed.find((c): c is Camera => c !== null);
+  if (!any) throw new Error('the source camera has no frame with a pose');
+  // liftTracks wants a camera per frame: a frame without a pose gets any, and no depth, so lifts nothing
+  const cams = posed.map((c) => c ?? any);
   // The tracker stores tracks track-major; the geometry core works frame-major.
   const xy = new Float32Array(2 * N * T);
   const visible = new Uint8Array(N * T);
@@ -29,9 +36,9 @@ export async function tracks3dStage(
     intrinsics: scaled(cams[t]!, s, req.depthWidth, req.depthHeight).intrinsics,
     data: decodeFloat16(float16FromBytesLE(new Uint8Array(await readFile(req.depthFiles[t]!)))),
   });
-  const buffers: DepthBuffer[] = [];
+  const buffers: (DepthBuffer | undefined)[] = [];
   for (let t = 0; t < T; t++) {
-    buffers.push(await depthOf(t));
+    buffers.push(posed[t] ? await depthOf(t) : undefined);
     progress(t / T);
   }
   const world = liftTracks({ numTracks: N, numFrames: T, xy, visible }, cams, (t) => buffers[t]);

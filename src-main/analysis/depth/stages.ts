@@ -1,6 +1,6 @@
 /** The depth stages of "Analyze shot", run in its worker: plane sweep per chunk, model depth per chunk and its alignment over the shot. */
-import { scaled } from '../stage-cameras';
-import { backprojectPixel, type Camera, documentToTrack } from '../../../src-shared/geometry';
+import { camerasByFrame, scaled } from '../stage-cameras';
+import { backprojectPixel, type Camera } from '../../../src-shared/geometry';
 import {
   DEPTH_NEIGHBOUR_MARGIN,
   depthGrid,
@@ -53,43 +53,69 @@ function addDensePoints(
     }
 }
 
+/** A frame's statistics for the project database (a frame with no valid pixel has 0 for its depths). */
+function frameResult(frame: number, depth: Float32Array, valid: Uint8Array): DepthFrameResult {
+  const st = depthStats(depth, valid);
+  const or0 = (v: number) => (Number.isFinite(v) ? v : 0);
+  return { frame, median: or0(st.median), p5: or0(st.p5), p95: or0(st.p95), validFraction: st.validFraction };
+}
+
+/**
+ * Plane-sweep depth for a chunk of frames. Stereo runs over each stretch of consecutive frames that have
+ * a pose; a frame without one (a partial camera) gets no depth: its map is written all invalid.
+ */
 export async function depthStage(
   req: Extract<AnalysisRequest, { stage: 'depth' }>,
   progress: (done: number) => void,
 ): Promise<AnalysisResult> {
-  const track = documentToTrack(req.cameras);
   const { facts } = req;
+  const cams = camerasByFrame(req.cameras, facts.frameCount);
   const { width: W, height: H } = depthGrid(facts.width, facts.height);
   const s = W / facts.width;
   const lo = Math.max(0, req.start - DEPTH_NEIGHBOUR_MARGIN);
   const hi = Math.min(facts.frameCount, req.start + req.count + DEPTH_NEIGHBOUR_MARGIN);
-  const views: StereoView[] = [];
+  const views: (StereoView | null)[] = [];
   const colours = new Map<number, Uint8Array>();
   for await (const f of rgbFrames(facts, { start: lo, count: hi - lo, width: W, height: H })) {
-    const cam = track.frames[f.index]!.camera;
-    views.push({ image: grayFromRgb(f.rgb, W, H), camera: scaled(cam, s, W, H) });
-    if (f.index >= req.start && f.index < req.start + req.count && f.index % req.denseEvery === 0) {
+    const cam = cams[f.index];
+    views.push(cam ? { image: grayFromRgb(f.rgb, W, H), camera: scaled(cam, s, W, H) } : null);
+    if (cam && f.index >= req.start && f.index < req.start + req.count && f.index % req.denseEvery === 0) {
       colours.set(f.index, f.rgb.slice());
     }
   }
   if (views.length !== hi - lo)
     throw new Error(`decoded ${views.length} of ${hi - lo} frames from ${facts.path}`);
   const points = await readPoints(req.pointsFile);
-  const est = new ShotDepthEstimator(views, points.xyz.length >= 3 * 8 ? { sparsePoints: points.xyz } : {});
+  const sparse = points.xyz.length >= 3 * 8 ? { sparsePoints: points.xyz } : {};
+  // The stretches of frames with a pose in the window, [from, to) relative to lo, each with its estimator.
+  const runs: { from: number; to: number; est?: ShotDepthEstimator }[] = [];
+  for (let k = 0; k < views.length; k++) {
+    if (!views[k]) continue;
+    const last = runs[runs.length - 1];
+    if (last && last.to === k) last.to++;
+    else runs.push({ from: k, to: k + 1 });
+  }
   const results: DepthFrameResult[] = [];
   const dense: number[] = [];
   const denseRgb: number[] = [];
   for (let i = req.start; i < req.start + req.count; i++) {
-    const fd = est.frame(i - lo);
-    const valid = fd.valid;
-    const depth = new Float32Array(fd.depth.length);
-    for (let p = 0; p < depth.length; p++) depth[p] = fd.valid[p] ? fd.depth[p]! : 0;
+    const k = i - lo;
+    const run = runs.find((r) => k >= r.from && k < r.to);
+    let depth: Float32Array = new Float32Array(W * H);
+    let valid: Uint8Array = new Uint8Array(W * H);
+    // a lone frame with a pose has no neighbour to match against: no depth either
+    if (run && run.to - run.from >= 2) {
+      run.est ??= new ShotDepthEstimator(views.slice(run.from, run.to) as StereoView[], sparse);
+      const fd = run.est.frame(k - run.from);
+      valid = fd.valid;
+      depth = new Float32Array(fd.depth.length);
+      for (let p = 0; p < depth.length; p++) depth[p] = fd.valid[p] ? fd.depth[p]! : 0;
+      run.est.forget(k - run.from - DEPTH_NEIGHBOUR_MARGIN, run.to - run.from);
+    }
     await writeFileAtomic(req.depthFiles[i - req.start]!, float16ToBytesLE(encodeFloat16(depth)));
-    const st = depthStats(depth, valid);
-    results.push({ frame: i, median: st.median, p5: st.p5, p95: st.p95, validFraction: st.validFraction });
+    results.push(frameResult(i, depth, valid));
     const rgb = colours.get(i);
-    if (rgb) addDensePoints(depth, rgb, views[i - lo]!.camera, W, H, dense, denseRgb);
-    est.forget(i - lo - DEPTH_NEIGHBOUR_MARGIN, hi - lo);
+    if (rgb) addDensePoints(depth, rgb, views[k]!.camera, W, H, dense, denseRgb);
     progress(i - req.start + 1);
   }
   await writePoints(req.denseOut, { xyz: new Float32Array(dense), rgb: new Uint8Array(denseRgb) });
@@ -143,12 +169,13 @@ export async function depthAlignStage(
   req: Extract<AnalysisRequest, { stage: 'depth-align' }>,
   progress: (done: number) => void,
 ): Promise<AnalysisResult> {
-  const cams = documentToTrack(req.cameras).frames.map((f) => f.camera);
-  if (cams.length < req.frameCount)
-    throw new Error(`the camera has ${cams.length} frames, the shot ${req.frameCount}`);
+  const cams = camerasByFrame(req.cameras, req.frameCount);
   const { width: W, height: H } = depthGrid(req.imageWidth, req.imageHeight);
   const s = W / req.imageWidth;
-  const camera = (i: number) => scaled(cams[i]!, s, W, H);
+  const camera = (i: number) => {
+    const c = cams[i];
+    return c ? scaled(c, s, W, H) : null;
+  };
   const raw = async (i: number): Promise<Float32Array> => {
     const file = rawDepthFile(req.rawDir, i);
     const bytes = new Uint8Array(await readFile(file));
@@ -156,11 +183,15 @@ export async function depthAlignStage(
     return decodeFloat16(float16FromBytesLE(bytes));
   };
   const points = (await readPoints(req.pointsFile)).xyz;
-  // Pass 1: the sparse samples of every frame (small), to fit over the whole shot at once.
+  // Pass 1: the sparse samples of every frame (small), to fit over the whole shot at once. A frame
+  // without a pose sees no points: it has none (and gets no depth below).
   const samples: AlignmentSamples[] = [];
   for (let i = 0; i < req.frameCount; i++) {
+    const cam = camera(i);
     samples.push(
-      alignmentSamples({ width: W, height: H, data: await raw(i) }, projectSparsePoints(camera(i), points)),
+      cam
+        ? alignmentSamples({ width: W, height: H, data: await raw(i) }, projectSparsePoints(cam, points))
+        : { pred: new Float64Array(0), target: new Float64Array(0) },
     );
     progress((0.5 * (i + 1)) / req.frameCount);
   }
@@ -170,13 +201,15 @@ export async function depthAlignStage(
   const dense: number[] = [];
   const denseRgb: number[] = [];
   for (let i = 0; i < req.frameCount; i++) {
-    const { depth, valid } = alignedDepth(await raw(i), fit.frames[i]!);
+    const cam = camera(i);
+    const { depth, valid } = cam
+      ? alignedDepth(await raw(i), fit.frames[i]!)
+      : { depth: new Float32Array(W * H), valid: new Uint8Array(W * H) };
     await writeFileAtomic(req.depthFiles[i]!, float16ToBytesLE(encodeFloat16(depth)));
-    const st = depthStats(depth, valid);
-    results.push({ frame: i, median: st.median, p5: st.p5, p95: st.p95, validFraction: st.validFraction });
-    if (i % req.denseEvery === 0) {
+    results.push(frameResult(i, depth, valid));
+    if (cam && i % req.denseEvery === 0) {
       const rgb = new Uint8Array(await readFile(rawColourFile(req.rawDir, i)));
-      addDensePoints(depth, rgb, camera(i), W, H, dense, denseRgb);
+      addDensePoints(depth, rgb, cam, W, H, dense, denseRgb);
     }
     progress(0.5 + (0.5 * (i + 1)) / req.frameCount);
   }
