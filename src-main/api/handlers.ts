@@ -187,7 +187,8 @@ export function createHandlers(core: AppCore): Handlers {
       return {
         width: shot.width,
         height: shot.height,
-        frames: track.frames.map(({ camera: c }) => ({
+        frames: track.frames.map(({ index, camera: c }) => ({
+          index,
           C: [c.C[0], c.C[1], c.C[2]] as [number, number, number],
           q: [c.q[0], c.q[1], c.q[2], c.q[3]] as [number, number, number, number],
           fx: c.intrinsics.fx,

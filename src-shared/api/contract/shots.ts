@@ -183,9 +183,13 @@ export const shotsContract = {
       .strictObject({
         width: z.number().int(),
         height: z.number().int(),
-        /** Per frame: centre C (world), rotation R_wc as a unit quaternion [w,x,y,z], focal fx, fy (px). */
+        /**
+         * Per frame that has a pose (a partial camera leaves some out), in frame order: its index, centre C
+         * (world), rotation R_wc as a unit quaternion [w,x,y,z], focal fx, fy (px).
+         */
         frames: z.array(
           z.strictObject({
+            index: z.number().int().nonnegative(),
             C: z.tuple([z.number(), z.number(), z.number()]),
             q: z.tuple([z.number(), z.number(), z.number(), z.number()]),
             fx: z.number(),

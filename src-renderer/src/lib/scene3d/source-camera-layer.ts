@@ -148,11 +148,14 @@ export class SourceCameraLayer implements SceneLayer {
     this.path.add(this.frusta);
   }
 
-  /** Moves the highlighted camera and the look-through camera to frame `frame`. */
+  /**
+   * Moves the highlighted camera and the look-through camera to frame `frame`. A frame the camera has no
+   * pose for (a partial solve) shows no highlight; looking through stays where it was.
+   */
   setFrame(frame: number): void {
     this.frame = frame;
     const source = this.source;
-    const f = source?.frames[Math.max(0, Math.min(source.frames.length - 1, frame))];
+    const f = source && poseAt(source.frames, frame);
     this.current.visible = !!f && !this.lookThrough;
     if (this.frusta) this.frusta.visible = !this.lookThrough;
     if (!source || !f) return;
@@ -182,4 +185,18 @@ export class SourceCameraLayer implements SceneLayer {
     this.current.geometry.dispose();
     (this.current.material as THREE.Material).dispose();
   }
+}
+
+/** The frame's pose in a list sorted by frame index (binary search), or undefined when it has none. */
+export function poseAt(frames: readonly SourceFrame[], frame: number): SourceFrame | undefined {
+  let lo = 0;
+  let hi = frames.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const i = frames[mid]!.index;
+    if (i === frame) return frames[mid];
+    if (i < frame) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
 }
