@@ -33,11 +33,18 @@ export function describeCameraReport(
     if (seg && !said.has(seg.index)) {
       said.add(seg.index);
       if (seg.joinedTo !== null)
-        words.push(`joined to segment ${seg.joinedTo + 1} by ${seg.joinPoints.toLocaleString('en-US')} points`);
+        words.push(
+          `joined to segment ${seg.joinedTo + 1} by ${seg.joinPoints.toLocaleString('en-US')} points`,
+        );
       else if (seg.index > 0 && !segments.slice(0, seg.index).some((s) => s.gauge === seg.gauge))
         words.push('a separate segment with its own scale and position (could not be joined)');
     }
     return words.join(', ');
   });
   return parts.join('; ');
+}
+
+/** The tracker a report names, as users know it: 'KLT', 'XFeat' (another name as it is). */
+export function trackerLabel(tracker: string): string {
+  return tracker === 'klt' ? 'KLT' : tracker === 'xfeat' ? 'XFeat' : tracker;
 }

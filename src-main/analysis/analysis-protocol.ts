@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { projectDepthFileName } from '../../src-shared/depth-layout';
 import type { MediaFacts } from '../media/types';
 import type { CamerasDocument } from '../../src-shared/geometry';
+import type { CameraReport, TrackMethod } from '../../src-shared/api/contract';
 
 /** Depth is estimated at this width (the gt bars are measured at 320×180); tracks and cameras are full size. */
 export const DEPTH_WIDTH = 320;
@@ -29,6 +30,8 @@ export type AnalysisRequest =
   | {
       stage: 'camera';
       tracksFile: string;
+      /** The tracker that made them (named in the report and the stage's message). */
+      method: TrackMethod;
       fps: [number, number];
       /** Where the sparse points go. */
       pointsOut: string;
@@ -116,15 +119,19 @@ export interface DepthFrameResult {
 export type AnalysisResult =
   | {
       stage: 'camera';
+      /** The solver's verdict: 'solved' | 'static' | 'rotation-only' | 'partial' | 'failed'. */
       status: string;
+      /** The report's summary, the focal and the tracker; for a failed solve, why it failed. */
       message: string;
       /**
-       * The cameras: every frame's when the solve succeeded; when it failed, the frames it registered
-       * before losing the camera (at least two), else null.
+       * The cameras of the frames that have a pose (solved, rotation-only or interpolated); when the solve
+       * failed, the frames it registered before losing the camera. Null when fewer than two.
        */
       camerasJson: string | null;
-      /** The camera covers every frame of the shot. */
-      complete: boolean;
+      /** What the solve says about each frame and segment, with the tracker filled in. */
+      report: CameraReport;
+      /** The camera is worth keeping: the shot, or part of it, has poses (a 'partial' camera is usable). */
+      usable: boolean;
       /** Frames in camerasJson. */
       frames: number;
       points: number;

@@ -175,7 +175,11 @@ function fresh(project: Project, shot: ShotRecord, p: AnalyzeParams, stage: Anal
   if (stage === 'tracks') return tracksUpToDate(project, shot, p);
   const r = project.analysis.stage(shot.id, stage);
   if (!r || r.status === 'failed' || r.inputHash !== inputHash(project, shot, p, stage)) return false;
-  if (stage === 'camera') return !!project.sourceCameras.get(shot.id);
+  if (stage === 'camera') {
+    // a camera solved before Reshoot kept per-frame reports is solved again, to have one
+    const camera = project.sourceCameras.get(shot.id);
+    return !!camera && (camera.origin === 'imported' || camera.report !== null);
+  }
   if (stage === 'depth') return !!project.analysis.depth(shot.id);
   return existsSync(project.paths.tracks3d(shot.id));
 }
@@ -283,6 +287,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
           {
             stage: 'camera',
             tracksFile,
+            method: p.method,
             fps: [shot.fpsNum, shot.fpsDen],
             pointsOut: pointsNew,
             ...lensOf(shot),
@@ -292,7 +297,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
         );
         if (r.stage !== 'camera') throw new Error('unexpected worker result');
         const seconds = (performance.now() - t0) / 1000;
-        const keep = (frames: number) => {
+        const keep = () => {
           renameSync(pointsNew, pointsOut);
           project.sourceCameras.put({
             shotId: shot.id,
@@ -301,24 +306,25 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
             message: r.message,
             sourceFile: null,
             format: null,
-            frames,
+            frames: r.frames,
             trackJson: r.camerasJson!,
-            report: null,
+            report: r.report,
             createdAt: new Date().toISOString(),
           });
         };
-        if (!r.complete) {
+        if (!r.usable) {
           // What it could solve is kept for the user to see, unless that would replace a camera the shot
           // already has (and the depth made with it).
           let kept = 'the 2D tracks are kept';
           if (r.camerasJson && !existing) {
-            keep(r.frames);
+            keep();
             kept = `the 2D tracks and the camera of the ${r.frames} frames solved are kept`;
           } else if (existing) kept = 'the 2D tracks and the previous camera are kept';
           record('failed', r.message, seconds);
           throw new Error(`${r.message} (${kept})`);
         }
-        keep(shot.frameCount);
+        // a partial camera too: the frames without a pose get no depth and lift no 3D points
+        keep();
         record('done', `${r.message} · ${r.points.toLocaleString('en-US')} points`, seconds);
         return pointsOut;
       }
@@ -568,5 +574,11 @@ function finishDepth(
   );
   const how =
     last.method === 'plane-sweep' ? 'plane sweep' : `Depth Anything V2 on ${last.provider ?? 'cpu'}`;
-  record('done', `${how} at ${width}×${height} · ${Math.round(valid * 100)} % valid`, seconds);
+  // a partial camera: its unsolved frames have no pose, so no depth (their maps are all invalid)
+  const posed = project.sourceCameras.get(shot.id)?.frames ?? shot.frameCount;
+  const unposed = Math.max(0, shot.frameCount - posed);
+  const none = unposed
+    ? ` · no depth for ${unposed === 1 ? 'the 1 frame' : `the ${unposed} frames`} without a camera pose`
+    : '';
+  record('done', `${how} at ${width}×${height} · ${Math.round(valid * 100)} % valid${none}`, seconds);
 }

@@ -13,6 +13,7 @@ import { type AnalysisRequest, type AnalysisResult } from '../analysis-protocol'
 import { solveCamera, solveToCameraTrack, type CameraSolve } from '.';
 import { writePoints } from '../point-file';
 import { readTrackFile } from '../tracking';
+import { trackerLabel } from '../../../src-shared/camera-report';
 
 export async function cameraStage(
   req: Extract<AnalysisRequest, { stage: 'camera' }>,
@@ -29,29 +30,42 @@ export async function cameraStage(
     xyz: solve.points.xyz,
     rgb: solve.points.rgb ?? new Uint8Array(3 * n).fill(200),
   });
-  let status: string = solve.status;
-  let message = solve.message;
-  // a failed solve keeps the frames it registered before it lost the camera (solveToCameraTrack skips
-  // the others), so the user sees where and how it failed
+  return cameraResult(solve, req, n);
+}
+
+/**
+ * What the camera stage hands back for a solve: the cameras of the frames that have a pose, the report
+ * (with the tracker), and a message in the report's words. Any camera with poses is usable — one with
+ * frames unsolved is 'partial' and kept — except a failed solve, which keeps the frames it registered
+ * before it lost the camera only so the user sees where and how it failed.
+ */
+export function cameraResult(
+  solve: CameraSolve,
+  req: Pick<Extract<AnalysisRequest, { stage: 'camera' }>, 'fps' | 'method' | 'lens'>,
+  points: number,
+): Extract<AnalysisResult, { stage: 'camera' }> {
   const track = solveToCameraTrack(solve, req.fps);
-  const complete = solve.status !== 'failed' && track.frames.length === set.numFrames;
-  if (solve.status !== 'failed' && !complete) {
-    status = 'failed';
-    message = `could not solve the camera: only ${track.frames.length} of ${set.numFrames} frames could be registered`;
-  }
   const camerasJson =
     track.frames.length >= 2 && Number.isFinite(solve.intrinsics.fx)
       ? serializeCamerasJson(trackToDocument(track))
       : null;
-  if (complete) message = `${message} · ${focalNote(solve, set.width, req.lens?.source)}`;
+  const usable = solve.status !== 'failed' && camerasJson !== null;
+  // frames without a pose make a camera partial, whatever else the verdict says
+  const status: string = usable && track.frames.length < solve.numFrames ? 'partial' : solve.status;
+  const report = { ...solve.report, tracker: req.method };
+  const tracks = `${trackerLabel(req.method)} tracks`;
+  const message = usable
+    ? `${report.summary} · ${focalNote(solve, solve.width, req.lens?.source)} · ${tracks}`
+    : `${solve.message} · ${tracks}`;
   return {
     stage: 'camera',
     status,
     message,
     camerasJson,
-    complete,
+    report,
+    usable,
     frames: camerasJson ? track.frames.length : 0,
-    points: n,
+    points,
     diagnostics: { ...solve.diagnostics },
   };
 }

@@ -3,6 +3,7 @@
  * centre C + unit quaternion R_wc, OpenCV axes, intrinsics in pixels of the tracks' resolution.
  */
 import type { Intrinsics, Pose } from '../../../src-shared/geometry';
+import type { CameraReport } from '../../../src-shared/api/contract';
 
 export type SolveStatus = 'solved' | 'static' | 'rotation-only' | 'failed';
 
@@ -93,4 +94,5 @@ export interface CameraSolve {
    */
   gaugeFrame: number;
   diagnostics: SolveDiagnostics;
+  report: CameraReport;
 }
