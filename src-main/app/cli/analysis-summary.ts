@@ -1,4 +1,5 @@
 import type { Shot } from '../../../src-shared/api/contract';
+import { cameraVerdict } from './camera-report-text';
 
 /** What the Analysis panel shows of a shot, as plain lines for `reshoot analyze` and `reshoot info`. */
 export function analysisLines(shot: Shot): string[] {
@@ -12,8 +13,15 @@ export function analysisLines(shot: Shot): string[] {
   }
   const c = shot.camera;
   if (c) {
-    const verdict = c.origin === 'imported' ? 'imported' : c.status;
-    lines.push(`  source camera: ${verdict}, ${c.frames} frames${c.message ? ` — ${c.message}` : ''}`);
+    // a solved camera's message is its report's summary (the camera stage's line above says it too)
+    const message = c.message && (!c.report || c.origin === 'imported' || c.status === 'failed');
+    lines.push(`  source camera: ${cameraVerdict(c)}${message ? ` — ${c.message}` : ''}`);
+    if (c.report) {
+      const moving = c.report.movingTracks;
+      lines.push(
+        `  per frame: ${c.report.summary}${moving ? ` · ${moving.toLocaleString('en-US')} moving tracks left out` : ''}`,
+      );
+    }
   } else lines.push('  source camera: none yet');
   if (shot.lens) {
     lines.push(

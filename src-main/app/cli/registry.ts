@@ -9,7 +9,7 @@ import { newCommand } from './commands/project-new';
 import { webCommand } from './commands/web';
 import { analyzeCommand, exportTracksCommand, trackCommand } from './commands/track';
 import { exportDepthCommand } from './commands/export-depth';
-import { cameraImportCommand, exportCameraCommand } from './commands/source-camera';
+import { cameraImportCommand, cameraStatusCommand, exportCameraCommand } from './commands/source-camera';
 import { lensCommand } from './commands/shot-lens';
 import { modelsCommands } from './commands/models';
 
@@ -27,6 +27,7 @@ export const commands: CliCommand[] = [
   analyzeCommand,
   exportTracksCommand,
   cameraImportCommand,
+  cameraStatusCommand,
   exportCameraCommand,
   exportDepthCommand,
   ...modelsCommands,

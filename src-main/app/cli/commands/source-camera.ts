@@ -5,7 +5,8 @@ import type { CameraFileFormat } from '../../../geometry-io/camera-files';
 import { OutputPathError, refuseProjectFiles, resolveOutputPath } from '../../../util/output-guard';
 import { choice, parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
-import { findShot, openCore, projectFailure } from './common';
+import { findShot, openCore, openProject, projectFailure } from './common';
+import { cameraReportLines, cameraVerdict } from '../camera-report-text';
 
 function worldUpOf(v: string | undefined, command: string): WorldUp {
   return choice(v, 'world-up', WORLD_UPS, command) ?? 'z';
@@ -117,6 +118,52 @@ are refused (exit 2).`,
       throw projectFailure(e);
     } finally {
       await core.closeProject();
+    }
+  },
+};
+
+export const cameraStatusCommand: CliCommand = {
+  path: ['camera', 'status'],
+  summary: "What a shot's source camera says about each frame: solved, rotation-only, interpolated, unsolved",
+  help: `Usage: reshoot camera status <project> <shot id or name> [--json]
+
+Prints the source camera's per-frame report: the summary line, the runs of frames with their status
+(solved, rotation-only, interpolated, unsolved) and segment, the segments (kind, gauge, what each was
+joined to, confidence, RMS reprojection error, translation uncertainty), the tracks left out as moving
+and the tracker used. Segments and gauges are numbered from 1. Works while the project is open in the
+app (it only reads). A shot without a source camera is an error (exit 3). See docs/camera-solve.md.
+
+Options:
+  --json    the stored report: {"frames":[{"index","status","segment"}, …], "segments":[…],
+            "movingTracks", "tracker", "summary"}; frame, segment and gauge numbers from 0`,
+  async run(argv, io) {
+    const { positionals, values } = parseCommandArgs(argv, { json: { type: 'boolean' } }, 'camera status');
+    if (positionals.length !== 2)
+      throw new CliError('reshoot camera status: expected <project> <shot>. See --help.', EXIT.usage);
+    const project = openProject(io, positionals[0]!, { readonly: true });
+    try {
+      const shot = findShot(project, positionals[1]!);
+      const camera = project.sourceCameras.get(shot.id);
+      if (!camera)
+        throw new CliError(
+          `shot '${shot.name}' has no source camera yet: run 'reshoot analyze ${positionals[0]} ${shot.id}' or import one with 'reshoot camera import'.`,
+          EXIT.notFound,
+        );
+      if (!camera.report)
+        throw new CliError(
+          `the source camera of shot '${shot.name}' was made before Reshoot kept per-frame reports: run 'reshoot analyze ${positionals[0]} ${shot.id}' to solve it again (or import it again).`,
+          EXIT.notFound,
+        );
+      if (values.json) io.out(JSON.stringify(camera.report) + '\n');
+      else
+        io.out(
+          [`${shot.name}: source camera ${cameraVerdict(camera)}`, ...cameraReportLines(camera.report)].join(
+            '\n',
+          ) + '\n',
+        );
+      return EXIT.ok;
+    } finally {
+      project.close();
     }
   },
 };

@@ -79,7 +79,9 @@ Runs "Analyze shot" in the foreground: tracks (--method, default klt) → source
 from the tracks, or the camera imported with 'reshoot camera import') → per-frame depth (Depth
 Anything V2 aligned to the solved points when that model is installed — see 'reshoot models' —
 otherwise multi-view plane sweep) → 3D tracks. Stages whose inputs did not change since the last
-run are reused. If the camera cannot be solved, it says why and keeps the tracks (exit 1).`,
+run are reused. A camera solved for only part of the shot is kept ('partial': the frames it has no
+pose for get no depth; 'reshoot camera status' lists them) and the command exits 0; only when no
+camera could be solved at all does it say why, keep the tracks and exit 1.`,
 });
 
 export const exportTracksCommand: CliCommand = {
