@@ -9,6 +9,7 @@ import { ransacEssential } from './essential';
 import { gricEssentialVsHomography, ransacHomography } from './homography';
 import { ransacPnp } from './pnp';
 import { Rng } from './random';
+import { REGISTERED_BY_POINTS, registerRelative } from './relative-registration';
 import type { TrackView } from './tracks';
 import { depthIn, maxTriangulationAngle, refinePoint, reprojErrorSq, triangulateDlt } from './triangulate';
 
@@ -26,6 +27,8 @@ export interface IncrementalOptions {
   onFrame?: (registered: number, total: number) => void;
   /** Skip the global outlier rounds (quick reconstructions for the focal search). */
   quick?: boolean;
+  /** Tracks left out (moving subjects found before the solve): never triangulated, flagged dynamic. */
+  exclude?: Uint8Array;
 }
 
 export interface PairChoice {
@@ -51,6 +54,8 @@ export interface Reconstruction {
   dynamic: Uint8Array;
   /** Observation rejected (N·T). */
   bad: Uint8Array;
+  /** How each frame was registered: 0 not, REGISTERED_BY_POINTS / _ROTATION / _MOTION. */
+  how: Uint8Array;
   focal: number;
   pair: PairChoice | null;
   rmsPx: number;
@@ -60,6 +65,8 @@ export interface Reconstruction {
 }
 
 const DEG = Math.PI / 180;
+/** A point is triangulated from its observations within this many frames of the frame being added. */
+const TRIANGULATION_SPAN = 20;
 
 function median(a: number[]): number {
   if (!a.length) return NaN;
@@ -88,7 +95,7 @@ export function chooseInitialPair(
     for (const g of gaps) {
       const b = frames[ia + g];
       if (b === undefined) break;
-      const pc = view.pair(a, b, o.cx, o.cy, o.focal);
+      const pc = view.pair(a, b, o.cx, o.cy, o.focal, o.exclude);
       const n = pc.ids.length;
       if (n < 30 || n < 0.15 * na) break;
       const th = o.thresholdPx / o.focal;
@@ -147,6 +154,7 @@ export function reconstruct(view: TrackView, o: IncrementalOptions): Reconstruct
     hasPoint: new Uint8Array(N),
     dynamic: new Uint8Array(N),
     bad: new Uint8Array(N * T),
+    how: new Uint8Array(T),
     focal: f0,
     pair: null,
     rmsPx: NaN,
@@ -157,6 +165,7 @@ export function reconstruct(view: TrackView, o: IncrementalOptions): Reconstruct
   const allowed = new Uint8Array(T);
   if (o.frames) for (const f of o.frames) allowed[f] = 1;
   else allowed.fill(1);
+  if (o.exclude) rec.dynamic.set(o.exclude);
   const { best } = chooseInitialPair(view, o, allowed);
   if (!best) {
     rec.reason = 'no frame pair shows enough parallax';
@@ -167,7 +176,7 @@ export function reconstruct(view: TrackView, o: IncrementalOptions): Reconstruct
   const { a, b } = best;
   // initial pair: relative pose again on the chosen pair
   {
-    const pc = view.pair(a, b, o.cx, o.cy, rec.focal);
+    const pc = view.pair(a, b, o.cx, o.cy, rec.focal, o.exclude);
     const rel = ransacEssential(pc.x1, pc.x2, {
       threshold: o.thresholdPx / rec.focal,
       rng,
@@ -182,6 +191,8 @@ export function reconstruct(view: TrackView, o: IncrementalOptions): Reconstruct
     rec.t.set(rel.t, 3 * b);
     rec.registered[a] = 1;
     rec.registered[b] = 1;
+    rec.how[a] = REGISTERED_BY_POINTS;
+    rec.how[b] = REGISTERED_BY_POINTS;
     for (let i = 0; i < pc.ids.length; i++) if (!rel.inliers[i]) rec.bad[pc.ids[i]! * T + b] = 1;
   }
   const regList: number[] = [a, b];
@@ -191,25 +202,45 @@ export function reconstruct(view: TrackView, o: IncrementalOptions): Reconstruct
     const Xb = new Float64Array(3);
     const f = rec.focal;
     const th2 = (o.thresholdPx / f) ** 2;
+    const badOf = (): number[] => {
+      const out: number[] = [];
+      for (let i = 0; i < cams.length; i++)
+        if (reprojErrorSq(rec.R, rec.t, cams[i]!, Xb, 0, xn[2 * i]!, xn[2 * i + 1]!) > th2) out.push(i);
+      return out;
+    };
+    const fit = (): boolean => {
+      if (cams.length < 2 || !triangulateDlt(rec.R, rec.t, cams, xn, cams.length, Xb)) return false;
+      refinePoint(rec.R, rec.t, cams, xn, cams.length, Xb);
+      return maxTriangulationAngle(rec.R, rec.t, cams, cams.length, Xb) >= o.minAngleDeg * DEG;
+    };
     for (const k of view.tracksIn(fr)) {
       if (rec.hasPoint[k] || rec.dynamic[k]) continue;
       cams.length = 0;
       xn.length = 0;
-      for (const c of regList) {
-        if (!view.has(k, c) || rec.bad[k * T + c]) continue;
+      // the track's registered frames near this one: linear in the shot's length, and a slowly drifting
+      // track (the texture under it changes scale over a long drive) is triangulated where it is consistent
+      const lo = Math.max(view.first[k]!, fr - TRIANGULATION_SPAN);
+      const hi = Math.min(view.last[k]!, fr + TRIANGULATION_SPAN);
+      for (let c = lo; c <= hi; c++) {
+        if (!rec.registered[c] || !view.has(k, c) || rec.bad[k * T + c]) continue;
         cams.push(c);
         xn.push((view.x(k, c) - o.cx) / f, (view.y(k, c) - o.cy) / f);
       }
-      if (cams.length < 2) continue;
-      if (!triangulateDlt(rec.R, rec.t, cams, xn, cams.length, Xb)) continue;
-      refinePoint(rec.R, rec.t, cams, xn, cams.length, Xb);
-      const ang = maxTriangulationAngle(rec.R, rec.t, cams, cams.length, Xb);
-      if (ang < o.minAngleDeg * DEG) continue;
-      let nBad = 0;
-      for (let i = 0; i < cams.length; i++)
-        if (reprojErrorSq(rec.R, rec.t, cams[i]!, Xb, 0, xn[2 * i]!, xn[2 * i + 1]!) > th2) nBad++;
-      if (nBad > 0) {
-        if (nBad > 0.3 * cams.length && cams.length >= 3) rec.dynamic[k] = 1; // inconsistent with a static scene
+      if (!fit()) continue;
+      let bad = badOf();
+      if (bad.length > 0 && bad.length <= 0.3 * cams.length) {
+        // a few stray observations: set them aside and fit the rest again
+        const strays = bad.map((i) => cams[i]!);
+        for (let j = bad.length - 1; j >= 0; j--) {
+          cams.splice(bad[j]!, 1);
+          xn.splice(2 * bad[j]!, 2);
+        }
+        if (!fit()) continue;
+        bad = badOf();
+        if (!bad.length) for (const c of strays) rec.bad[k * T + c] = 1;
+      }
+      if (bad.length > 0) {
+        if (bad.length > 0.3 * cams.length && cams.length >= 3) rec.dynamic[k] = 1; // inconsistent with a static scene
         continue;
       }
       rec.X.set(Xb, 3 * k);
@@ -230,12 +261,15 @@ export function reconstruct(view: TrackView, o: IncrementalOptions): Reconstruct
     const forward = fr > b;
     const backward = fr < a;
     if ((forward && forwardStopped) || (backward && backwardStopped)) continue;
-    // nearest registered neighbour as the prior
+    // the registered neighbour on the side registration comes from (the next one there, for the speed)
+    const dir = backward ? 1 : -1;
     let nb = -1;
     for (let d = 1; d < T && nb < 0; d++) {
-      if (fr - d >= 0 && rec.registered[fr - d]) nb = fr - d;
-      else if (fr + d < T && rec.registered[fr + d]) nb = fr + d;
+      if (fr + dir * d >= 0 && fr + dir * d < T && rec.registered[fr + dir * d]) nb = fr + dir * d;
+      else if (fr - dir * d >= 0 && fr - dir * d < T && rec.registered[fr - dir * d]) nb = fr - dir * d;
     }
+    const far = nb + dir;
+    const nb2 = nb >= 0 && far >= 0 && far < T && rec.registered[far] ? far : -1;
     const ids: number[] = [];
     for (const k of view.tracksIn(fr)) if (rec.hasPoint[k] && !rec.bad[k * T + fr]) ids.push(k);
     let okFrame = false;
@@ -260,6 +294,18 @@ export function reconstruct(view: TrackView, o: IncrementalOptions): Reconstruct
         ids.forEach((k, i) => {
           if (!res.inliers[i]) rec.bad[k * T + fr] = 1;
         });
+        rec.how[fr] = REGISTERED_BY_POINTS;
+        okFrame = true;
+      }
+    }
+    if (!okFrame && nb >= 0) {
+      const r = registerRelative(view, rec, fr, nb, nb2, o, rng);
+      if (r) {
+        rec.R.set(r.R, 9 * fr);
+        rec.t.set(r.t, 3 * fr);
+        rec.registered[fr] = 1;
+        rec.how[fr] = r.kind;
+        regList.push(fr);
         okFrame = true;
       }
     }
@@ -292,12 +338,13 @@ export function reconstruct(view: TrackView, o: IncrementalOptions): Reconstruct
   return rec;
 }
 
-function buildObs(view: TrackView, rec: Reconstruction, camVarFrames: Set<number> | null) {
+/** Observations of the registered frames in [lo, hi] (all frames by default). */
+function buildObs(view: TrackView, rec: Reconstruction, lo = 0, hi = view.T - 1) {
   const T = view.T;
   const oc: number[] = [];
   const op: number[] = [];
   const oxy: number[] = [];
-  for (let f = 0; f < T; f++) {
+  for (let f = Math.max(0, lo); f <= Math.min(T - 1, hi); f++) {
     if (!rec.registered[f]) continue;
     for (const k of view.tracksIn(f)) {
       if (!rec.hasPoint[k] || rec.bad[k * T + f]) continue;
@@ -306,7 +353,6 @@ function buildObs(view: TrackView, rec: Reconstruction, camVarFrames: Set<number
       oxy.push(view.x(k, f), view.y(k, f));
     }
   }
-  void camVarFrames;
   return { oc, op, oxy };
 }
 
@@ -315,6 +361,20 @@ function buildObs(view: TrackView, rec: Reconstruction, camVarFrames: Set<number
  * triangulated points, not rejected): the noise level of the tracks as the solve sees it.
  */
 export function medianReprojectionPx(view: TrackView, rec: Reconstruction, o: IncrementalOptions): number {
+  const errs = reprojectionErrorsPx(view, rec, o);
+  return errs.length ? errs[errs.length >> 1]! : NaN;
+}
+
+/** RMS reprojection error (pixels) of the observations a reconstruction uses. */
+export function rmsReprojectionPx(view: TrackView, rec: Reconstruction, o: IncrementalOptions): number {
+  const errs = reprojectionErrorsPx(view, rec, o);
+  let s = 0;
+  for (const e of errs) s += e * e;
+  return errs.length ? Math.sqrt(s / errs.length) : NaN;
+}
+
+/** Sorted reprojection errors (pixels) of the observations a reconstruction uses. */
+function reprojectionErrorsPx(view: TrackView, rec: Reconstruction, o: IncrementalOptions): number[] {
   const T = view.T;
   const f = rec.focal;
   const errs: number[] = [];
@@ -334,9 +394,7 @@ export function medianReprojectionPx(view: TrackView, rec: Reconstruction, o: In
       if (Number.isFinite(e)) errs.push(Math.sqrt(e) * f);
     }
   }
-  if (!errs.length) return NaN;
-  errs.sort((a, b) => a - b);
-  return errs[errs.length >> 1]!;
+  return errs.sort((a, b) => a - b);
 }
 
 export function runBundle(
@@ -347,8 +405,9 @@ export function runBundle(
   ptVar: Uint8Array,
   optimizeFocal: boolean,
   maxIterations: number,
+  span?: [number, number],
 ): BundleReport {
-  const { oc, op, oxy } = buildObs(view, rec, null);
+  const { oc, op, oxy } = span ? buildObs(view, rec, span[0], span[1]) : buildObs(view, rec);
   const xy = Float64Array.from(oxy);
   for (let i = 0; i < oc.length; i++) {
     xy[2 * i] = xy[2 * i]! - o.cx;
@@ -388,8 +447,65 @@ function windowBundle(view: TrackView, rec: Reconstruction, window: number[], o:
   camVar[sorted[0]!] = 0;
   if (rec.pair) camVar[rec.pair.a] = 0;
   const ptVar = new Uint8Array(view.N);
-  for (const f of window) for (const k of view.tracksIn(f)) if (rec.hasPoint[k]) ptVar[k] = 1;
-  runBundle(view, rec, o, camVar, ptVar, false, 8);
+  let lo = Math.min(...window);
+  let hi = Math.max(...window);
+  for (const f of window)
+    for (const k of view.tracksIn(f))
+      if (rec.hasPoint[k]) {
+        ptVar[k] = 1;
+        lo = Math.min(lo, view.first[k]!);
+        hi = Math.max(hi, view.last[k]!);
+      }
+  runBundle(view, rec, o, camVar, ptVar, false, 8, [lo, hi]);
+}
+
+/**
+ * Above this many registered frames the global adjustments run as overlapping windows swept along the
+ * shot instead of one dense system (whose reduced camera matrix grows with the square of the frames and
+ * its factorisation with the cube): time and memory stay linear in the shot's length.
+ */
+export const DENSE_BUNDLE_MAX_FRAMES = 150;
+const SWEEP_WINDOW = 40;
+const SWEEP_STRIDE = 30;
+
+/**
+ * Bundle adjustment of every registered frame and point as overlapping windows of SWEEP_WINDOW frames
+ * (cameras outside a window and the gauge frame held): each window's cameras and the points they see
+ * move; the report is that of the last window, with the RMS over all frames.
+ */
+export function sweepBundle(
+  view: TrackView,
+  rec: Reconstruction,
+  o: IncrementalOptions,
+  regList: readonly number[],
+  fixedFrame: number,
+  iterations: number,
+): BundleReport {
+  const frames = [...regList].sort((x, y) => x - y);
+  let rep: BundleReport | null = null;
+  for (let s = 0; s < frames.length; s += SWEEP_STRIDE) {
+    if (o.signal?.aborted) break;
+    const window = frames.slice(s, s + SWEEP_WINDOW);
+    const camVar = new Uint8Array(view.T);
+    for (const f of window) camVar[f] = 1;
+    camVar[fixedFrame] = 0;
+    const ptVar = new Uint8Array(view.N);
+    let lo = window[0]!;
+    let hi = window[window.length - 1]!;
+    for (const f of window)
+      for (const k of view.tracksIn(f))
+        if (rec.hasPoint[k]) {
+          ptVar[k] = 1;
+          lo = Math.min(lo, view.first[k]!);
+          hi = Math.max(hi, view.last[k]!);
+        }
+    rep = runBundle(view, rec, o, camVar, ptVar, false, iterations, [lo, hi]);
+    if (s + SWEEP_WINDOW >= frames.length) break;
+  }
+  const rms = medianReprojectionPx(view, rec, o);
+  return rep
+    ? { ...rep, rmsPx: rmsReprojectionPx(view, rec, o) || rms }
+    : { iterations: 0, initialCost: 0, finalCost: 0, rmsPx: rms, focal: rec.focal, observations: 0 };
 }
 
 function globalBundle(
@@ -400,6 +516,10 @@ function globalBundle(
   _b: number,
   iters: number,
 ): BundleReport {
+  const regList: number[] = [];
+  for (let f = 0; f < view.T; f++) if (rec.registered[f]) regList.push(f);
+  if (regList.length > DENSE_BUNDLE_MAX_FRAMES)
+    return sweepBundle(view, rec, o, regList, a, Math.min(iters, 15));
   const camVar = Uint8Array.from(rec.registered);
   camVar[a] = 0;
   const ptVar = Uint8Array.from(rec.hasPoint);

@@ -20,12 +20,21 @@ export interface RotationTrack {
   dynamic: Uint8Array;
 }
 
+/**
+ * Rotations of frames first…last (default: the whole shot), chained from `first` (identity). With
+ * `stopAtGap`, a frame too few tracks join to the chain ends it (registered up to the frame before, `ok`
+ * when at least two frames are) instead of failing.
+ */
 export function solveRotationOnly(
   view: TrackView,
   cx: number,
   cy: number,
   focal: number,
   thresholdPx: number,
+  range: { first: number; last: number; exclude?: Uint8Array; stopAtGap?: boolean } = {
+    first: 0,
+    last: view.T - 1,
+  },
 ): RotationTrack {
   const T = view.T;
   const R = new Float64Array(9 * T);
@@ -33,19 +42,29 @@ export function solveRotationOnly(
   const dynamic = new Uint8Array(view.N);
   const votes = new Int32Array(view.N);
   const seen = new Int32Array(view.N);
-  R.set([1, 0, 0, 0, 1, 0, 0, 0, 1], 0);
-  registered[0] = 1;
+  const { first, last } = range;
+  R.set([1, 0, 0, 0, 1, 0, 0, 0, 1], 9 * first);
+  registered[first] = 1;
   const rng = new Rng(5);
-  let key = 0;
+  let key = first;
   let se = 0;
   let n = 0;
   let minInl = 1;
-  for (let t = 1; t < T; t++) {
-    let pc = view.pair(key, t, cx, cy, focal);
+  const ended = () => ({
+    ok: true,
+    R,
+    registered,
+    rmsPx: n ? Math.sqrt(se / n) : NaN,
+    inlierFraction: minInl,
+    dynamic,
+  });
+  for (let t = first + 1; t <= last; t++) {
+    let pc = view.pair(key, t, cx, cy, focal, range.exclude);
     if (pc.ids.length < 0.5 * view.countIn(key) && key !== t - 1) {
       key = t - 1;
-      pc = view.pair(key, t, cx, cy, focal);
+      pc = view.pair(key, t, cx, cy, focal, range.exclude);
     }
+    if (pc.ids.length < 8 && range.stopAtGap && t > first + 1) return ended();
     if (pc.ids.length < 8)
       return {
         ok: false,
@@ -78,7 +97,7 @@ export function solveRotationOnly(
     });
   }
   for (let k = 0; k < view.N; k++) if (seen[k]! > 0 && votes[k]! > 0.5 * seen[k]!) dynamic[k] = 1;
-  return { ok: true, R, registered, rmsPx: n ? Math.sqrt(se / n) : NaN, inlierFraction: minInl, dynamic };
+  return ended();
 }
 
 /**

@@ -14,11 +14,16 @@ import {
   reconstruct,
   rejectOutliers,
   runBundle,
+  sweepBundle,
+  DENSE_BUNDLE_MAX_FRAMES,
   type IncrementalOptions,
   type Reconstruction,
 } from './incremental';
+import { emptyReport, frameReport, staticReport } from './frame-report';
+import { findMovingTracks } from './moving-tracks';
 import { rotationOnlySegments, staticCameraTest } from './motion';
 import { focalFromRotation, searchLogFocal, solveRotationOnly } from './rotation-only';
+import { assembleShot, FRAME_ROTATION, FRAME_SOLVED, FRAME_UNSOLVED, type Segment } from './segments';
 import { mul33, mulT33, poseFromRt, rotationAngle } from './rotation';
 import { TrackView } from './tracks';
 import {
@@ -54,7 +59,8 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
   const T = tracks.numFrames;
   const cx = options.cx ?? W / 2;
   const cy = options.cy ?? H / 2;
-  const thr = options.thresholdPx ?? 2;
+  // 2 px at the 640 px analysis size; tracks made at a larger size carry proportionally larger errors
+  const thr = options.thresholdPx ?? 2 * Math.max(1, Math.max(W, H) / 640);
   const minLen = options.minTrackLength ?? 3;
   const minTracks = options.minTracks ?? 30;
   const seed = options.seed ?? 1;
@@ -115,6 +121,7 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
       trackFlags: new Uint8Array(tracks.numTracks),
       gaugeFrame: 0,
       diagnostics: diag,
+      report: emptyReport(T, diag.movingTracks ?? 0),
       ...partial,
     };
   };
@@ -131,9 +138,14 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
   if (T < 2) return fail('the shot has fewer than 2 frames');
   let minPerFrame = Infinity;
   for (let f = 0; f < T; f++) minPerFrame = Math.min(minPerFrame, view.countIn(f));
-  if (usable < minTracks || minPerFrame < 8)
+  // a stretch with few tracks (an occlusion, a flash, a cut) does not fail the shot: it ends a segment
+  if (usable < minTracks)
     return fail(
-      `too few tracks (${usable} tracks of ≥ ${minLen} frames, as few as ${minPerFrame} in one frame; need ${minTracks}) — the footage may be blurred, dark, textureless or cut`,
+      `too few tracks (${usable} tracks of ≥ ${minLen} frames; need ${minTracks}) — the footage may be blurred, dark, textureless or very short`,
+    );
+  if (minPerFrame < 8)
+    notes.push(
+      `as few as ${minPerFrame} tracks in one frame: the shot is solved in segments around such stretches`,
     );
 
   // static camera
@@ -150,18 +162,30 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
       diag.focalPx = W / (2 * Math.tan(Math.PI / 6));
       notes.push('static camera: the focal cannot be estimated; a 60° horizontal field of view is assumed');
     }
+    let movingTracks = 0;
+    for (let k = 0; k < flags.length; k++) if (flags[k] === TRACK_DYNAMIC) movingTracks++;
+    diag.movingTracks = movingTracks;
     return result({
       status: 'static',
       message: 'no camera motion',
       poses: Array.from({ length: T }, () => ({ C: [0, 0, 0], q: [1, 0, 0, 0] })),
       registered: new Uint8Array(T).fill(1),
       trackFlags: flags,
+      report: staticReport(T, movingTracks),
     });
   }
+
+  // moving subjects, from the tracks' consistency over many frame pairs
+  const moving = findMovingTracks(view, { thresholdPx: thr, seed, ...(signal ? { signal } : {}) });
+  diag.movingTracks = moving.count;
+  notes.push(
+    `moving subjects: ${moving.count} tracks inconsistent with the static scene over ${moving.pairs} frame pairs are left out`,
+  );
 
   // focal
   await enter('focal', options.focalPx ? 'focal from metadata' : 'estimating the focal length');
   const baseOpts: IncrementalOptions = {
+    exclude: moving.moving,
     focal: options.focalPx ?? W / (2 * Math.tan(Math.PI / 6)),
     cx,
     cy,
@@ -188,93 +212,191 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
   }
   diag.focalPx = baseOpts.focal;
 
-  // incremental SfM
+  // segments: incremental SfM over the frames still unsolved, rotation-only where there is no parallax
   await enter('initial-pair', 'choosing the initial pair');
   let lastReport = 0;
-  const rec = reconstruct(view, {
-    ...baseOpts,
-    onFrame: (n, total) => {
-      const now = performance.now();
-      if (now - lastReport > 200) {
-        lastReport = now;
-        progress('register', n / total, `registered ${n} of ${total} frames`);
-      }
-    },
-  });
-  timings['initial-pair'] = performance.now() - stageStart;
+  const onFrame = (n: number) => {
+    const now = performance.now();
+    if (now - lastReport > 200) {
+      lastReport = now;
+      progress('register', n / T, `registered ${n} of ${T} frames`);
+    }
+  };
+  const found = solveSegments(view, baseOpts, !options.focalPx, notes, onFrame);
   if (signal?.aborted) throw abortError(signal);
-  if (rec.ok) {
-    const r = finalBundle(view, rec, baseOpts, !options.focalPx);
-    notes.push(r.note);
-    baseOpts.focal = rec.focal;
-    if (r.range && (r.range[1] - r.range[0]) / rec.focal > FOCAL_WEAK_SPREAD) {
-      diag.focalRange = r.range;
-      notes.push(
-        `the focal is weakly determined by this shot (${r.range[0].toFixed(0)}–${r.range[1].toFixed(0)} px): little rotation to show it; give the lens if you know it`,
-      );
-    }
+  if (found.focalRange) {
+    diag.focalRange = found.focalRange;
+    notes.push(
+      `the focal is weakly determined by this shot (${found.focalRange[0].toFixed(0)}–${found.focalRange[1].toFixed(0)} px): little rotation to show it; give the lens if you know it`,
+    );
   }
+  diag.focalPx = baseOpts.focal;
+  const segments = found.segments;
+  if (!segments.length) return fail(found.reason ?? 'no frame could be registered');
 
-  if (!rec.ok) {
-    // no parallax anywhere: a pure rotation, or footage that defeats the solver
-    await enter('register', 'no parallax: testing for a pure rotation');
-    const f = options.focalPx ?? focalFromRotation(view, cx, cy, thr, W);
-    diag.focalPx = f;
-    if (!options.focalPx) diag.focalSource = 'estimated';
-    const rot = solveRotationOnly(view, cx, cy, f, thr);
-    if (rot.ok && rot.rmsPx <= thr && rot.inlierFraction >= 0.5) {
-      const poses: Pose[] = [];
-      for (let i = 0; i < T; i++) poses.push(poseFromRt(rot.R.subarray(9 * i, 9 * i + 9), [0, 0, 0]));
-      const flags = new Uint8Array(tracks.numTracks);
-      for (let k = 0; k < view.N; k++)
-        if (view.length[k]! >= minLen) flags[k] = rot.dynamic[k] ? TRACK_DYNAMIC : TRACK_INLIER;
-      diag.registeredFrames = T;
-      diag.reprojectionRmsPx = rot.rmsPx;
-      diag.rotationOnlySegments = [[0, T - 1]];
-      return result({
-        status: 'rotation-only',
-        message: 'rotation only (no translation)',
-        poses,
-        registered: rot.registered,
-        trackFlags: flags,
-      });
-    }
-    const why = rot.ok
-      ? `no frame pair shows parallax and the motion is not a pure rotation (rotation fit ${rot.rmsPx.toFixed(2)} px RMS, ${(100 * rot.inlierFraction).toFixed(0)} % inliers) — a flat or very distant scene, or too little camera translation`
-      : `no frame pair shows parallax (${rot.reason ?? 'rotation fit failed'})`;
-    return fail(why);
-  }
-
-  // final state
+  // join the segments, interpolate the gaps, and say what each frame is
+  await enter('bundle', 'joining the segments');
+  const shot = assembleShot(view, segments, baseOpts, moving.moving);
   await enter('finish', 'writing the result');
-  const out = finish(view, rec, tracks.numTracks);
-  diag.initialPair = rec.pair ? [rec.pair.a, rec.pair.b] : null;
-  diag.reprojectionRmsPx = rec.rmsPx;
-  diag.registeredFrames = rec.registered.reduce((s, v) => s + v, 0);
+  const out = finish(view, shot, tracks.numTracks);
+  const main = segments[0]!;
+  diag.initialPair = main.rec?.pair ? [main.rec.pair.a, main.rec.pair.b] : null;
+  diag.reprojectionRmsPx = shot.rmsPx;
+  diag.registeredFrames = shot.status.reduce(
+    (a, v) => a + (v === FRAME_SOLVED || v === FRAME_ROTATION ? 1 : 0),
+    0,
+  );
   diag.points = out.points.trackId.length;
   diag.medianDepth = 1;
-  diag.focalPx = rec.focal;
-  diag.rotationOnlySegments = rotationOnlySegments(view, cx, cy, rec.focal, thr);
-  notes.push(...rec.notes.slice(0, 20));
-  if (diag.registeredFrames < T) {
-    const missing = T - diag.registeredFrames;
-    return fail(
-      `lost the camera at frame ${rec.failedAt} (${missing} of ${T} frames not registered: too few tracked points consistent with the scene) — the registered frames are kept`,
-      out,
-    );
+  diag.rotationOnlySegments = rotationOnlySegments(view, cx, cy, baseOpts.focal, thr);
+  const report = frameReport(view, shot, out, baseOpts, moving.count);
+  const allPosed = shot.status.every((v) => v !== FRAME_UNSOLVED);
+  const oneGauge = segments.every((sg) => sg.gauge === 0);
+  const allRotation = shot.status.every((v) => v === FRAME_ROTATION);
+  if (allPosed && oneGauge && allRotation) {
+    diag.rotationOnlySegments = [[0, T - 1]];
+    return result({
+      status: 'rotation-only',
+      message: 'rotation only (no translation)',
+      ...out,
+      points: { xyz: new Float32Array(0), trackId: new Int32Array(0) },
+      report,
+    });
   }
-  if (!(rec.rmsPx <= 2 * thr))
+  // (a shot of rotation only has no reconstruction error to judge; its segments passed the rotation fit)
+  if (segments.some((sg) => sg.kind === 'solved') && !(shot.rmsPx <= 2 * thr))
     return fail(
-      `the reprojection error stays high (${rec.rmsPx.toFixed(2)} px RMS) — tracks are unreliable or the lens is not a pinhole`,
-      out,
+      `the reprojection error stays high (${shot.rmsPx.toFixed(2)} px RMS) — tracks are unreliable or the lens is not a pinhole`,
+      { ...out, report },
     );
-  return result({ status: 'solved', message: 'solved', ...out });
+  if (allPosed && oneGauge) return result({ status: 'solved', message: 'solved', ...out, report });
+  return result({ status: 'partial', message: `partly solved: ${report.summary}`, ...out, report });
+}
+
+/** A rotation-only segment has at least this many frames (unless it is the whole shot). */
+const MIN_ROTATION_SEGMENT = 8;
+
+/**
+ * Solves the shot as segments: incremental SfM over the frames not solved yet (registration stops where
+ * the tracks thin out, and the frames beyond become a range of their own), a rotation where a range shows
+ * no parallax, and nothing where neither holds. The first reconstruction (over the whole shot, from the
+ * best pair) refines the focal; the others use it.
+ */
+function solveSegments(
+  view: TrackView,
+  o: IncrementalOptions,
+  searchedFocal: boolean,
+  notes: string[],
+  onFrame: (registered: number) => void,
+): { segments: Segment[]; focalRange: [number, number] | null; reason?: string } {
+  const T = view.T;
+  const segments: Segment[] = [];
+  const pending: [number, number][] = [[0, T - 1]];
+  let first = true;
+  let focalRange: [number, number] | null = null;
+  let reason: string | undefined;
+  let done = 0;
+  const segment = (
+    p: Partial<Segment> & Pick<Segment, 'first' | 'last' | 'kind' | 'R' | 't' | 'registered'>,
+  ): Segment => ({
+    how: null,
+    rec: null,
+    rmsPx: NaN,
+    inlierFraction: 1,
+    gauge: 0,
+    joinedTo: null,
+    joinPoints: 0,
+    ...p,
+  });
+  while (pending.length && !o.signal?.aborted) {
+    const [s, e] = pending.shift()!;
+    if (e - s + 1 < 2) continue;
+    const frames = Int32Array.from({ length: e - s + 1 }, (_, i) => s + i);
+    const rec = reconstruct(view, { ...o, frames, onFrame: (n) => onFrame(done + n) });
+    if (rec.ok) {
+      const r = finalBundle(view, rec, o, first && searchedFocal);
+      notes.push(s === 0 && e === T - 1 ? r.note : `frames ${s}–${e}: ${r.note}`);
+      if (first && r.range && (r.range[1] - r.range[0]) / rec.focal > FOCAL_WEAK_SPREAD) focalRange = r.range;
+      if (first) o.focal = rec.focal;
+      first = false;
+      notes.push(...rec.notes.slice(0, 10));
+      let p = s;
+      while (!rec.registered[p]) p++;
+      let q = e;
+      while (!rec.registered[q]) q--;
+      segments.push(
+        segment({
+          first: p,
+          last: q,
+          kind: 'solved',
+          R: rec.R,
+          t: rec.t,
+          registered: rec.registered,
+          how: rec.how,
+          rec,
+          rmsPx: rec.rmsPx,
+        }),
+      );
+      done += q - p + 1;
+      if (p > s) pending.push([s, p - 1]);
+      if (q < e) pending.push([q + 1, e]);
+      continue;
+    }
+    // no parallax in s…e: a rotation, up to where the tracks thin out (and the focal from it, when the
+    // whole shot shows no parallax and the lens is not known)
+    if (first && searchedFocal) o.focal = focalFromRotation(view, o.cx, o.cy, o.thresholdPx, view.set.width);
+    first = false;
+    const rot = solveRotationOnly(view, o.cx, o.cy, o.focal, o.thresholdPx, {
+      first: s,
+      last: e,
+      ...(o.exclude ? { exclude: o.exclude } : {}),
+      stopAtGap: true,
+    });
+    let q = s;
+    while (q < e && rot.registered[q + 1]) q++;
+    // a short rotation between stretches that lost their tracks (a blur, a flash) is more likely a
+    // mis-tracked stretch than a pan: it stays unsolved
+    const long = q - s + 1 >= MIN_ROTATION_SEGMENT || (s === 0 && q === T - 1);
+    if (rot.ok && q > s && long && rot.rmsPx <= o.thresholdPx && rot.inlierFraction >= 0.5) {
+      segments.push(
+        segment({
+          first: s,
+          last: q,
+          kind: 'rotation-only',
+          R: rot.R,
+          t: new Float64Array(3 * T),
+          registered: rot.registered,
+          rmsPx: rot.rmsPx,
+          inlierFraction: rot.inlierFraction,
+        }),
+      );
+      done += q - s + 1;
+      if (q < e) pending.push([q + 1, e]);
+      continue;
+    }
+    if (rot.ok && q > s && !long) {
+      notes.push(
+        `frames ${s}–${q}: a rotation too short to trust between stretches without tracks: not solved`,
+      );
+      if (q < e) pending.push([q + 1, e]);
+      continue;
+    }
+    if (!rot.ok || q === s) {
+      // the range starts where the tracks do not join two frames: that frame stays unsolved
+      reason ??= `no frame pair shows parallax (${rot.reason ?? 'rotation fit failed'})`;
+      pending.push([s + 1, e]);
+      continue;
+    }
+    reason ??= `no frame pair shows parallax and the motion is not a pure rotation (rotation fit ${rot.rmsPx.toFixed(2)} px RMS, ${(100 * rot.inlierFraction).toFixed(0)} % inliers) — a flat or very distant scene, or too little camera translation`;
+    notes.push(`frames ${s}–${e}: not solved: ${reason}`);
+  }
+  return { segments, focalRange, ...(reason ? { reason } : {}) };
 }
 
 /** Gauge (first registered camera at the origin, median point depth 1 there), poses, cloud, flags. */
 function finish(
   view: TrackView,
-  rec: Reconstruction,
+  rec: Pick<Reconstruction, 'R' | 't' | 'X' | 'hasPoint' | 'registered' | 'dynamic'>,
   numTracks: number,
 ): Pick<CameraSolve, 'poses' | 'registered' | 'points' | 'trackFlags' | 'gaugeFrame'> {
   const T = view.T;
@@ -342,6 +464,8 @@ function finish(
  */
 const SEARCH_TRACKS = 3000;
 const SEARCH_FRAMES = 24;
+/** The search runs on a reconstruction of at least this many of those frames (or all when fewer). */
+const SEARCH_MIN_FRAMES = 8;
 /** Points in each bundle adjustment of the search (every k-th triangulated point). */
 const SEARCH_POINTS = 3000;
 /**
@@ -378,9 +502,10 @@ function estimateFocal(
   const attempt = (v: TrackView, frames: Int32Array | null): Reconstruction | null => {
     const r = reconstruct(v, { ...o, quick: true, ...(frames ? { frames } : {}) });
     if (!r.ok || !r.pair) return null;
+    // enough of the frames (a shot with a break registers the frames on one side of it)
     const want = frames ? frames.length : T;
     const got = r.registered.reduce((a, x) => a + x, 0);
-    return got >= want ? r : null;
+    return got >= Math.min(want, Math.max(SEARCH_MIN_FRAMES, 0.5 * want)) ? r : null;
   };
   let sv = view;
   let first: Reconstruction | null = null;
@@ -400,8 +525,18 @@ function estimateFocal(
   if (!first) {
     const r = reconstruct(view, { ...o, quick: true });
     if (!r.ok || !r.pair) return null;
+    // the search adjusts at most SEARCH_FRAMES of the registered frames (evenly spread, the initial
+    // pair's first among them): its cost stays that of a short shot however long this one is
+    const reg: number[] = [];
+    for (let f = 0; f < T; f++) if (r.registered[f]) reg.push(f);
+    if (reg.length > SEARCH_FRAMES) {
+      const keep = new Set<number>([r.pair.a]);
+      for (let i = 0; i < SEARCH_FRAMES - 1; i++)
+        keep.add(reg[Math.round((i * (reg.length - 1)) / (SEARCH_FRAMES - 2))]!);
+      for (const f of reg) if (!keep.has(f)) r.registered[f] = 0;
+    }
     first = r;
-    nFrames = T;
+    nFrames = Math.min(reg.length, SEARCH_FRAMES);
   }
   if (o.signal?.aborted) return null;
   const rec = first;
@@ -515,13 +650,16 @@ function finalBundle(
   view: TrackView,
   rec: Reconstruction,
   o: IncrementalOptions,
-  freeFocal: boolean,
+  searchedFocal: boolean,
 ): { note: string; range: [number, number] | null } {
   const T = view.T;
   const noise = medianReprojectionPx(view, rec, o);
   if (!Number.isFinite(noise)) return { note: 'final adjustment skipped: no residuals', range: null };
   const regList: number[] = [];
   for (let f = 0; f < T; f++) if (rec.registered[f]) regList.push(f);
+  // a long shot is adjusted in windows swept along it (linear time); its focal stays the searched one
+  const dense = regList.length <= DENSE_BUNDLE_MAX_FRAMES;
+  const freeFocal = searchedFocal && dense;
   const saved = {
     bad: rec.bad.slice(),
     hasPoint: rec.hasPoint.slice(),
@@ -542,7 +680,9 @@ function finalBundle(
     rec.X.set(saved.X);
     const so: IncrementalOptions = { ...o, thresholdPx };
     rejectOutliers(view, rec, so, regList);
-    const rep = runBundle(view, rec, so, camVar, Uint8Array.from(rec.hasPoint), freeFocal, iterations);
+    const rep = dense
+      ? runBundle(view, rec, so, camVar, Uint8Array.from(rec.hasPoint), freeFocal, iterations)
+      : sweepBundle(view, rec, so, regList, rec.pair?.a ?? regList[0]!, Math.min(iterations, 15));
     rec.bad.set(saved.bad);
     rec.hasPoint.set(saved.hasPoint);
     rec.dynamic.set(saved.dynamic);
@@ -569,7 +709,10 @@ function finalBundle(
   rec.bundle = rep;
   rec.rmsPx = rep.rmsPx;
   if (!freeFocal)
-    return { note: `final adjustment without observations beyond ${thresholdPx.toFixed(2)} px`, range: null };
+    return {
+      note: `final adjustment without observations beyond ${thresholdPx.toFixed(2)} px${dense ? '' : ` (in windows of frames swept along the shot; the focal is the one searched on ${SEARCH_FRAMES} of its frames)`}`,
+      range: null,
+    };
   if (!probe)
     return {
       note: `focal refined on the full reconstruction: ${f0.toFixed(1)} → ${f1.toFixed(1)} px (outlier threshold ${thresholdPx.toFixed(2)} px; the camera turns ${turn.toFixed(0)}°, which pins the focal down)`,

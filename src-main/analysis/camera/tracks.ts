@@ -8,6 +8,9 @@ export class TrackView {
   readonly T: number;
   readonly N: number;
   readonly length: Int32Array;
+  /** First and last frame each track is seen in (−1 when never). */
+  readonly first: Int32Array;
+  readonly last: Int32Array;
   /** CSR of usable tracks per frame. */
   readonly frameStart: Int32Array;
   readonly frameTracks: Int32Array;
@@ -19,9 +22,16 @@ export class TrackView {
     const T = (this.T = set.numFrames);
     const N = (this.N = set.numTracks);
     this.length = new Int32Array(N);
+    this.first = new Int32Array(N).fill(-1);
+    this.last = new Int32Array(N).fill(-1);
     for (let k = 0; k < N; k++) {
       let n = 0;
-      for (let f = 0; f < T; f++) if (this.rawVisible(k, f)) n++;
+      for (let f = 0; f < T; f++)
+        if (this.rawVisible(k, f)) {
+          n++;
+          if (this.first[k]! < 0) this.first[k] = f;
+          this.last[k] = f;
+        }
       this.length[k] = n;
     }
     // keep the longest tracks when there are too many (ties keep the earlier id)

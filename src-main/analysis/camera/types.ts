@@ -5,7 +5,11 @@
 import type { Intrinsics, Pose } from '../../../src-shared/geometry';
 import type { CameraReport } from '../../../src-shared/api/contract';
 
-export type SolveStatus = 'solved' | 'static' | 'rotation-only' | 'failed';
+/**
+ * 'partial': some frames have no pose, or the shot's segments could not all be joined into one gauge (the
+ * report says which); 'failed': nothing usable.
+ */
+export type SolveStatus = 'solved' | 'static' | 'rotation-only' | 'partial' | 'failed';
 
 /** Per-track flags in {@link CameraSolve.trackFlags}. */
 export const TRACK_UNUSED = 0; // too short, or never constrained (e.g. too little parallax to triangulate)
@@ -33,7 +37,7 @@ export interface SolveOptions {
   maxTracks?: number;
   /** Minimum usable tracks to attempt a solve (default 30). */
   minTracks?: number;
-  /** Inlier threshold for RANSAC and outlier rejection, pixels (default 2). */
+  /** Inlier threshold for RANSAC and outlier rejection, pixels (default 2 at 640 px on the long side, in proportion above). */
   thresholdPx?: number;
   /** Static-camera test: background tracks must stay within this many pixels of where they were born (default max(1, 0.002·width)). */
   staticTolerancePx?: number;
@@ -65,6 +69,8 @@ export interface SolveDiagnostics {
   focalRange?: [number, number];
   /** Median depth of the points in the gauge frame before normalisation is 1 by construction. */
   medianDepth: number;
+  /** Tracks found to move in the world before the solve (left out, flagged dynamic). */
+  movingTracks?: number;
   /** Largest displacement (px) of static-background tracks from their birth position (static test). */
   backgroundMotionPx: number;
   timingsMs: Partial<Record<SolveStage, number>>;

@@ -1,0 +1,101 @@
+/**
+ * Tracks on moving subjects, found before the solve from the tracks' own consistency over many frames
+ * (issue 11): frame pairs spread over the whole shot, each far enough apart for motion to show, are fitted
+ * with the static scene's two-view model — a fundamental matrix (no focal needed), or a homography where
+ * the pair shows no parallax (a pan, a flat scene) — and every track votes static or moving in each pair it
+ * is seen in. A track that is an outlier in most of its pairs (and in at least two) moves in the world:
+ * it is left out of registration and triangulation and stays flagged "moving".
+ *
+ * One pair's RANSAC can be fooled by a subject that fills much of the frame; many pairs rarely are, and a
+ * pair whose model explains less than half of its tracks is not allowed to vote.
+ */
+import { ransacFundamental } from './fundamental';
+import { ransacHomography } from './homography';
+import { Rng } from './random';
+import type { TrackView } from './tracks';
+
+export interface MovingTracks {
+  /** 1 = moves in the world (or is a bad track). */
+  moving: Uint8Array;
+  count: number;
+  /** Frame pairs that voted. */
+  pairs: number;
+}
+
+/** A pair's frames are this far apart in median image motion (px) when the shot allows. */
+const PAIR_MOTION_PX = 8;
+const MAX_GAP = 15;
+const MIN_SHARED = 20;
+/** A pair votes only when its static model explains at least this share of its tracks. */
+const MIN_MODEL_SHARE = 0.5;
+/** Homography instead of F when it explains nearly as many (no parallax to tell F apart). */
+const H_SHARE_OF_F = 0.95;
+
+function medianShift(view: TrackView, a: number, b: number): { n: number; shift: number } {
+  const d: number[] = [];
+  for (const k of view.tracksIn(a))
+    if (view.has(k, b)) d.push(Math.hypot(view.x(k, b) - view.x(k, a), view.y(k, b) - view.y(k, a)));
+  if (!d.length) return { n: 0, shift: 0 };
+  d.sort((x, y) => x - y);
+  return { n: d.length, shift: d[d.length >> 1]! };
+}
+
+export function findMovingTracks(
+  view: TrackView,
+  o: { thresholdPx: number; seed: number; signal?: AbortSignal },
+): MovingTracks {
+  const T = view.T;
+  const movingVotes = new Int32Array(view.N);
+  const votes = new Int32Array(view.N);
+  const rng = new Rng(o.seed + 41);
+  const th = 1.5 * o.thresholdPx;
+  let pairs = 0;
+  let a = 0;
+  while (a < T - 1 && !o.signal?.aborted) {
+    // the nearest later frame where the tracks have moved enough, while enough of them are shared
+    let b = -1;
+    for (let g = 1; g <= MAX_GAP && a + g < T; g++) {
+      const m = medianShift(view, a, a + g);
+      if (m.n < MIN_SHARED) break;
+      b = a + g;
+      if (m.shift >= PAIR_MOTION_PX) break;
+    }
+    if (b < 0) {
+      a++;
+      continue;
+    }
+    const ids: number[] = [];
+    for (const k of view.tracksIn(a)) if (view.has(k, b)) ids.push(k);
+    const n = ids.length;
+    const x1 = new Float64Array(2 * n);
+    const x2 = new Float64Array(2 * n);
+    ids.forEach((k, i) => {
+      x1[2 * i] = view.x(k, a);
+      x1[2 * i + 1] = view.y(k, a);
+      x2[2 * i] = view.x(k, b);
+      x2[2 * i + 1] = view.y(k, b);
+    });
+    const F = ransacFundamental(x1, x2, { thresholdPx: th, rng, maxIterations: 200 });
+    const H = ransacHomography(x1, x2, { threshold: th, rng, maxIterations: 200 });
+    const model = H && (!F || H.numInliers >= H_SHARE_OF_F * F.numInliers) ? H.inliers : F ? F.inliers : null;
+    let inl = 0;
+    if (model) for (let i = 0; i < n; i++) inl += model[i]!;
+    if (model && inl >= MIN_MODEL_SHARE * n) {
+      pairs++;
+      ids.forEach((k, i) => {
+        votes[k] = votes[k]! + 1;
+        if (!model[i]) movingVotes[k] = movingVotes[k]! + 1;
+      });
+    }
+    // overlapping pairs: every stretch of the shot is seen by about two pairs
+    a += Math.max(1, (b - a) >> 1);
+  }
+  const moving = new Uint8Array(view.N);
+  let count = 0;
+  for (let k = 0; k < view.N; k++)
+    if (movingVotes[k]! >= 2 && movingVotes[k]! > 0.5 * votes[k]!) {
+      moving[k] = 1;
+      count++;
+    }
+  return { moving, count, pairs };
+}
