@@ -574,11 +574,17 @@ function finishDepth(
   );
   const how =
     last.method === 'plane-sweep' ? 'plane sweep' : `Depth Anything V2 on ${last.provider ?? 'cpu'}`;
-  // a partial camera: its unsolved frames have no pose, so no depth (their maps are all invalid)
+  // a partial camera: its unsolved frames have no pose, so no depth (their maps are all invalid); and
+  // frames with a pose can have none either (stereo without parallax, where the camera only turned)
   const posed = project.sourceCameras.get(shot.id)?.frames ?? shot.frameCount;
   const unposed = Math.max(0, shot.frameCount - posed);
-  const none = unposed
-    ? ` · no depth for ${unposed === 1 ? 'the 1 frame' : `the ${unposed} frames`} without a camera pose`
-    : '';
+  const empty = Math.max(0, frames.filter((f) => f.validFraction === 0).length - unposed);
+  const none =
+    (unposed
+      ? ` · no depth for ${unposed === 1 ? 'the 1 frame' : `the ${unposed} frames`} without a camera pose`
+      : '') +
+    (empty
+      ? ` · no depth for ${empty === 1 ? '1 frame' : `${empty} frames`}${unposed ? ' more' : ''} where the camera only turned or nothing could be matched`
+      : '');
   record('done', `${how} at ${width}×${height} · ${Math.round(valid * 100)} % valid${none}`, seconds);
 }

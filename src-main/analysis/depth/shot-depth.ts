@@ -61,6 +61,17 @@ export interface FrameDepth {
   timing: { sweepMs: number; postMs: number };
 }
 
+/**
+ * A frame with no neighbour far enough from it to measure depth against: around it the camera only
+ * turned or held still (a rotation-only stretch, a static camera), so stereo has no parallax there.
+ */
+export class NoBaselineError extends RangeError {
+  constructor(frame: number) {
+    super(`frame ${frame}: no neighbouring frame with a usable baseline`);
+    this.name = 'NoBaselineError';
+  }
+}
+
 export class ShotDepthEstimator {
   private readonly sweeps = new Map<number, { result: PlaneSweepResult; neighbours: number[]; ms: number }>();
   private readonly buffers: SweepBuffers;
@@ -103,8 +114,7 @@ export class ShotDepthEstimator {
     if (nbOpts.sceneDepth === undefined)
       nbOpts.sceneDepth = Math.sqrt(this.range.minDepth * this.range.maxDepth);
     const neighbours = chooseNeighbours(cams, i, nbOpts);
-    if (neighbours.length === 0)
-      throw new RangeError(`frame ${i}: no neighbouring frame with a usable baseline`);
+    if (neighbours.length === 0) throw new NoBaselineError(i);
     const t0 = performance.now();
     const sweepOpts: PlaneSweepOptions = { ...this.options.sweep, ...this.range };
     if (this.options.signal) sweepOpts.signal = this.options.signal;

@@ -11,6 +11,7 @@ import {
   type DepthFrameResult,
 } from '../analysis-protocol';
 import {
+  NoBaselineError,
   ShotDepthEstimator,
   decodeFloat16,
   depthStats,
@@ -62,7 +63,9 @@ function frameResult(frame: number, depth: Float32Array, valid: Uint8Array): Dep
 
 /**
  * Plane-sweep depth for a chunk of frames. Stereo runs over each stretch of consecutive frames that have
- * a pose; a frame without one (a partial camera) gets no depth: its map is written all invalid.
+ * a pose; a frame without one (a partial camera), or without parallax to its neighbours (the camera only
+ * turned or held still there, or the camera has no sparse points at all), gets no depth: its map is
+ * written all invalid.
  */
 export async function depthStage(
   req: Extract<AnalysisRequest, { stage: 'depth' }>,
@@ -85,8 +88,10 @@ export async function depthStage(
   }
   if (views.length !== hi - lo)
     throw new Error(`decoded ${views.length} of ${hi - lo} frames from ${facts.path}`);
+  // The sparse points set the range to sweep; a camera without them (static, or one that only turned)
+  // has no parallax to measure either, and gets no depth.
   const points = await readPoints(req.pointsFile);
-  const sparse = points.xyz.length >= 3 * 8 ? { sparsePoints: points.xyz } : {};
+  const sparsePoints = points.xyz.length >= 3 * 8 ? points.xyz : null;
   // The stretches of frames with a pose in the window, [from, to) relative to lo, each with its estimator.
   const runs: { from: number; to: number; est?: ShotDepthEstimator }[] = [];
   for (let k = 0; k < views.length; k++) {
@@ -103,13 +108,18 @@ export async function depthStage(
     const run = runs.find((r) => k >= r.from && k < r.to);
     let depth: Float32Array = new Float32Array(W * H);
     let valid: Uint8Array = new Uint8Array(W * H);
-    // a lone frame with a pose has no neighbour to match against: no depth either
-    if (run && run.to - run.from >= 2) {
-      run.est ??= new ShotDepthEstimator(views.slice(run.from, run.to) as StereoView[], sparse);
-      const fd = run.est.frame(k - run.from);
-      valid = fd.valid;
-      depth = new Float32Array(fd.depth.length);
-      for (let p = 0; p < depth.length; p++) depth[p] = fd.valid[p] ? fd.depth[p]! : 0;
+    // a lone frame with a pose has no neighbour to match against, and one where the camera only turned
+    // (or held still) has no parallax to measure: no depth for those either
+    if (sparsePoints && run && run.to - run.from >= 2) {
+      run.est ??= new ShotDepthEstimator(views.slice(run.from, run.to) as StereoView[], { sparsePoints });
+      try {
+        const fd = run.est.frame(k - run.from);
+        valid = fd.valid;
+        depth = new Float32Array(fd.depth.length);
+        for (let p = 0; p < depth.length; p++) depth[p] = fd.valid[p] ? fd.depth[p]! : 0;
+      } catch (e) {
+        if (!(e instanceof NoBaselineError)) throw e;
+      }
       run.est.forget(k - run.from - DEPTH_NEIGHBOUR_MARGIN, run.to - run.from);
     }
     await writeFileAtomic(req.depthFiles[i - req.start]!, float16ToBytesLE(encodeFloat16(depth)));

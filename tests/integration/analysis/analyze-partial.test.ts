@@ -1,7 +1,8 @@
 /**
  * "Analyze shot" with a camera solved for only part of the shot: the camera is kept as 'partial' with its
  * report (the stage is done, the job too, `reshoot analyze` exits 0), the frames without a pose get an
- * all-invalid depth map and lift no 3D points, and `reshoot camera status` shows the report.
+ * all-invalid depth map and lift no 3D points, and `reshoot camera status` shows the report. A camera
+ * that only turned is kept likewise, with no depth (no parallax).
  *
  * The solve is stood in for (the worker's camera step is replaced in this process): the ground-truth
  * cameras of a 16-frame orbit with frames 6–8 left out, through the camera stage's own cameraResult, so
@@ -78,8 +79,86 @@ function gtReport(): CameraReport {
   };
 }
 
+/** Which solve the worker's camera step stands in for. */
+let standIn: 'partial' | 'rotation-only' | 'failed' = 'partial';
+
+/** A solve that lost the camera at frame 5: the frames before have a pose, nothing is usable. */
+async function failedSolve(req: Extract<AnalysisRequest, { stage: 'camera' }>) {
+  const doc = gtDoc();
+  await sparseStage(
+    { stage: 'sparse', tracksFile: req.tracksFile, cameras: doc, pointsOut: req.pointsOut },
+    () => {},
+  );
+  const frames = documentToTrack(doc).frames;
+  const statuses = frames.map((f) => (f.index < 5 ? ('solved' as const) : ('unsolved' as const)));
+  const report: CameraReport = {
+    ...gtReport(),
+    frames: statuses.map((status, index) => ({ index, status, segment: status === 'solved' ? 0 : null })),
+    summary: 'frames 0–4 solved; 5–15 unsolved',
+  };
+  const solve = {
+    status: 'failed',
+    message: 'could not solve the camera: lost the camera at frame 5',
+    width: doc.width,
+    height: doc.height,
+    numFrames: FRAMES,
+    intrinsics: frames[0]!.camera.intrinsics,
+    poses: frames.map((f) => (f.index < 5 ? { C: f.camera.C, q: f.camera.q } : null)),
+    diagnostics: {},
+    report,
+  } as unknown as CameraSolve;
+  return cameraResult(solve, req, 0);
+}
+
+/**
+ * Every frame rotation-only: the ground truth's rotations about a held centre. The sparse points are the
+ * scene's (as another segment of a partial solve would give), so stereo runs and finds no baseline.
+ */
+async function rotationOnlySolve(req: Extract<AnalysisRequest, { stage: 'camera' }>) {
+  const doc = gtDoc();
+  await sparseStage(
+    { stage: 'sparse', tracksFile: req.tracksFile, cameras: doc, pointsOut: req.pointsOut },
+    () => {},
+  );
+  const frames = documentToTrack(doc).frames;
+  const report: CameraReport = {
+    frames: frames.map((f) => ({ index: f.index, status: 'rotation-only', segment: 0 })),
+    segments: [
+      {
+        index: 0,
+        first: 0,
+        last: FRAMES - 1,
+        kind: 'rotation-only',
+        gauge: 0,
+        joinedTo: null,
+        joinPoints: 0,
+        confidence: 0.9,
+        rmsPx: 0.3,
+        translationUncertainty: null,
+      },
+    ],
+    movingTracks: 0,
+    tracker: null,
+    summary: `frames 0–${FRAMES - 1} rotation-only`,
+  };
+  const solve = {
+    status: 'rotation-only',
+    message: 'rotation only (no translation)',
+    width: doc.width,
+    height: doc.height,
+    numFrames: FRAMES,
+    intrinsics: frames[0]!.camera.intrinsics,
+    poses: frames.map((f) => ({ C: [0, 0, 0], q: f.camera.q })),
+    diagnostics: {},
+    report,
+  } as unknown as CameraSolve;
+  return cameraResult(solve, req, 0);
+}
+
 /** The worker's camera step, with the ground truth for a solve: sparse points triangulated with it. */
 async function partialSolve(req: Extract<AnalysisRequest, { stage: 'camera' }>) {
+  if (standIn === 'rotation-only') return rotationOnlySolve(req);
+  if (standIn === 'failed') return failedSolve(req);
   const doc = gtDoc();
   const sparse = await sparseStage(
     { stage: 'sparse', tracksFile: req.tracksFile, cameras: doc, pointsOut: req.pointsOut },
@@ -237,4 +316,66 @@ describe('Analyze shot with a camera solved for part of the shot', () => {
       await api['project.open']({ path: dir });
     }
   }, 300_000);
+  it('a camera that only turned: no parallax, so no depth, but the camera is kept and analyze exits 0', async () => {
+    standIn = 'rotation-only';
+    const video = join(tmp.dir, 'orbit16.mp4');
+    const pan = (await api['shots.import']({ paths: [video], skipBad: false })).imported[0]!;
+    await api['shots.rename']({ shotId: pan.id, name: 'pan' });
+    const job = await api['jobs.start']({ type: 'analyze', shotId: pan.id });
+    await core.require().runner.whenIdle();
+    const done = (await api['jobs.list']()).find((j) => j.id === job.id)!;
+    expect(done.status, done.error ?? '').toBe('done');
+    const shot = (await api['shots.list']()).find((s) => s.id === pan.id)!;
+    expect(shot.camera).toMatchObject({ status: 'rotation-only', frames: FRAMES });
+    expect(shot.depth).toMatchObject({ validFraction: 0 });
+    expect(shot.analysis.find((a) => a.stage === 'depth')!.message).toMatch(
+      /0 % valid · no depth for 16 frames where the camera only turned or nothing could be matched$/,
+    );
+    const dir = core.require().project.dir;
+    await core.closeProject();
+    try {
+      let out = '';
+      const io = { out: (t: string) => void (out += t), err: () => {}, cwd: tmp.dir, env: process.env };
+      expect(await runCli(['analyze', dir, 'pan'], io)).toBe(0);
+      expect(out).toMatch(
+        /source camera: rotation-only \(KLT tracks\), 16 frames\n {2}per frame: frames 0–15 rotation-only\n/,
+      );
+    } finally {
+      await api['project.open']({ path: dir });
+    }
+  }, 600_000);
+  it('a solve with nothing usable fails the job and analyze exits 1; the frames it had are kept only when the shot has no camera', async () => {
+    standIn = 'failed';
+    const video = join(tmp.dir, 'orbit16.mp4');
+    const lost = (await api['shots.import']({ paths: [video], skipBad: false })).imported[0]!;
+    await api['shots.rename']({ shotId: lost.id, name: 'lost' });
+    const job = await api['jobs.start']({ type: 'analyze', shotId: lost.id });
+    await core.require().runner.whenIdle();
+    const done = (await api['jobs.list']()).find((j) => j.id === job.id)!;
+    expect(done.status).toBe('failed');
+    expect(done.error).toBe(
+      'could not solve the camera: lost the camera at frame 5 · KLT tracks (the 2D tracks and the camera of the 5 frames solved are kept)',
+    );
+    const shot = (await api['shots.list']()).find((s) => s.id === lost.id)!;
+    expect(shot.camera).toMatchObject({ status: 'failed', frames: 5 });
+    expect(shot.camera!.report!.summary).toBe('frames 0–4 solved; 5–15 unsolved');
+    expect(shot.analysis.find((a) => a.stage === 'camera')).toMatchObject({ status: 'failed' });
+    expect(shot.depth).toBeNull();
+
+    // run again (a failed stage is never reused): the camera the shot now has is not replaced
+    const before = shot.camera;
+    const dir = core.require().project.dir;
+    await core.closeProject();
+    try {
+      let err = '';
+      const io = { out: () => {}, err: (t: string) => void (err += t), cwd: tmp.dir, env: process.env };
+      expect(await runCli(['analyze', dir, 'lost'], io)).toBe(1);
+      expect(err).toMatch(
+        /could not solve the camera: lost the camera at frame 5 · KLT tracks \(the 2D tracks and the previous camera are kept\)/,
+      );
+    } finally {
+      await api['project.open']({ path: dir });
+    }
+    expect((await api['shots.list']()).find((s) => s.id === lost.id)!.camera).toEqual(before);
+  }, 600_000);
 });
