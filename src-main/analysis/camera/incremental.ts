@@ -215,17 +215,22 @@ export function reconstruct(view: TrackView, o: IncrementalOptions): Reconstruct
     };
     for (const k of view.tracksIn(fr)) {
       if (rec.hasPoint[k] || rec.dynamic[k]) continue;
-      cams.length = 0;
-      xn.length = 0;
       // the track's registered frames near this one: linear in the shot's length, and a slowly drifting
       // track (the texture under it changes scale over a long drive) is triangulated where it is consistent
       const lo = Math.max(view.first[k]!, fr - TRIANGULATION_SPAN);
       const hi = Math.min(view.last[k]!, fr + TRIANGULATION_SPAN);
-      for (let c = lo; c <= hi; c++) {
-        if (!rec.registered[c] || !view.has(k, c) || rec.bad[k * T + c]) continue;
-        cams.push(c);
-        xn.push((view.x(k, c) - o.cx) / f, (view.y(k, c) - o.cy) / f);
-      }
+      const gather = (from: number, to: number) => {
+        cams.length = 0;
+        xn.length = 0;
+        for (let c = from; c <= to; c++) {
+          if (!rec.registered[c] || !view.has(k, c) || rec.bad[k * T + c]) continue;
+          cams.push(c);
+          xn.push((view.x(k, c) - o.cx) / f, (view.y(k, c) - o.cy) / f);
+        }
+      };
+      gather(lo, hi);
+      // registered frames far apart (the initial pair): the track's whole life
+      if (cams.length < 2) gather(view.first[k]!, view.last[k]!);
       if (!fit()) continue;
       let bad = badOf();
       if (bad.length > 0 && bad.length <= 0.3 * cams.length) {

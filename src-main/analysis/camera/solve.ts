@@ -20,7 +20,7 @@ import {
   type Reconstruction,
 } from './incremental';
 import { emptyReport, frameReport, staticReport } from './frame-report';
-import { findMovingTracks } from './moving-tracks';
+import { findMovingTracks, flagMovingAfterSolve } from './moving-tracks';
 import { rotationOnlySegments, staticCameraTest } from './motion';
 import { focalFromRotation, searchLogFocal, solveRotationOnly } from './rotation-only';
 import { assembleShot, FRAME_ROTATION, FRAME_SOLVED, FRAME_UNSOLVED, type Segment } from './segments';
@@ -176,7 +176,14 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
   }
 
   // moving subjects, from the tracks' consistency over many frame pairs
-  const moving = findMovingTracks(view, { thresholdPx: thr, seed, ...(signal ? { signal } : {}) });
+  const moving = findMovingTracks(view, {
+    thresholdPx: thr,
+    seed,
+    focal: options.focalPx ?? W / (2 * Math.tan(Math.PI / 6)),
+    cx,
+    cy,
+    ...(signal ? { signal } : {}),
+  });
   diag.movingTracks = moving.count;
   notes.push(
     `moving subjects: ${moving.count} tracks inconsistent with the static scene over ${moving.pairs} frame pairs are left out`,
@@ -237,6 +244,9 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
   // join the segments, interpolate the gaps, and say what each frame is
   await enter('bundle', 'joining the segments');
   const shot = assembleShot(view, segments, baseOpts, moving.moving);
+  const late = flagMovingAfterSolve(view, shot, baseOpts, (v) => v === FRAME_SOLVED);
+  if (late) notes.push(`${late} more tracks move against the solved camera (flagged moving)`);
+  diag.movingTracks = moving.count + late;
   await enter('finish', 'writing the result');
   const out = finish(view, shot, tracks.numTracks);
   const main = segments[0]!;
@@ -249,7 +259,7 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
   diag.points = out.points.trackId.length;
   diag.medianDepth = 1;
   diag.rotationOnlySegments = rotationOnlySegments(view, cx, cy, baseOpts.focal, thr);
-  const report = frameReport(view, shot, out, baseOpts, moving.count);
+  const report = frameReport(view, shot, out, baseOpts, moving.count + late);
   const allPosed = shot.status.every((v) => v !== FRAME_UNSOLVED);
   const oneGauge = segments.every((sg) => sg.gauge === 0);
   const allRotation = shot.status.every((v) => v === FRAME_ROTATION);
@@ -320,10 +330,14 @@ function solveSegments(
       if (first) o.focal = rec.focal;
       first = false;
       notes.push(...rec.notes.slice(0, 10));
-      let p = s;
-      while (!rec.registered[p]) p++;
-      let q = e;
-      while (!rec.registered[q]) q--;
+      // the run of consecutive registered frames around the initial pair (frames between the pair that
+      // did not register split it): the frames outside it are solved again as ranges of their own
+      const a0 = rec.pair?.a ?? s;
+      let p = a0;
+      while (p > s && rec.registered[p - 1]) p--;
+      let q = a0;
+      while (q < e && rec.registered[q + 1]) q++;
+      for (let fr = s; fr <= e; fr++) if (fr < p || fr > q) rec.registered[fr] = 0;
       segments.push(
         segment({
           first: p,
