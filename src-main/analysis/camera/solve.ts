@@ -131,7 +131,8 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
   // prepare
   progress('prepare', 0, 'reading tracks');
   if (signal?.aborted) throw abortError(signal);
-  const view = new TrackView(tracks, minLen, options.maxTracks ?? 2000);
+  // the longest tracks, at most 2,000 or 8 per frame on a long shot (so its density does not thin with its length)
+  const view = new TrackView(tracks, minLen, options.maxTracks ?? Math.max(2000, 8 * T));
   let usable = 0;
   for (let k = 0; k < view.N; k++) if (view.length[k]! >= minLen) usable++;
   diag.usableTracks = usable;

@@ -33,7 +33,7 @@ export interface SolveOptions {
   cy?: number;
   /** Tracks shorter than this many frames are ignored (default 3). */
   minTrackLength?: number;
-  /** At most this many tracks are used (the longest; default 2000) — the rest are flagged unused. */
+  /** At most this many tracks are used (the longest; default 2000, or 8 per frame on a longer shot) — the rest are flagged unused. */
   maxTracks?: number;
   /** Minimum usable tracks to attempt a solve (default 30). */
   minTracks?: number;
