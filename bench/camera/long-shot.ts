@@ -155,7 +155,9 @@ async function main(): Promise<void> {
         (b / a <= 1.5
           ? 'does not grow with length (goal ≤ 1.5×: met).'
           : 'grows with length (goal ≤ 1.5×: not met).')
-      : 'Time per frame, 1000 vs 250 frames: not measured (run both lengths).';
+      : `Time per frame, 1000 vs 250 frames: not measured (${
+          lengths.includes(250) && lengths.includes(1000) ? 'a length did not finish' : 'run both lengths'
+        }).`;
   const table = `## ${HEADING}
 
 Machine: ${os.cpus().length}-core ${os.arch()} (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), no GPU, Node ${process.versions.node}.
