@@ -35,6 +35,8 @@ export type AnalysisRequest =
       fps: [number, number];
       /** Where the sparse points go. */
       pointsOut: string;
+      /** Where the per-track moving flags go (a byte per 2D track, 1 = moving). */
+      movingOut: string;
       /**
        * The shot's lens as a horizontal focal in pixels of an image `width` wide (the solve scales it to
        * the tracks' size); absent = estimate the focal.
@@ -105,6 +107,8 @@ export type AnalysisRequest =
       depthFiles: string[];
       depthWidth: number;
       depthHeight: number;
+      /** The camera solve's moving flags (a byte per 2D track), when the camera was solved. */
+      movingFile: string | null;
       out: string;
     };
 

@@ -268,6 +268,8 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
         mkdirSync(join(pointsOut, '..'), { recursive: true });
         const existing = project.sourceCameras.get(shot.id);
         if (existing?.origin === 'imported') {
+          // moving flags belong to a solve; an imported camera has none
+          rmSync(project.paths.movingTracks(shot.id), { force: true });
           const r = await analysis(
             { stage: 'sparse', tracksFile, cameras: parseCamerasJson(existing.trackJson), pointsOut },
             signal,
@@ -283,6 +285,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
         }
         // the points go to scratch first: they replace the shot's only with the camera they belong to
         const pointsNew = join(scratch, 'sparse-points.bin');
+        const movingNew = join(scratch, 'moving-tracks.bin');
         const r = await analysis(
           {
             stage: 'camera',
@@ -290,6 +293,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
             method: p.method,
             fps: [shot.fpsNum, shot.fpsDen],
             pointsOut: pointsNew,
+            movingOut: movingNew,
             ...lensOf(shot),
           },
           signal,
@@ -298,6 +302,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
         if (r.stage !== 'camera') throw new Error('unexpected worker result');
         const seconds = (performance.now() - t0) / 1000;
         const keep = () => {
+          renameSync(movingNew, project.paths.movingTracks(shot.id));
           renameSync(pointsNew, pointsOut);
           project.sourceCameras.put({
             shotId: shot.id,
@@ -386,6 +391,9 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
             ),
             depthWidth: d.width,
             depthHeight: d.height,
+            movingFile: existsSync(project.paths.movingTracks(shot.id))
+              ? project.paths.movingTracks(shot.id)
+              : null,
             out: project.paths.tracks3d(shot.id),
           },
           signal,

@@ -41,6 +41,8 @@ export async function tracks3dStage(
     buffers.push(posed[t] ? await depthOf(t) : undefined);
     progress(t / T);
   }
+  // the camera solve's moving flags count too (a subject it left out may have too few lifted points here)
+  const solvedMoving = req.movingFile ? await readMovingFlags(req.movingFile, N) : null;
   const world = liftTracks({ numTracks: N, numFrames: T, xy, visible }, cams, (t) => buffers[t]);
   // A static scene point stays put in the world: dynamic when its lifted positions spread by more than
   // 5 % of its distance from the camera (depth noise is far below that on a solved shot).
@@ -58,6 +60,11 @@ export async function tracks3dStage(
       my += world.xyz[o + 1]!;
       mz += world.xyz[o + 2]!;
       n++;
+    }
+    if (solvedMoving?.[k]) {
+      dynamic[k] = 1;
+      nDynamic++;
+      continue;
     }
     if (n < 3) continue;
     mx /= n;
@@ -82,4 +89,14 @@ export async function tracks3dStage(
   }
   await writeTracks3d(req.out, { numTracks: N, numFrames: T, xyz: world.xyz, valid: world.valid, dynamic });
   return { stage: 'tracks3d', tracks: N, dynamic: nDynamic };
+}
+
+/** The camera solve's flags, a byte per track; null when the file is missing or not this track set's. */
+async function readMovingFlags(file: string, numTracks: number): Promise<Uint8Array | null> {
+  try {
+    const bytes = new Uint8Array(await readFile(file));
+    return bytes.length === numTracks ? bytes : null;
+  } catch {
+    return null;
+  }
 }

@@ -37,6 +37,8 @@ export interface ProjectPaths {
   depthFrame(shotId: number, frame: number): string;
   /** The solver's sparse point cloud of a shot. */
   sparsePoints(shotId: number): string;
+  /** Per 2D track, 1 where the camera solve found it moving (written with the sparse points). */
+  movingTracks(shotId: number): string;
   /** Points back-projected from the shot's depth (a few frames, subsampled), coloured by the frames. */
   densePoints(shotId: number): string;
   /** 3D tracks of a shot (2D tracks lifted with depth and cameras). */
@@ -59,6 +61,7 @@ export function projectPaths(dir: string): ProjectPaths {
     jobScratch: (jobId) => join(cache, 'jobs', String(jobId)),
     depthFrame: (id, frame) => join(cache, 'depth', String(id), projectDepthFileName(frame)),
     sparsePoints: (id) => join(cache, 'points', `${id}.sparse.bin`),
+    movingTracks: (id) => join(cache, 'points', `${id}.moving.bin`),
     densePoints: (id) => join(cache, 'points', `${id}.dense.bin`),
     tracks3d: (id) => join(cache, 'tracks3d', `${id}.bin`),
   };

@@ -247,7 +247,6 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
   const shot = assembleShot(view, segments, baseOpts, moving.moving);
   const late = flagMovingAfterSolve(view, shot, baseOpts, (v) => v === FRAME_SOLVED);
   if (late) notes.push(`${late} more tracks move against the solved camera (flagged moving)`);
-  diag.movingTracks = moving.count + late;
   await enter('finish', 'writing the result');
   const out = finish(view, shot, tracks.numTracks);
   const main = segments[0]!;
@@ -260,7 +259,12 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
   diag.points = out.points.trackId.length;
   diag.medianDepth = 1;
   diag.rotationOnlySegments = rotationOnlySegments(view, cx, cy, baseOpts.focal, thr);
-  const report = frameReport(view, shot, out, baseOpts, moving.count + late);
+  // moving = every track the result flags: found before the solve, after it, or dropped by it as
+  // inconsistent with the cameras
+  let flagged = 0;
+  for (let k = 0; k < out.trackFlags.length; k++) if (out.trackFlags[k] === TRACK_DYNAMIC) flagged++;
+  diag.movingTracks = flagged;
+  const report = frameReport(view, shot, out, baseOpts, flagged);
   const allPosed = shot.status.every((v) => v !== FRAME_UNSOLVED);
   const oneGauge = segments.every((sg) => sg.gauge === 0);
   const allRotation = shot.status.every((v) => v === FRAME_ROTATION);

@@ -10,7 +10,8 @@ import {
   documentToTrack,
 } from '../../../src-shared/geometry';
 import { type AnalysisRequest, type AnalysisResult } from '../analysis-protocol';
-import { solveCamera, solveToCameraTrack, type CameraSolve } from '.';
+import { solveCamera, solveToCameraTrack, TRACK_DYNAMIC, type CameraSolve } from '.';
+import { writeFileAtomic } from '../../util/atomic-write';
 import { writePoints } from '../point-file';
 import { readTrackFile } from '../tracking';
 import { trackerLabel } from '../../../src-shared/camera-report';
@@ -26,6 +27,9 @@ export async function cameraStage(
     ...(focalPx ? { focalPx } : {}),
   });
   const n = solve.points.xyz.length / 3;
+  const moving = new Uint8Array(set.numTracks);
+  for (let k = 0; k < moving.length; k++) if (solve.trackFlags[k] === TRACK_DYNAMIC) moving[k] = 1;
+  await writeFileAtomic(req.movingOut, moving);
   await writePoints(req.pointsOut, {
     xyz: solve.points.xyz,
     rgb: solve.points.rgb ?? new Uint8Array(3 * n).fill(200),

@@ -204,5 +204,11 @@ describe('Analyze shot on a ground-truth shot', () => {
     const m = trajectoryMetrics(est, ref);
     expect(m.ateRelative).toBeLessThan(0.01);
     expect(m.rpeRotMeanDeg).toBeLessThan(0.1);
+    // the solve's moving flags are kept beside the points, a byte per 2D track, for the 3D tracks
+    const moving = readFileSync(project.paths.movingTracks(shot!.id));
+    expect(moving.length).toBe(project.tracks.get(shot!.id, 'klt')!.numTracks);
+    const flagged = moving.reduce((a, v) => a + v, 0);
+    expect(flagged).toBeGreaterThan(0);
+    expect(flagged).toBe(s.camera!.report!.movingTracks);
   }, 600_000);
 });
