@@ -294,6 +294,14 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     await expect(page.getByTestId('analysis-camera')).toContainText(
       'with cameras for 8 of 16 frames, the others interpolated',
     );
+    // the per-frame report says which frames the file gave and which were interpolated
+    const report = page.getByTestId('camera-report');
+    await expect(report.getByTestId('camera-report-legend-solved')).toContainText('8');
+    await expect(report.getByTestId('camera-report-legend-interpolated')).toContainText('8');
+    await expect(
+      report.getByTestId('camera-report-strip').locator('[data-status="interpolated"]'),
+    ).not.toHaveCount(0);
+    await expect(report.getByTestId('camera-report-summary')).toContainText('interpolated');
     await screenshot(page, '01a-camera-interpolated');
     await page.getByTestId('undo').click();
     await expect(row.getByTestId('camera-badge')).toHaveCount(0);
