@@ -85,6 +85,7 @@ export function chooseInitialPair(
   for (let f = 0; f < T; f++) if (allowed[f]) frames.push(f);
   const tried: PairChoice[] = [];
   let best: PairChoice | null = null;
+  let relaxed: PairChoice | null = null;
   const rng = new Rng(o.seed + 11);
   const starts = new Set<number>();
   for (const q of [0, 0.25, 0.5]) starts.add(frames[Math.floor(q * (frames.length - 1))]!);
@@ -136,10 +137,33 @@ export function chooseInitialPair(
         c.score = angles.length * Math.min(1, med / 4);
       tried.push(c);
       if (c.score > 0 && (!best || c.score > best.score)) best = c;
+      // a handheld camera that mostly turns over a near-planar room: GRIC prefers the homography, yet
+      // the points the essential matrix triangulates clearly in front with real angles are structure
+      const s2 = angles.length * Math.min(1, med / 4);
+      const notPlanar = hom.numInliers < RELAXED_MAX_H_SHARE * rel.numInliers;
+      if (
+        notPlanar &&
+        med >= RELAXED_PAIR_ANGLE * o.minAngleDeg &&
+        angles.length >= 30 &&
+        (!relaxed || s2 > relaxed.score)
+      )
+        relaxed = { ...c, score: s2 };
     }
   }
-  return { best, tried };
+  return { best: best ?? relaxed, tried };
 }
+
+/**
+ * Where no pair's motion is better explained by the essential matrix than by a homography (GRIC), the
+ * pair whose triangulated points have a median angle of at least this many times the minimum angle is
+ * taken anyway: rotation-dominant shots with a little real translation are solved, not thrown away.
+ */
+const RELAXED_PAIR_ANGLE = 1.5;
+/**
+ * …and only where the homography explains clearly fewer correspondences than the essential matrix: a
+ * flat scene seen by a translating camera fits both, and there the essential matrix is degenerate.
+ */
+const RELAXED_MAX_H_SHARE = 0.97;
 
 export function reconstruct(view: TrackView, o: IncrementalOptions): Reconstruction {
   const T = view.T;
@@ -469,7 +493,7 @@ function windowBundle(view: TrackView, rec: Reconstruction, window: number[], o:
  * shot instead of one dense system (whose reduced camera matrix grows with the square of the frames and
  * its factorisation with the cube): time and memory stay linear in the shot's length.
  */
-export const DENSE_BUNDLE_MAX_FRAMES = 150;
+export const DENSE_BUNDLE_MAX_FRAMES = 100;
 const SWEEP_WINDOW = 40;
 const SWEEP_STRIDE = 30;
 

@@ -25,8 +25,8 @@ export interface MovingTracks {
 }
 
 /** A pair's frames are this far apart in median image motion (px) when the shot allows. */
-const PAIR_MOTION_PX = 8;
-const MAX_GAP = 15;
+const PAIR_MOTION_PX = 20;
+const MAX_GAP = 30;
 const MIN_SHARED = 20;
 /** A pair votes only when its static model explains at least this share of its tracks. */
 const MIN_MODEL_SHARE = 0.5;

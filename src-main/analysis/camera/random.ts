@@ -38,6 +38,8 @@ export function ransacIterations(
 ): number {
   const w = Math.pow(Math.min(Math.max(inlierRatio, 1e-6), 1), sampleSize);
   if (w >= 1) return 1;
-  const n = Math.log(1 - confidence) / Math.log(1 - w);
+  // log1p: for a tiny w, log(1 − w) rounds to 0 and the count to Infinity… or, divided the other way, 1
+  const n = Math.log(1 - confidence) / Math.log1p(-w);
+  if (!Number.isFinite(n)) return max;
   return Math.max(1, Math.min(max, Math.ceil(n)));
 }

@@ -213,7 +213,8 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
       notes.push(
         `focal search: ${found.evaluations} bundle adjustments on ${found.points} points and ${found.frames} frames (outlier threshold ${found.thresholdPx.toFixed(2)} px)`,
       );
-    }
+    } else
+      notes.push('too few points to search the focal: the solve starts from a 60° horizontal field of view');
     diag.focalPx = baseOpts.focal;
     await yieldToLoop();
     if (signal?.aborted) throw abortError(signal);
@@ -239,6 +240,8 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
     );
   }
   diag.focalPx = baseOpts.focal;
+  // nothing measured it (no search, no refinement): the focal is the assumed 60° field of view
+  if (!options.focalPx && baseOpts.focal === W / (2 * Math.tan(Math.PI / 6))) diag.focalSource = 'assumed';
   const segments = found.segments;
   if (!segments.length) return fail(found.reason ?? 'no frame could be registered');
 
@@ -281,7 +284,9 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
   // (a shot of rotation only has no reconstruction error to judge; its segments passed the rotation fit)
   if (segments.some((sg) => sg.kind === 'solved') && !(shot.rmsPx <= 2 * thr))
     return fail(
-      `the reprojection error stays high (${shot.rmsPx.toFixed(2)} px RMS) — tracks are unreliable or the lens is not a pinhole`,
+      Number.isFinite(shot.rmsPx)
+        ? `the reprojection error stays high (${shot.rmsPx.toFixed(2)} px RMS) — tracks are unreliable or the lens is not a pinhole`
+        : 'the reconstruction did not converge — tracks are unreliable, or the scene is flat',
       { ...out, report },
     );
   if (allPosed && oneGauge) return result({ status: 'solved', message: 'solved', ...out, report });
@@ -485,6 +490,8 @@ const SEARCH_TRACKS = 3000;
 const SEARCH_FRAMES = 24;
 /** The search runs on a reconstruction of at least this many of those frames (or all when fewer). */
 const SEARCH_MIN_FRAMES = 8;
+/** …and on at least this many points (else the default field of view stands, refined at the end). */
+const SEARCH_MIN_POINTS = 50;
 /** Points in each bundle adjustment of the search (every k-th triangulated point). */
 const SEARCH_POINTS = 3000;
 /**
@@ -582,6 +589,8 @@ function estimateFocal(
   const ptVar = Uint8Array.from(rec.hasPoint);
   let nPoints = 0;
   for (let k = 0; k < ptVar.length; k++) nPoints += ptVar[k]!;
+  // too few points to weigh one focal against another: the search would follow noise (or nothing)
+  if (nPoints < SEARCH_MIN_POINTS) return null;
   const memo = new Map<number, number>();
   const cost = (l: number): number => {
     const key = Math.round(l * 1e6);

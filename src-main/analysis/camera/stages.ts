@@ -83,7 +83,9 @@ function focalNote(solve: CameraSolve, width: number, lens: 'user' | 'metadata' 
       ? 'from the lens you gave'
       : lens === 'metadata'
         ? "from the media's lens metadata"
-        : 'estimated';
+        : solve.diagnostics.focalSource === 'assumed'
+          ? 'assumed (this shot does not show it): set the lens if you know it'
+          : 'estimated';
   const range = solve.diagnostics.focalRange;
   const weak = range
     ? ` — weakly determined by this shot (anywhere from ${range[0].toFixed(0)} to ${range[1].toFixed(0)} px fits): set the lens if you know it`

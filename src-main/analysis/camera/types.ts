@@ -61,7 +61,8 @@ export interface SolveDiagnostics {
   rotationOnlySegments: [number, number][];
   initialPair: [number, number] | null;
   focalPx: number;
-  focalSource: 'metadata' | 'estimated';
+  /** 'assumed': the shot could not measure it (a 60° horizontal field of view is used). */
+  focalSource: 'metadata' | 'estimated' | 'assumed';
   /**
    * Set when the estimated focal is weakly determined: the range [min, max] (px) it moves over when the
    * refinement's outlier cut is made a fifth tighter or looser (more than 3 % of the focal).

@@ -1,27 +1,10 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng } from '../../../src-main/analysis/camera';
 import { sampsonSq } from '../../../src-main/analysis/camera/essential';
 import { fundamentalEightPoint, ransacFundamental } from '../../../src-main/analysis/camera/fundamental';
 import { det3 } from '../../../src-main/analysis/camera/linalg';
 import { twoViewPixels } from './two-view-pixels';
-
-// ransacIterations (random.ts) answers 1 instead of `max` when the first hypothesis explains ~no
-// correspondence (inlierRatio^sampleSize < 1e-16: log(1 − w) rounds to 0), which ends an 8-point RANSAC
-// after one draw in about one scene in ten here; ransac-iterations.test.ts pins that bug down. Until it is
-// fixed, these tests run ransacFundamental with the count computed as intended (log1p), so that they judge
-// the fundamental matrix code itself. Remove this mock with the fix.
-vi.mock('../../../src-main/analysis/camera/random', async (original) => {
-  const m = await original<typeof import('../../../src-main/analysis/camera/random')>();
-  return {
-    ...m,
-    ransacIterations: (inlierRatio: number, sampleSize: number, confidence: number, max: number) => {
-      const w = Math.pow(Math.min(Math.max(inlierRatio, 1e-6), 1), sampleSize);
-      if (w >= 1) return 1;
-      return Math.max(1, Math.min(max, Math.ceil(Math.log(1 - confidence) / Math.log1p(-w))));
-    },
-  };
-});
 
 const allIds = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 

@@ -23,19 +23,16 @@ describe('ransacIterations', () => {
     }
   });
 
-  // BUG (src-main/analysis/camera/random.ts): when ratio^sampleSize < ~1.1e-16, 1 − w rounds to 1,
-  // log(1 − w) is 0 and the count is −Infinity, clamped to 1 — a hypothesis that explains (almost) nothing
-  // ends the search instead of asking for the most draws. For 8-point samples that is any ratio below
-  // 1.02 % (0–2 of 200 correspondences), which the first rank-2-projected F from a sample holding an
-  // outlier often is. Math.log1p(-w) (or returning `max` when the count is not finite) fixes it. These
-  // tests fail today; `it.fails` keeps the suite green until the fix, then turn them into `it`.
-  it.fails('BUG: a hypothesis with no inliers asks for the most draws, not one', () => {
+  // Regression: when ratio^sampleSize < ~1.1e-16, 1 − w rounded to 1, log(1 − w) was 0 and the count was
+  // clamped to 1 — a hypothesis that explains (almost) nothing ended the search. For 8-point samples that
+  // is any ratio below 1.02 % (0–2 of 200 correspondences). Fixed with log1p.
+  it('a hypothesis with no inliers asks for the most draws, not one', () => {
     expect(ransacIterations(0, 8, 0.999, 300)).toBe(300);
     expect(ransacIterations(0.01, 8, 0.999, 300)).toBe(300);
     expect(ransacIterations(0, 4, 0.999, 300)).toBe(300);
   });
 
-  it.fails('BUG: so 8-point RANSAC stops after one draw on about one scene in ten (30 % outliers)', () => {
+  it('so 8-point RANSAC no longer stops after one draw (30 % outliers)', () => {
     // noise-free, 30 % gross outliers: the first draw's F explains no correspondence and ends the search
     const { x1, x2, outlier } = twoViewPixels(4 * 7919, 200, 0, 0.3);
     const fit = ransacFundamental(x1, x2, { thresholdPx: 1, rng: new Rng(4) })!;
