@@ -1,5 +1,10 @@
 /** The plain summary of a camera report ("frames 0–87 solved; 88–104 interpolated; …"), for the panel and the CLI. */
-import type { CameraReportFrame, CameraSegment, FrameStatus } from './api/contract/camera-report';
+import type {
+  CameraReport,
+  CameraReportFrame,
+  CameraSegment,
+  FrameStatus,
+} from './api/contract/camera-report';
 
 /** Runs of consecutive frames with the same status and segment. */
 export function frameRuns(
@@ -47,4 +52,32 @@ export function describeCameraReport(
 /** The tracker a report names, as users know it: 'KLT', 'XFeat' (another name as it is). */
 export function trackerLabel(tracker: string): string {
   return tracker === 'klt' ? 'KLT' : tracker === 'xfeat' ? 'XFeat' : tracker;
+}
+
+/**
+ * A report of one segment in one gauge over the whole shot, with a status per frame (an imported camera,
+ * a static one): nothing to grade it by, so its confidence is 1 and it has no error figures.
+ */
+export function oneSegmentReport(
+  statuses: readonly ('solved' | 'interpolated')[],
+  movingTracks: number,
+  note?: string,
+): CameraReport {
+  const frames = statuses.map((status, index) => ({ index, status, segment: 0 }));
+  const segments: CameraSegment[] = [
+    {
+      index: 0,
+      first: 0,
+      last: statuses.length - 1,
+      kind: 'solved',
+      gauge: 0,
+      joinedTo: null,
+      joinPoints: 0,
+      confidence: 1,
+      rmsPx: null,
+      translationUncertainty: null,
+    },
+  ];
+  const summary = describeCameraReport(frames, segments);
+  return { frames, segments, movingTracks, tracker: null, summary: note ? `${summary} (${note})` : summary };
 }

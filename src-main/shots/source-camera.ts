@@ -16,7 +16,7 @@ import {
   type WorldUp,
 } from '../../src-shared/geometry';
 import { ApiError, type CameraReport } from '../../src-shared/api/contract';
-import { describeCameraReport } from '../../src-shared/camera-report';
+import { oneSegmentReport } from '../../src-shared/camera-report';
 import {
   FIRST_FRAME_NUMBER,
   readCameraTrack,
@@ -109,32 +109,10 @@ export function fitTrackToShot(
  */
 export function importedCameraReport(frameCount: number, given: readonly number[]): CameraReport {
   const known = new Set(given);
-  const frames = Array.from({ length: frameCount }, (_, index) => ({
-    index,
-    status: known.has(index) ? ('solved' as const) : ('interpolated' as const),
-    segment: 0,
-  }));
-  const segments: CameraReport['segments'] = [
-    {
-      index: 0,
-      first: 0,
-      last: frameCount - 1,
-      kind: 'solved',
-      gauge: 0,
-      joinedTo: null,
-      joinPoints: 0,
-      confidence: 1,
-      rmsPx: null,
-      translationUncertainty: null,
-    },
-  ];
-  return {
-    frames,
-    segments,
-    movingTracks: 0,
-    tracker: null,
-    summary: describeCameraReport(frames, segments),
-  };
+  return oneSegmentReport(
+    Array.from({ length: frameCount }, (_, i) => (known.has(i) ? 'solved' : 'interpolated')),
+    0,
+  );
 }
 
 export function importSourceCamera(

@@ -5,7 +5,7 @@
  * adjusted reconstruction still does not pin their centre down.
  */
 import type { CameraReport, CameraSegment, FrameStatus } from '../../../src-shared/api/contract';
-import { describeCameraReport } from '../../../src-shared/camera-report';
+import { describeCameraReport, oneSegmentReport } from '../../../src-shared/camera-report';
 import type { Pose } from '../../../src-shared/geometry';
 import { centreSigma } from './pose-uncertainty';
 import { REGISTERED_BY_ROTATION } from './relative-registration';
@@ -51,28 +51,7 @@ export function emptyReport(T: number, movingTracks = 0): CameraReport {
 
 /** A static camera: every frame measured (no motion), one segment. */
 export function staticReport(T: number, movingTracks: number): CameraReport {
-  const frames = Array.from({ length: T }, (_, index) => ({ index, status: 'solved' as const, segment: 0 }));
-  const segments: CameraSegment[] = [
-    {
-      index: 0,
-      first: 0,
-      last: T - 1,
-      kind: 'solved',
-      gauge: 0,
-      joinedTo: null,
-      joinPoints: 0,
-      confidence: 1,
-      rmsPx: null,
-      translationUncertainty: null,
-    },
-  ];
-  return {
-    frames,
-    segments,
-    movingTracks,
-    tracker: null,
-    summary: `${describeCameraReport(frames, segments)} (a static camera)`,
-  };
+  return oneSegmentReport(new Array<'solved'>(T).fill('solved'), movingTracks, 'a static camera');
 }
 
 /**

@@ -467,14 +467,21 @@ export function runBundle(
   return rep;
 }
 
-function windowBundle(view: TrackView, rec: Reconstruction, window: number[], o: IncrementalOptions): void {
-  const T = view.T;
-  const camVar = new Uint8Array(T);
+/**
+ * Adjusts the cameras of `window` (but those in `fixed`) and the points they see, with the observations
+ * of those points in every frame (their own span of frames, not the whole shot).
+ */
+function adjustWindow(
+  view: TrackView,
+  rec: Reconstruction,
+  o: IncrementalOptions,
+  window: readonly number[],
+  fixed: readonly number[],
+  iterations: number,
+): BundleReport {
+  const camVar = new Uint8Array(view.T);
   for (const f of window) camVar[f] = 1;
-  // keep the gauge: the initial pair's first frame never moves; keep the two oldest in the window fixed
-  const sorted = [...window];
-  camVar[sorted[0]!] = 0;
-  if (rec.pair) camVar[rec.pair.a] = 0;
+  for (const f of fixed) camVar[f] = 0;
   const ptVar = new Uint8Array(view.N);
   let lo = Math.min(...window);
   let hi = Math.max(...window);
@@ -485,7 +492,12 @@ function windowBundle(view: TrackView, rec: Reconstruction, window: number[], o:
         lo = Math.min(lo, view.first[k]!);
         hi = Math.max(hi, view.last[k]!);
       }
-  runBundle(view, rec, o, camVar, ptVar, false, 8, [lo, hi]);
+  return runBundle(view, rec, o, camVar, ptVar, false, iterations, [lo, hi]);
+}
+
+/** The last registered frames: the gauge (the initial pair's first frame) and the window's oldest held. */
+function windowBundle(view: TrackView, rec: Reconstruction, window: number[], o: IncrementalOptions): void {
+  adjustWindow(view, rec, o, window, rec.pair ? [window[0]!, rec.pair.a] : [window[0]!], 8);
 }
 
 /**
@@ -514,27 +526,13 @@ export function sweepBundle(
   let rep: BundleReport | null = null;
   for (let s = 0; s < frames.length; s += SWEEP_STRIDE) {
     if (o.signal?.aborted) break;
-    const window = frames.slice(s, s + SWEEP_WINDOW);
-    const camVar = new Uint8Array(view.T);
-    for (const f of window) camVar[f] = 1;
-    camVar[fixedFrame] = 0;
-    const ptVar = new Uint8Array(view.N);
-    let lo = window[0]!;
-    let hi = window[window.length - 1]!;
-    for (const f of window)
-      for (const k of view.tracksIn(f))
-        if (rec.hasPoint[k]) {
-          ptVar[k] = 1;
-          lo = Math.min(lo, view.first[k]!);
-          hi = Math.max(hi, view.last[k]!);
-        }
-    rep = runBundle(view, rec, o, camVar, ptVar, false, iterations, [lo, hi]);
+    rep = adjustWindow(view, rec, o, frames.slice(s, s + SWEEP_WINDOW), [fixedFrame], iterations);
     if (s + SWEEP_WINDOW >= frames.length) break;
   }
-  const rms = medianReprojectionPx(view, rec, o);
+  const rmsPx = rmsReprojectionPx(view, rec, o);
   return rep
-    ? { ...rep, rmsPx: rmsReprojectionPx(view, rec, o) || rms }
-    : { iterations: 0, initialCost: 0, finalCost: 0, rmsPx: rms, focal: rec.focal, observations: 0 };
+    ? { ...rep, rmsPx }
+    : { iterations: 0, initialCost: 0, finalCost: 0, rmsPx, focal: rec.focal, observations: 0 };
 }
 
 function globalBundle(

@@ -15,6 +15,7 @@ import { gricEssentialVsHomography, ransacHomography, ransacRotation } from './h
 import type { Rng } from './random';
 import { mul33 } from './rotation';
 import type { TrackView } from './tracks';
+import { cameraCentre } from './triangulate';
 
 export const REGISTERED_BY_POINTS = 1;
 export const REGISTERED_BY_ROTATION = 2;
@@ -43,15 +44,6 @@ export interface RegistrationState {
   hasPoint: Uint8Array;
   registered: Uint8Array;
   focal: number;
-}
-
-/** Centre of camera c: −Rᵀ·t. */
-function centre(R: Float64Array, t: Float64Array, c: number): [number, number, number] {
-  const r = 9 * c;
-  const o = 3 * c;
-  return [0, 1, 2].map(
-    (i) => -(R[r + i]! * t[o]! + R[r + 3 + i]! * t[o + 1]! + R[r + 6 + i]! * t[o + 2]!),
-  ) as [number, number, number];
 }
 
 /**
@@ -95,7 +87,7 @@ export function registerRelative(
   const preferH = !rel || (gric !== null && gric.gricH <= gric.gricE);
   if (preferH && rot && rot.numInliers >= MIN_INLIER_SHARE * n) {
     const R = mul33(rot.R, Rnb);
-    const C = centre(s.R, s.t, nb);
+    const C = cameraCentre(s.R, s.t, nb);
     const t = Float64Array.from(
       [0, 1, 2],
       (i) => -(R[3 * i]! * C[0] + R[3 * i + 1]! * C[1] + R[3 * i + 2]! * C[2]),
@@ -139,8 +131,8 @@ export function registerRelative(
     scaleFrom = 'points';
   } else if (nb2 >= 0) {
     // the speed between the neighbour and the frame before it, over the frames from the reference
-    const c1 = centre(s.R, s.t, nb0);
-    const c2 = centre(s.R, s.t, nb2);
+    const c1 = cameraCentre(s.R, s.t, nb0);
+    const c2 = cameraCentre(s.R, s.t, nb2);
     lambda =
       (Math.hypot(c1[0] - c2[0], c1[1] - c2[1], c1[2] - c2[2]) * Math.abs(fr - nb)) / Math.abs(nb0 - nb2);
     scaleFrom = 'speed';

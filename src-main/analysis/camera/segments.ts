@@ -16,6 +16,7 @@ import type { Reconstruction } from './incremental';
 import { Rng } from './random';
 import { mul33 } from './rotation';
 import type { TrackView } from './tracks';
+import { cameraCentre } from './triangulate';
 
 export interface Segment {
   first: number;
@@ -41,14 +42,6 @@ export interface Segment {
 const JOIN_TOLERANCE = 0.05;
 const JOIN_MIN_POINTS = 6;
 const JOIN_MIN_TRACKS = 15;
-
-function centreOf(R: Float64Array, t: Float64Array, c: number): [number, number, number] {
-  const r = 9 * c;
-  const o = 3 * c;
-  return [0, 1, 2].map(
-    (i) => -(R[r + i]! * t[o]! + R[r + 3 + i]! * t[o + 1]! + R[r + 6 + i]! * t[o + 2]!),
-  ) as [number, number, number];
-}
 
 /**
  * Moves segment `s` (its cameras and points) by X ↦ k·Q·X + τ, Q row-major: R' = R·Qᵀ, t' = k·t − R'·τ.
@@ -99,7 +92,7 @@ export function joinByPoints(
   const src = new Float64Array(3 * n);
   const dst = new Float64Array(3 * n);
   const scale = new Float64Array(n);
-  const Ca = centreOf(a.R, a.t, a.last);
+  const Ca = cameraCentre(a.R, a.t, a.last);
   ids.forEach((k, i) => {
     src.set(rb.X.subarray(3 * k, 3 * k + 3), 3 * i);
     dst.set(ra.X.subarray(3 * k, 3 * k + 3), 3 * i);
@@ -186,7 +179,7 @@ export function placeSegment(
   k: number,
 ): void {
   const Q = mulT33Left(Rtarget, b.R.subarray(9 * fb, 9 * fb + 9));
-  const Cb = centreOf(b.R, b.t, fb);
+  const Cb = cameraCentre(b.R, b.t, fb);
   const tau = [0, 1, 2].map(
     (i) => Ctarget[i]! - k * (Q[3 * i]! * Cb[0] + Q[3 * i + 1]! * Cb[1] + Q[3 * i + 2]! * Cb[2]),
   );
@@ -251,7 +244,7 @@ export function joinSegments(
       // camera b.first = Rrel·(camera a.last) in orientation; the centre carries over. A solved segment
       // after a rotation keeps its own scale: it shares the gauge only if the gauge has no scale yet.
       const Rt = mul33(r.Rrel, a.R.subarray(9 * a.last, 9 * a.last + 9));
-      placeSegment(b, b.first, Rt, centreOf(a.R, a.t, a.last), 1);
+      placeSegment(b, b.first, Rt, cameraCentre(a.R, a.t, a.last), 1);
       b.joinPoints = r.tracks;
       if (b.kind === 'solved' && gauges.hasScale(a.gauge)) {
         b.gauge = gauges.next();
@@ -265,7 +258,7 @@ export function joinSegments(
   const da = medianDepthAt(view, a, a.last);
   const db = medianDepthAt(view, b, b.first);
   const k = Number.isFinite(da) && Number.isFinite(db) && db > 0 ? da / db : 1;
-  placeSegment(b, b.first, a.R.subarray(9 * a.last, 9 * a.last + 9), centreOf(a.R, a.t, a.last), k);
+  placeSegment(b, b.first, a.R.subarray(9 * a.last, 9 * a.last + 9), cameraCentre(a.R, a.t, a.last), k);
   b.gauge = gauges.next();
   return false;
 }
@@ -275,8 +268,8 @@ export function joinSegments(
  * linear, orientation by slerp. Written into R, t.
  */
 export function interpolateGap(R: Float64Array, t: Float64Array, a: number, b: number): void {
-  const Ca = centreOf(R, t, a);
-  const Cb = centreOf(R, t, b);
+  const Ca = cameraCentre(R, t, a);
+  const Cb = cameraCentre(R, t, b);
   const qa = quatFromMat3(Array.from(R.subarray(9 * a, 9 * a + 9)) as Mat3);
   const qb = quatFromMat3(Array.from(R.subarray(9 * b, 9 * b + 9)) as Mat3);
   for (let f = a + 1; f < b; f++) {

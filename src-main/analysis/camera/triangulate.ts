@@ -123,6 +123,13 @@ export function centreOf(R: Float64Array, t: Float64Array, c: number, out: Float
   out[2] = -(R[r + 2]! * t0 + R[r + 5]! * t1 + R[r + 8]! * t2);
 }
 
+/** Camera centre of camera c as a tuple. */
+export function cameraCentre(R: Float64Array, t: Float64Array, c: number): [number, number, number] {
+  const out = new Float64Array(3);
+  centreOf(R, t, c, out);
+  return [out[0]!, out[1]!, out[2]!];
+}
+
 /** Largest angle (radians) between the rays from the given camera centres to X. */
 export function maxTriangulationAngle(
   R: Float64Array,
