@@ -57,6 +57,11 @@ export type AnalysisRequest =
       facts: MediaFacts;
       /** The source camera, parsed once on the main side (cameras.json document). */
       cameras: CamerasDocument;
+      /**
+       * The camera's gauge per frame (segments that could not be joined have their own): stereo never
+       * matches frames of different gauges. Absent = one gauge.
+       */
+      gauges?: number[];
       pointsFile: string;
       start: number;
       count: number;

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnalysisStage } from '../../src-shared/api/contract';
+import type { AnalysisStage, CameraReport } from '../../src-shared/api/contract';
 import { parseCamerasJson, type CamerasDocument } from '../../src-shared/geometry';
 import { shotMedia } from '../shots/shot-media';
 import type { ChunkContext, ChunkPlan, FinishContext, JobKind } from '../jobs/kinds';
@@ -359,6 +359,7 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
             stage: 'depth',
             facts: shotMedia(project, shot),
             cameras: parseCamerasJson(camera.trackJson),
+            ...(camera.report ? { gauges: gaugesOf(camera.report) } : {}),
             pointsFile: project.paths.sparsePoints(shot.id),
             start: s.chunk.start,
             count: s.chunk.count,
@@ -595,4 +596,9 @@ function finishDepth(
       ? ` · no depth for ${empty === 1 ? '1 frame' : `${empty} frames`}${unposed ? ' more' : ''} where the camera only turned or nothing could be matched`
       : '');
   record('done', `${how} at ${width}×${height} · ${Math.round(valid * 100)} % valid${none}`, seconds);
+}
+
+/** The gauge of each frame's segment (−1 where the frame has none). */
+function gaugesOf(report: CameraReport): number[] {
+  return report.frames.map((f) => (f.segment === null ? -1 : (report.segments[f.segment]?.gauge ?? -1)));
 }

@@ -92,14 +92,11 @@ export async function depthStage(
   // has no parallax to measure either, and gets no depth.
   const points = await readPoints(req.pointsFile);
   const sparsePoints = points.xyz.length >= 3 * 8 ? points.xyz : null;
-  // The stretches of frames with a pose in the window, [from, to) relative to lo, each with its estimator.
-  const runs: { from: number; to: number; est?: ShotDepthEstimator }[] = [];
-  for (let k = 0; k < views.length; k++) {
-    if (!views[k]) continue;
-    const last = runs[runs.length - 1];
-    if (last && last.to === k) last.to++;
-    else runs.push({ from: k, to: k + 1 });
-  }
+  // The stretches of frames with a pose and one gauge in the window, [from, to) relative to lo.
+  const runs: { from: number; to: number; est?: ShotDepthEstimator }[] = stereoRuns(
+    views.map((v) => v !== null),
+    views.map((_, k) => req.gauges?.[lo + k] ?? 0),
+  );
   const results: DepthFrameResult[] = [];
   const dense: number[] = [];
   const denseRgb: number[] = [];
@@ -231,4 +228,23 @@ export async function depthAlignStage(
     frames: results,
     framesFitted: fit.perFrame.filter((f) => f.ok).length,
   };
+}
+
+/**
+ * The stretches [from, to) of consecutive frames that stereo may match against each other: each frame
+ * has a pose, and all are of one gauge (segments of a camera that could not be joined do not share a
+ * world, so frames across their boundary are never matched).
+ */
+export function stereoRuns(
+  posed: readonly boolean[],
+  gauges: readonly number[],
+): { from: number; to: number }[] {
+  const runs: { from: number; to: number }[] = [];
+  for (let k = 0; k < posed.length; k++) {
+    if (!posed[k]) continue;
+    const last = runs[runs.length - 1];
+    if (last && last.to === k && gauges[k] === gauges[k - 1]) last.to++;
+    else runs.push({ from: k, to: k + 1 });
+  }
+  return runs;
 }
