@@ -302,7 +302,9 @@ export function createAnalyzeJob(deps: AnalyzeJobDeps): JobKind {
         if (r.stage !== 'camera') throw new Error('unexpected worker result');
         const seconds = (performance.now() - t0) / 1000;
         const keep = () => {
-          renameSync(movingNew, project.paths.movingTracks(shot.id));
+          // the flags belong to this camera: replaced with it (or removed, when the solve wrote none)
+          if (existsSync(movingNew)) renameSync(movingNew, project.paths.movingTracks(shot.id));
+          else rmSync(project.paths.movingTracks(shot.id), { force: true });
           renameSync(pointsNew, pointsOut);
           project.sourceCameras.put({
             shotId: shot.id,
