@@ -118,3 +118,32 @@ export function frameReport(
   });
   return { frames, segments, movingTracks, tracker: null, summary: describeCameraReport(frames, segments) };
 }
+
+/**
+ * The centre of a frame reported rotation-only inside a solved segment is not measured (its points do not
+ * pin it down), so whatever the adjustment left there is noise: it is interpolated between the nearest
+ * solved frames of the segment (held at its ends), the orientation kept as measured.
+ */
+export function holdUnmeasuredCentres(poses: (Pose | null)[], report: CameraReport): void {
+  const solvedAt = (f: number, seg: number) => {
+    const r = report.frames[f];
+    return r !== undefined && r.segment === seg && r.status === 'solved' && poses[f] !== null;
+  };
+  for (const sg of report.segments) {
+    if (sg.kind !== 'solved') continue;
+    for (let f = sg.first; f <= sg.last; f++) {
+      const p = poses[f];
+      if (!p || report.frames[f]?.status !== 'rotation-only') continue;
+      let a = f - 1;
+      while (a >= sg.first && !solvedAt(a, sg.index)) a--;
+      let b = f + 1;
+      while (b <= sg.last && !solvedAt(b, sg.index)) b++;
+      const Ca = a >= sg.first ? poses[a]!.C : null;
+      const Cb = b <= sg.last ? poses[b]!.C : null;
+      if (Ca && Cb) {
+        const u = (f - a) / (b - a);
+        p.C = [0, 1, 2].map((i) => Ca[i]! + u * (Cb[i]! - Ca[i]!)) as [number, number, number];
+      } else if (Ca ?? Cb) p.C = [...(Ca ?? Cb)!] as [number, number, number];
+    }
+  }
+}

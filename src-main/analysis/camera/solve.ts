@@ -19,7 +19,7 @@ import {
   type IncrementalOptions,
   type Reconstruction,
 } from './incremental';
-import { emptyReport, frameReport, staticReport } from './frame-report';
+import { emptyReport, frameReport, holdUnmeasuredCentres, staticReport } from './frame-report';
 import { findMovingTracks, flagMovingAfterSolve } from './moving-tracks';
 import { rotationOnlySegments, staticCameraTest } from './motion';
 import { focalFromRotation, searchLogFocal, solveRotationOnly } from './rotation-only';
@@ -268,6 +268,7 @@ export async function solveCamera(tracks: TrackSet, options: SolveOptions = {}):
   for (let k = 0; k < out.trackFlags.length; k++) if (out.trackFlags[k] === TRACK_DYNAMIC) flagged++;
   diag.movingTracks = flagged;
   const report = frameReport(view, shot, out, baseOpts, flagged);
+  holdUnmeasuredCentres(out.poses, report);
   const allPosed = shot.status.every((v) => v !== FRAME_UNSOLVED);
   const oneGauge = segments.every((sg) => sg.gauge === 0);
   const allRotation = shot.status.every((v) => v === FRAME_ROTATION);
