@@ -333,7 +333,20 @@ function solveSegments(
     const [s, e] = pending.shift()!;
     if (e - s + 1 < 2) continue;
     const frames = Int32Array.from({ length: e - s + 1 }, (_, i) => s + i);
-    const rec = reconstruct(view, { ...o, frames, onFrame: (n) => onFrame(done + n) });
+    let rec = reconstruct(view, { ...o, frames, onFrame: (n) => onFrame(done + n) });
+    // a focal searched far off (a near-planar, rotation-dominant scene barely constrains it) can leave
+    // no pair with parallax: the whole shot is tried once more at the default field of view
+    const fallback = view.set.width / (2 * Math.tan(Math.PI / 6));
+    if (!rec.ok && first && searchedFocal && Math.abs(Math.log(o.focal / fallback)) > 0.1) {
+      const again = reconstruct(view, { ...o, focal: fallback, frames, onFrame: (n) => onFrame(done + n) });
+      if (again.ok) {
+        notes.push(
+          `no initial pair at the searched focal (${o.focal.toFixed(0)} px): solved from a 60° horizontal field of view instead`,
+        );
+        o.focal = fallback;
+        rec = again;
+      }
+    }
     if (rec.ok) {
       const r = finalBundle(view, rec, o, first && searchedFocal);
       notes.push(s === 0 && e === T - 1 ? r.note : `frames ${s}–${e}: ${r.note}`);
