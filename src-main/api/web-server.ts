@@ -64,6 +64,8 @@ export interface WebServerOptions {
   /** Listening on a non-loopback address must be asked for explicitly. */
   allowRemote?: boolean;
   token?: string;
+  /** How long a peer has to send a request's headers (default 15 s; tests shorten it). */
+  headersTimeoutMs?: number;
 }
 
 export interface WebServer {
@@ -293,20 +295,29 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     serveStatic(res, url.pathname);
   };
 
-  // A peer that sends its headers a byte at a time holds a connection for 15 s at most.
-  const server = createServer({ headersTimeout: 15_000 }, (req, res) => {
-    // A peer that goes away mid-answer makes these streams emit 'error'; nothing is left to tell it.
-    req.on('error', () => res.destroy());
-    res.on('error', () => res.destroy());
-    handle(req, res).catch((e: unknown) => {
-      const err = toApiError(e);
-      if (res.headersSent) return void res.destroy();
-      sendJson(res, ERROR_STATUS[err.code] ?? 500, { error: { code: err.code, message: err.message } });
-    });
-  });
+  // A peer that sends its headers a byte at a time holds a connection for 15 s at most (checked every
+  // second).
+  const headersTimeout = opts.headersTimeoutMs ?? 15_000;
+  const server = createServer(
+    { headersTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) },
+    (req, res) => {
+      // A peer that goes away mid-answer makes these streams emit 'error'; nothing is left to tell it.
+      req.on('error', () => res.destroy());
+      res.on('error', () => res.destroy());
+      handle(req, res).catch((e: unknown) => {
+        const err = toApiError(e);
+        if (res.headersSent) return void res.destroy();
+        sendJson(res, ERROR_STATUS[err.code] ?? 500, { error: { code: err.code, message: err.message } });
+      });
+    },
+  );
   // Bytes that are not HTTP at all: Node answers 400 (431 for huge headers) and closes the socket.
+  // A connection that timed out before its headers is closed without an answer: a browser opens
+  // connections ahead of need and may send on one after the timeout, and it retries a request whose
+  // connection closed unanswered on a fresh one (it does not retry a 400: the app's first call after a
+  // pause of 15 s failed now and then); a peer trickling its headers gets nothing either.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    if (!socket.writable) return void socket.destroy();
+    if (!socket.writable || err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return void socket.destroy();
     const status =
       err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
