@@ -14,7 +14,7 @@ import type { Mat3 } from '../../../src-shared/geometry/mat3';
 import { ransacRotation } from './homography';
 import type { Reconstruction } from './incremental';
 import { Rng } from './random';
-import { mul33 } from './rotation';
+import { mul33, mulT33, transpose33 } from './rotation';
 import type { TrackView } from './tracks';
 import { cameraCentre } from './triangulate';
 
@@ -47,7 +47,7 @@ const JOIN_MIN_TRACKS = 15;
  * Moves segment `s` (its cameras and points) by X ↦ k·Q·X + τ, Q row-major: R' = R·Qᵀ, t' = k·t − R'·τ.
  */
 export function transformSegment(s: Segment, k: number, Q: ArrayLike<number>, tau: ArrayLike<number>): void {
-  const QT = Float64Array.of(Q[0]!, Q[3]!, Q[6]!, Q[1]!, Q[4]!, Q[7]!, Q[2]!, Q[5]!, Q[8]!);
+  const QT = transpose33(Q);
   for (let c = s.first; c <= s.last; c++) {
     if (!s.registered[c]) continue;
     const Rn = mul33(s.R.subarray(9 * c, 9 * c + 9), QT);
@@ -178,24 +178,12 @@ export function placeSegment(
   Ctarget: readonly number[],
   k: number,
 ): void {
-  const Q = mulT33Left(Rtarget, b.R.subarray(9 * fb, 9 * fb + 9));
+  const Q = mulT33(Rtarget, b.R.subarray(9 * fb, 9 * fb + 9));
   const Cb = cameraCentre(b.R, b.t, fb);
   const tau = [0, 1, 2].map(
     (i) => Ctarget[i]! - k * (Q[3 * i]! * Cb[0] + Q[3 * i + 1]! * Cb[1] + Q[3 * i + 2]! * Cb[2]),
   );
   transformSegment(b, k, Q, tau);
-}
-
-/** Aᵀ·B for row-major 3×3. */
-function mulT33Left(A: ArrayLike<number>, B: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(9);
-  for (let r = 0; r < 3; r++)
-    for (let c = 0; c < 3; c++) {
-      let v = 0;
-      for (let k = 0; k < 3; k++) v += A[3 * k + r]! * B[3 * k + c]!;
-      out[3 * r + c] = v;
-    }
-  return out;
 }
 
 /** Median distance from frame f's camera to the segment's points it sees (its scale at that frame). */
