@@ -7,6 +7,7 @@
  * Sweeps are memoised, so asking for every frame in order costs one sweep per frame; asking for a few
  * frames costs their sweeps plus those of their consistency partners.
  */
+import { DepthState, encodeDepthState } from '../../../src-shared/depth-layout';
 import { geometricConsistency, type ConsistencyOptions } from './consistency';
 import { fillHoles, type FillOptions } from './fill';
 import { planarFill, type PlanarFillOptions } from './planar-fill';
@@ -54,6 +55,8 @@ export interface FrameDepth {
    * 0..1: measured: photometric confidence × share of agreeing views; interpolated: 0.25; filled: 0.
    */
   confidence: Float32Array;
+  /** Per pixel, what it is and how sure (src-shared/depth-layout.ts: DepthState in the low 2 bits). */
+  state: Uint8Array;
   neighbours: number[];
   consistencyPartners: number[];
   anchor?: AnchorReport;
@@ -202,6 +205,11 @@ export class ShotDepthEstimator {
       filled = f.filled;
     }
     for (let p = 0; p < n; p++) if (known[p] && !valid[p]) filled[p] = 1;
+    const state = new Uint8Array(n);
+    for (let p = 0; p < n; p++) {
+      if (measured[p]) state[p] = encodeDepthState(DepthState.measured, confidence[p]!);
+      else if (interpolated[p]) state[p] = encodeDepthState(DepthState.propagated, confidence[p]!);
+    }
     const res: FrameDepth = {
       index: i,
       width: W,
@@ -212,6 +220,7 @@ export class ShotDepthEstimator {
       interpolated,
       filled,
       confidence,
+      state,
       neighbours: own.neighbours,
       consistencyPartners: partners,
       timing: { sweepMs: own.ms, postMs: performance.now() - t0 },
