@@ -40,6 +40,27 @@ export function depthConfidenceOf(byte: number): number {
   return (byte >> 2) / 63;
 }
 
+/**
+ * The state bytes of a depth map that has no state file (made by an older Reshoot): measured at full
+ * confidence wherever depth > 0 (and finite), invalid elsewhere.
+ */
+export function depthStatesFromDepth(depth: ArrayLike<number>): Uint8Array {
+  const measured = encodeDepthState(DepthState.measured, 1);
+  const out = new Uint8Array(depth.length);
+  for (let i = 0; i < depth.length; i++) {
+    const z = depth[i]!;
+    if (z > 0 && z < Infinity) out[i] = measured;
+  }
+  return out;
+}
+
+/** How many pixels are in each state, indexed by DepthStateCode. */
+export function countDepthStates(states: Uint8Array): Uint32Array {
+  const n = new Uint32Array(4);
+  for (let i = 0; i < states.length; i++) n[states[i]! & 3]!++;
+  return n;
+}
+
 function checkIndex(index: number): void {
   if (!Number.isInteger(index) || index < 0) throw new RangeError(`bad frame index ${index}`);
 }
@@ -54,4 +75,10 @@ export function projectDepthFileName(index: number, extension: 'f16' | 'rgb' | '
 export function exportedDepthFileName(index: number): string {
   checkIndex(index);
   return `frame_${String(index + 1).padStart(4, '0')}.f32`;
+}
+
+/** The state file beside a depth file: `…/frame_00000.state` for `…/frame_00000.f16`. */
+export function depthStateFileFor(depthFile: string): string {
+  if (!depthFile.endsWith('.f16')) throw new RangeError(`not a depth file (.f16): ${depthFile}`);
+  return `${depthFile.slice(0, -'.f16'.length)}.state`;
 }

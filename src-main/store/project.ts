@@ -35,6 +35,8 @@ export interface ProjectPaths {
   jobScratch(jobId: number): string;
   /** Depth maps of a shot: `cache/depth/<id>/frame_00000.f16` (float16 planar z, 0 = invalid). */
   depthFrame(shotId: number, frame: number): string;
+  /** What each pixel of a depth map is, beside it: `cache/depth/<id>/frame_00000.state` (depth-layout.ts). */
+  depthState(shotId: number, frame: number): string;
   /** The solver's sparse point cloud of a shot. */
   sparsePoints(shotId: number): string;
   /** Per 2D track, 1 where the camera solve found it moving (written with the sparse points). */
@@ -60,6 +62,7 @@ export function projectPaths(dir: string): ProjectPaths {
     tracks: (id, method) => join(cache, 'tracks', `${id}.${method}.rstk`),
     jobScratch: (jobId) => join(cache, 'jobs', String(jobId)),
     depthFrame: (id, frame) => join(cache, 'depth', String(id), projectDepthFileName(frame)),
+    depthState: (id, frame) => join(cache, 'depth', String(id), projectDepthFileName(frame, 'state')),
     sparsePoints: (id) => join(cache, 'points', `${id}.sparse.bin`),
     movingTracks: (id) => join(cache, 'points', `${id}.moving.bin`),
     densePoints: (id) => join(cache, 'points', `${id}.dense.bin`),

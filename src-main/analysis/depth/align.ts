@@ -449,6 +449,11 @@ export interface AlignedDepth {
   depth: Float32Array;
   /** 1 where the aligned inverse depth is positive and the depth within maxDepth. */
   valid: Uint8Array;
+  /**
+   * 1 where the fit puts the pixel at or beyond infinity (aligned inverse depth ≤ 0: sky, far
+   * background): a direction, not a distance. Such pixels are invalid too.
+   */
+  infinity: Uint8Array;
 }
 
 /**
@@ -464,16 +469,32 @@ export function alignedDepth(
   const n = pred.length;
   const depth = out?.depth ?? new Float32Array(n);
   const valid = out?.valid ?? new Uint8Array(n);
+  const infinity = out?.infinity ?? new Uint8Array(n);
   const minInv = maxDepth === Infinity ? 1e-9 : 1 / maxDepth;
   for (let i = 0; i < n; i++) {
     const inv = ss.scale * pred[i]! + ss.shift;
     if (inv > minInv && Number.isFinite(inv)) {
       depth[i] = 1 / inv;
       valid[i] = 1;
+      infinity[i] = 0;
     } else {
       depth[i] = 0;
       valid[i] = 0;
+      infinity[i] = inv <= 0 ? 1 : 0;
     }
   }
-  return { depth, valid };
+  return { depth, valid, infinity };
+}
+
+/**
+ * How far a frame's own fit can be trusted, 0..1: the share of its sparse points that fit, less as
+ * their residual nears the inlier threshold. Null for a frame without a fit of its own (too few points:
+ * it borrows its neighbours' scale and shift).
+ */
+export function alignmentConfidence(fit: AlignmentFit, options: AlignOptions = {}): number | null {
+  if (!fit.ok || !(fit.samples > 0)) return null;
+  const thr = options.inlierThreshold ?? 0.1;
+  const share = fit.inliers / fit.samples;
+  const residual = Number.isFinite(fit.rms) ? Math.max(0, 1 - fit.rms / thr) : 0;
+  return Math.min(1, Math.max(0, share * residual));
 }

@@ -19,6 +19,7 @@ import {
   float16FromBytesLE,
   float16ToBytesLE,
   alignedDepth,
+  alignmentConfidence,
   alignmentSamples,
   grayFromRgb,
   projectSparsePoints,
@@ -31,6 +32,12 @@ import { runDepthAnythingV2 } from '../../inference/adapters/depth-anything';
 import { SessionHost } from '../../inference/session-host';
 import { rgbFrames } from '../tracking';
 import { writeFileAtomic } from '../../util/atomic-write';
+import {
+  DepthState,
+  depthStateFileFor,
+  depthStateOf,
+  encodeDepthState,
+} from '../../../src-shared/depth-layout';
 import { mkdir, readFile } from 'node:fs/promises';
 
 /** Every 4th pixel of a depth map with valid depth, back-projected and coloured (the 3D view's dense cloud). */
@@ -52,6 +59,37 @@ function addDensePoints(
       const o = 3 * (y * W + x);
       colours.push(rgb[o]!, rgb[o + 1]!, rgb[o + 2]!);
     }
+}
+
+/**
+ * The depth to store and its state bytes, made to agree: depth only where the state says measured or
+ * propagated (and the depth is positive), 0 elsewhere; a pixel the state calls measured or propagated
+ * without a usable depth is stored invalid.
+ */
+export function storedDepth(
+  depth: Float32Array,
+  state: Uint8Array,
+): { depth: Float32Array; valid: Uint8Array; state: Uint8Array } {
+  const n = depth.length;
+  const out = new Float32Array(n);
+  const valid = new Uint8Array(n);
+  const st = state.slice();
+  for (let p = 0; p < n; p++) {
+    const s = depthStateOf(st[p]!);
+    if (s !== DepthState.measured && s !== DepthState.propagated) continue;
+    const z = depth[p]!;
+    if (z > 0 && z < Infinity) {
+      out[p] = z;
+      valid[p] = 1;
+    } else st[p] = DepthState.invalid;
+  }
+  return { depth: out, valid, state: st };
+}
+
+/** Writes a frame's depth map and, beside it, its state bytes (src-shared/depth-layout.ts). */
+async function writeDepthFiles(depthFile: string, depth: Float32Array, state: Uint8Array): Promise<void> {
+  await writeFileAtomic(depthFile, float16ToBytesLE(encodeFloat16(depth)));
+  await writeFileAtomic(depthStateFileFor(depthFile), state);
 }
 
 /** A frame's statistics for the project database (a frame with no valid pixel has 0 for its depths). */
@@ -105,21 +143,20 @@ export async function depthStage(
     const run = runs.find((r) => k >= r.from && k < r.to);
     let depth: Float32Array = new Float32Array(W * H);
     let valid: Uint8Array = new Uint8Array(W * H);
+    let state: Uint8Array = new Uint8Array(W * H);
     // a lone frame with a pose has no neighbour to match against, and one where the camera only turned
     // (or held still) has no parallax to measure: no depth for those either
     if (sparsePoints && run && run.to - run.from >= 2) {
       run.est ??= new ShotDepthEstimator(views.slice(run.from, run.to) as StereoView[], { sparsePoints });
       try {
         const fd = run.est.frame(k - run.from);
-        valid = fd.valid;
-        depth = new Float32Array(fd.depth.length);
-        for (let p = 0; p < depth.length; p++) depth[p] = fd.valid[p] ? fd.depth[p]! : 0;
+        ({ depth, valid, state } = storedDepth(fd.depth, fd.state));
       } catch (e) {
         if (!(e instanceof NoBaselineError)) throw e;
       }
       run.est.forget(k - run.from - DEPTH_NEIGHBOUR_MARGIN, run.to - run.from);
     }
-    await writeFileAtomic(req.depthFiles[i - req.start]!, float16ToBytesLE(encodeFloat16(depth)));
+    await writeDepthFiles(req.depthFiles[i - req.start]!, depth, state);
     results.push(frameResult(i, depth, valid));
     const rgb = colours.get(i);
     if (rgb) addDensePoints(depth, rgb, views[k]!.camera, W, H, dense, denseRgb);
@@ -203,16 +240,22 @@ export async function depthAlignStage(
     progress((0.5 * (i + 1)) / req.frameCount);
   }
   const fit = stabiliseAlignments(samples, { mode: 'temporal' });
-  // Pass 2: the final maps, exactly as the plane-sweep path stores them.
+  // Pass 2: the final maps, exactly as the plane-sweep path stores them. Every aligned pixel is
+  // measured, as sure as the frame's own fit; what the fit puts at or beyond infinity is infinity.
   const results: DepthFrameResult[] = [];
   const dense: number[] = [];
   const denseRgb: number[] = [];
   for (let i = 0; i < req.frameCount; i++) {
     const cam = camera(i);
-    const { depth, valid } = cam
+    const { depth, valid, infinity } = cam
       ? alignedDepth(await raw(i), fit.frames[i]!)
-      : { depth: new Float32Array(W * H), valid: new Uint8Array(W * H) };
-    await writeFileAtomic(req.depthFiles[i]!, float16ToBytesLE(encodeFloat16(depth)));
+      : { depth: new Float32Array(W * H), valid: new Uint8Array(W * H), infinity: new Uint8Array(W * H) };
+    const confidence = alignmentConfidence(fit.perFrame[i]!) ?? 1;
+    const measured = encodeDepthState(DepthState.measured, confidence);
+    const beyond = encodeDepthState(DepthState.infinity, confidence);
+    const state = new Uint8Array(W * H);
+    for (let p = 0; p < state.length; p++) state[p] = valid[p] ? measured : infinity[p] ? beyond : 0;
+    await writeDepthFiles(req.depthFiles[i]!, depth, state);
     results.push(frameResult(i, depth, valid));
     if (cam && i % req.denseEvery === 0) {
       const rgb = new Uint8Array(await readFile(rawColourFile(req.rawDir, i)));

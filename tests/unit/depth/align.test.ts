@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   alignedDepth,
+  alignmentConfidence,
   fitScaleShift,
   fitShiftWithScale,
   stabiliseAlignments,
@@ -170,5 +171,30 @@ describe('aligned depth', () => {
     expect(d.depth[2]).toBe(0);
     const capped = alignedDepth(pred, { scale: 2, shift: -0.5 }, 1.5);
     expect(Array.from(capped.valid)).toEqual([1, 0, 0, 0]);
+  });
+
+  it('says which pixels the fit puts at or beyond infinity (inverse depth ≤ 0), not those only past maxDepth', () => {
+    // inverse depths 1.5, 0.5, 0 (at infinity), −2.5 (beyond it), NaN
+    const pred = new Float32Array([1, 0.5, 0.25, -1, NaN]);
+    const d = alignedDepth(pred, { scale: 2, shift: -0.5 });
+    expect(Array.from(d.infinity)).toEqual([0, 0, 1, 1, 0]);
+    expect(Array.from(d.valid)).toEqual([1, 1, 0, 0, 0]);
+    const capped = alignedDepth(pred, { scale: 2, shift: -0.5 }, 1.5);
+    expect(Array.from(capped.valid)).toEqual([1, 0, 0, 0, 0]);
+    expect(Array.from(capped.infinity)).toEqual([0, 0, 1, 1, 0]);
+  });
+});
+
+describe('alignment confidence', () => {
+  const fit = { scale: 1, shift: 0, samples: 100, inliers: 80, rms: 0.02, medianAbsResidual: 0.02, ok: true };
+  it('is the share of points that fit, less as their residual nears the inlier threshold', () => {
+    expect(alignmentConfidence(fit)).toBeCloseTo(0.8 * 0.8, 12);
+    expect(alignmentConfidence({ ...fit, inliers: 100, rms: 0 })).toBe(1);
+    expect(alignmentConfidence({ ...fit, rms: 0.1 })).toBe(0);
+    expect(alignmentConfidence({ ...fit, rms: 0.02 }, { inlierThreshold: 0.04 })).toBeCloseTo(0.4, 12);
+  });
+  it('is unknown for a frame without a fit of its own', () => {
+    expect(alignmentConfidence({ ...fit, ok: false })).toBeNull();
+    expect(alignmentConfidence({ ...fit, samples: 0, inliers: 0 })).toBeNull();
   });
 });
