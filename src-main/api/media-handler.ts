@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import {
   encodeCloud,
   encodeDepthFrame,
+  encodeDepthStateFrame,
   encodeFrameBatch,
   encodeTrackWindow,
   parseMediaRoute,
@@ -157,6 +158,19 @@ export function createMediaHandler(core: AppCore): MediaHandler {
             { width: d.width, height: d.height, frame: route.frame, near: d.near, far: d.far },
             depth,
           );
+          return new Response(body as Uint8Array<ArrayBuffer>, {
+            headers: { ...CACHE_HEADERS, 'Content-Type': 'application/octet-stream' },
+          });
+        }
+        case 'depth-state': {
+          // 404 also for depth made before states were kept: the UI then reads the states off the depth.
+          const d = project.analysis.depth(shot.id);
+          const file = servableProjectFile(project.dir, project.paths.depthState(shot.id, route.frame));
+          if (!d || route.frame >= d.frames || !file) return new Response('no depth state', { status: 404 });
+          if (statSync(file).size !== d.width * d.height)
+            return new Response('the depth state does not fit the depth', { status: 404 });
+          const state = new Uint8Array(await readFile(file));
+          const body = encodeDepthStateFrame({ width: d.width, height: d.height, frame: route.frame }, state);
           return new Response(body as Uint8Array<ArrayBuffer>, {
             headers: { ...CACHE_HEADERS, 'Content-Type': 'application/octet-stream' },
           });

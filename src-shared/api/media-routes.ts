@@ -18,6 +18,7 @@ export type MediaRoute =
   | { kind: 'proxy'; shotId: number }
   | { kind: 'tracks'; shotId: number; method: TrackMethod; start: number; count: number }
   | { kind: 'depth'; shotId: number; frame: number }
+  | { kind: 'depth-state'; shotId: number; frame: number }
   | { kind: 'cloud'; shotId: number };
 
 export const MAX_BATCH_FRAMES = 48;
@@ -51,6 +52,9 @@ export function mediaUrl(base: string, route: MediaRoute, cacheKey?: string): st
       break;
     case 'depth':
       path = `depth/${route.shotId}/${route.frame}.bin`;
+      break;
+    case 'depth-state':
+      path = `depth/${route.shotId}/${route.frame}.state`;
       break;
     case 'cloud':
       path = `cloud/${route.shotId}.bin`;
@@ -99,9 +103,10 @@ export function parseMediaRoute(pathname: string, search: URLSearchParams): Medi
   }
   if (parts.length === 3 && kind === 'depth') {
     const shotId = intParam(a, 1, 1e9);
-    const m = /^(\d{1,9})\.bin$/.exec(b ?? '');
+    const m = /^(\d{1,9})\.(bin|state)$/.exec(b ?? '');
     const frame = m ? intParam(m[1], 0, 1e9) : null;
-    return shotId && frame !== null ? { kind, shotId, frame } : null;
+    if (!shotId || frame === null) return null;
+    return m![2] === 'state' ? { kind: 'depth-state', shotId, frame } : { kind, shotId, frame };
   }
   if (parts.length === 2 && kind === 'cloud') {
     const m = /^(\d{1,9})\.bin$/.exec(a ?? '');
@@ -247,6 +252,18 @@ export interface DepthFrameHeader {
 }
 
 /**
+ * What each pixel of a depth frame is (route 'depth-state'): 4-byte LE header length, JSON header, then
+ * width·height state bytes on the depth frame's grid (src-shared/depth-layout.ts: DepthState in the low
+ * 2 bits, confidence in the high 6). Answered 404 for depth made before Reshoot kept states: read the
+ * depth then (depthStatesFromDepth).
+ */
+export interface DepthStateFrameHeader {
+  width: number;
+  height: number;
+  frame: number;
+}
+
+/**
  * A point cloud (route 'cloud'): 4-byte LE header length, JSON header { count, sparse }, then count·3
  * float32 LE xyz (world, OpenCV axes), then count·3 uint8 RGB.
  */
@@ -284,6 +301,18 @@ export function encodeDepthFrame(h: DepthFrameHeader, depth: Float32Array): Uint
 export function decodeDepthFrame(buf: ArrayBuffer): DepthFrameHeader & { depth: Float32Array } {
   const { header, offset } = readHeader<DepthFrameHeader>(buf);
   return { ...header, depth: new Float32Array(buf.slice(offset, offset + 4 * header.width * header.height)) };
+}
+
+export function encodeDepthStateFrame(h: DepthStateFrameHeader, state: Uint8Array): Uint8Array {
+  return withHeader(h, [state]);
+}
+
+export function decodeDepthStateFrame(buf: ArrayBuffer): DepthStateFrameHeader & { state: Uint8Array } {
+  const { header, offset } = readHeader<DepthStateFrameHeader>(buf);
+  const n = header.width * header.height;
+  if (buf.byteLength < offset + n)
+    throw new RangeError(`A depth state frame of ${n} pixels is truncated (${buf.byteLength} bytes)`);
+  return { ...header, state: new Uint8Array(buf, offset, n) };
 }
 
 export function encodeCloud(h: CloudHeader, xyz: Float32Array, rgb: Uint8Array): Uint8Array {

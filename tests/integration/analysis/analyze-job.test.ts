@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { ffmpeg } from '../../helpers/media-fixtures';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,9 +8,16 @@ import { readTracks3d } from '../../../src-main/analysis/tracks3d-file';
 import {
   decodeCloud,
   decodeDepthFrame,
+  decodeDepthStateFrame,
   mediaUrl,
   type MediaRoute,
 } from '../../../src-shared/api/media-routes';
+import {
+  DepthState,
+  countDepthStates,
+  depthConfidenceOf,
+  depthStateOf,
+} from '../../../src-shared/depth-layout';
 import { documentToTrack, parseCamerasJson, trajectoryMetrics } from '../../../src-shared/geometry';
 import { tempDir } from '../../helpers/temp';
 import { runCli } from '../../../src-main/app/cli/main';
@@ -30,9 +37,13 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-async function media(route: MediaRoute): Promise<ArrayBuffer> {
+async function mediaResponse(route: MediaRoute): Promise<Response> {
   const url = mediaUrl('http://x/media', route);
-  const res = await createMediaHandler(core)(new Request(url), new URL(url).pathname.slice('/media'.length));
+  return createMediaHandler(core)(new Request(url), new URL(url).pathname.slice('/media'.length));
+}
+
+async function media(route: MediaRoute): Promise<ArrayBuffer> {
+  const res = await mediaResponse(route);
   expect(res.status).toBe(200);
   return res.arrayBuffer();
 }
@@ -111,6 +122,55 @@ describe('Analyze shot on a ground-truth shot', () => {
       expect(rel / n, `AbsRel frame ${frame}`).toBeLessThan(0.1);
       expect(n / (gt.length - sky), `valid fraction frame ${frame}`).toBeGreaterThan(0.7);
     }
+
+    // Beside every depth file its state file, one byte a pixel, agreeing with the depth: measured or
+    // propagated exactly where there is depth.
+    const { paths } = core.require().project;
+    const states = new Uint32Array(4);
+    for (let frame = 0; frame < FRAMES; frame++) {
+      expect(statSync(paths.depthState(shot!.id, frame)).size).toBe(320 * 180);
+      const st = decodeDepthStateFrame(await media({ kind: 'depth-state', shotId: shot!.id, frame }));
+      expect(st).toMatchObject({ width: 320, height: 180, frame });
+      expect(Array.from(st.state)).toEqual(Array.from(readFileSync(paths.depthState(shot!.id, frame))));
+      const d = decodeDepthFrame(await media({ kind: 'depth', shotId: shot!.id, frame }));
+      let disagree = 0;
+      let unsure = 0;
+      for (let i = 0; i < st.state.length; i++) {
+        const s = depthStateOf(st.state[i]!);
+        const hasDepth = s === DepthState.measured || s === DepthState.propagated;
+        if (hasDepth !== d.depth[i]! > 0) disagree++;
+        if (s === DepthState.measured && !(depthConfidenceOf(st.state[i]!) > 0)) unsure++;
+      }
+      expect(disagree, `state vs depth, frame ${frame}`).toBe(0);
+      expect(unsure, `measured pixels without confidence, frame ${frame}`).toBe(0);
+      countDepthStates(st.state).forEach((c, k) => (states[k]! += c));
+    }
+    const total = states.reduce((a, c) => a + c, 0);
+    console.log(
+      `depth states over the shot: ${['invalid', 'measured', 'propagated', 'infinity'].map((k, i) => `${k} ${((100 * states[i]!) / total).toFixed(1)} %`).join(' · ')}`,
+    );
+    expect(states[DepthState.measured]! / total).toBeGreaterThan(0.5);
+    expect(states[DepthState.propagated]).toBeGreaterThan(0);
+    // Depth made before Reshoot kept states (no state file): the route says so, the depth still serves.
+    const kept = paths.depthState(shot!.id, 5);
+    renameSync(kept, `${kept}.away`);
+    try {
+      expect((await mediaResponse({ kind: 'depth-state', shotId: shot!.id, frame: 5 })).status).toBe(404);
+      await media({ kind: 'depth', shotId: shot!.id, frame: 5 });
+    } finally {
+      renameSync(`${kept}.away`, kept);
+    }
+    // a state file that does not fit the depth grid is not served either
+    writeFileSync(`${kept}.tmp`, readFileSync(kept).subarray(0, 100));
+    renameSync(kept, `${kept}.away`);
+    renameSync(`${kept}.tmp`, kept);
+    try {
+      expect((await mediaResponse({ kind: 'depth-state', shotId: shot!.id, frame: 5 })).status).toBe(404);
+    } finally {
+      renameSync(`${kept}.away`, kept);
+    }
+    expect((await mediaResponse({ kind: 'depth-state', shotId: shot!.id, frame: FRAMES })).status).toBe(404);
+    expect(existsSync(paths.depthState(shot!.id, FRAMES))).toBe(false);
 
     const cloud = decodeCloud(await media({ kind: 'cloud', shotId: shot!.id }));
     expect(cloud.sparse).toBeGreaterThan(100);

@@ -14,11 +14,12 @@ import { AppCore, createHandlers, createMediaHandler, type Handlers } from '../.
 import { DEPTH_CHUNK_FRAMES } from '../../../src-main/analysis/analyze-job';
 import { rawDepthFile } from '../../../src-main/analysis/analysis-protocol';
 import { TRACK_CHUNK_FRAMES } from '../../../src-main/analysis/track-job';
-import { decodeDepthFrame, mediaUrl } from '../../../src-shared/api/media-routes';
+import { decodeDepthFrame, decodeDepthStateFrame, mediaUrl } from '../../../src-shared/api/media-routes';
+import { DepthState, depthConfidenceOf, depthStateOf } from '../../../src-shared/depth-layout';
 import { depthAnythingV2Contract, writeModel } from '../../helpers/onnx-builder';
 import { tempDir } from '../../helpers/temp';
-import { GT_ROOT } from '../depth/gt-depth-data';
-import { absRel, scaleRatio, writeModelScene } from './model-depth-scene';
+import { GT_ROOT, loadGtDepth } from '../depth/gt-depth-data';
+import { absRel, gtShot, scaleRatio, writeModelScene } from './model-depth-scene';
 
 const tmp = tempDir();
 let core: AppCore;
@@ -65,6 +66,13 @@ async function depthOf(frame: number): Promise<Float32Array> {
   return decodeDepthFrame(await res.arrayBuffer()).depth;
 }
 
+async function statesOf(frame: number): Promise<Uint8Array> {
+  const url = mediaUrl('http://x/media', { kind: 'depth-state', shotId, frame });
+  const res = await createMediaHandler(core)(new Request(url), new URL(url).pathname.slice('/media'.length));
+  expect(res.status).toBe(200);
+  return decodeDepthStateFrame(await res.arrayBuffer()).state;
+}
+
 async function analyse(): Promise<{ id: number; message: string | null }> {
   const job = await api['jobs.start']({ type: 'analyze', shotId });
   expect(job.detail).toMatch(/depth \(Depth Anything V2\)/);
@@ -74,11 +82,12 @@ async function analyse(): Promise<{ id: number; message: string | null }> {
   return done;
 }
 
-/** What the rest of the app reads of a shot's depth: the maps, the per-frame rows, the dense cloud. */
+/** What the rest of the app reads of a shot's depth: the maps and states, the per-frame rows, the dense cloud. */
 function depthOutputs() {
   const { project } = core.require();
   return {
     maps: Array.from({ length: FRAMES }, (_, f) => readFileSync(project.paths.depthFrame(shotId, f))),
+    states: Array.from({ length: FRAMES }, (_, f) => readFileSync(project.paths.depthState(shotId, f))),
     rows: project.analysis.depthFrames(shotId),
     dense: readFileSync(project.paths.densePoints(shotId)),
   };
@@ -119,6 +128,35 @@ describe('Analyze shot with a depth model', () => {
     for (let f = 1; f < FRAMES; f++)
       expect(Math.abs(logRatio[f]! - logRatio[f - 1]!), `step at frame ${f}`).toBeLessThan(0.005);
     for (const v of logRatio) expect(Math.abs(v)).toBeLessThan(0.02);
+
+    // The states beside the maps: measured exactly where there is depth, all at the frame's own fit
+    // confidence; infinity only where the truth is sky (what the fit puts at or beyond infinity).
+    let infinity = 0;
+    for (let f = 0; f < FRAMES; f++) {
+      const d = await depthOf(f);
+      const st = await statesOf(f);
+      const gt = loadGtDepth(gtShot, f);
+      const confidences = new Set<number>();
+      let disagree = 0;
+      let infinityOnSurface = 0;
+      for (let i = 0; i < st.length; i++) {
+        const s = depthStateOf(st[i]!);
+        if ((s === DepthState.measured) !== d[i]! > 0) disagree++;
+        expect(s).not.toBe(DepthState.propagated);
+        if (s === DepthState.measured) confidences.add(depthConfidenceOf(st[i]!));
+        if (s === DepthState.infinity) {
+          infinity++;
+          if (gt[i]! > 0) infinityOnSurface++;
+        }
+      }
+      expect(disagree, `state vs depth, frame ${f}`).toBe(0);
+      expect(infinityOnSurface, `infinity on a surface, frame ${f}`).toBe(0);
+      expect(confidences.size, `confidences of frame ${f}`).toBe(1);
+      expect([...confidences][0]).toBeGreaterThan(0.3);
+    }
+    console.log(`pixels at or beyond infinity over the shot: ${infinity}`);
+    // the scene's sky (about a tenth of each frame) is below the model's affine zero
+    expect(infinity).toBeGreaterThan(0.05 * FRAMES * 320 * 180);
     first = depthOutputs();
   }, 300_000);
 
@@ -162,7 +200,10 @@ describe('Analyze shot with a depth model', () => {
     expect(depth).toMatchObject({ stage: 'depth', status: 'done' });
     expect(existsSync(core.require().project.paths.jobScratch(jobId))).toBe(false);
     const again = depthOutputs();
-    for (let f = 0; f < FRAMES; f++) expect(again.maps[f]!.equals(first.maps[f]!), `frame ${f}`).toBe(true);
+    for (let f = 0; f < FRAMES; f++) {
+      expect(again.maps[f]!.equals(first.maps[f]!), `frame ${f}`).toBe(true);
+      expect(again.states[f]!.equals(first.states[f]!), `states of frame ${f}`).toBe(true);
+    }
     expect(again.rows).toEqual(first.rows);
     expect(again.dense.equals(first.dense)).toBe(true);
   }

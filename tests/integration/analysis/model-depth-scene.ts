@@ -1,7 +1,8 @@
 /**
  * A shot for the model depth path (test helper, not a test): the first frames of ../shared/gt/orbit_a at
  * the depth grid (320×180), whose red channel the Depth Anything V2 contract graph (output = red) turns
- * into an affine inverse depth of the ground truth, red = 20 + 300·k(f)/z (sky: 20), while green and blue
+ * into an affine inverse depth of the ground truth, red = 20 + 300·k(f)/z (sky: 10, below the affine zero:
+ * the fit puts it beyond infinity, as a real model's can put sky), while green and blue
  * keep the plate's texture (for the tracker). k(f) = e^(DRIFT·(f − 10)) is the "model's" scale, drifting
  * by 2 % a frame as a per-image monocular model's does over a shot: a scale shared per chunk of 8 frames
  * steps where the chunks meet, a whole-shot stabilisation follows it smoothly.
@@ -47,7 +48,7 @@ export function writeModelScene(dir: string, frames: number): string {
     const k = modelScale(f);
     for (let i = 0; i < N; i++) {
       const o = 3 * (f * N + i);
-      raw[o] = Math.round(Math.min(255, 20 + (gt[i]! > 0 ? (300 * k) / gt[i]! : 0)));
+      raw[o] = Math.round(Math.min(255, gt[i]! > 0 ? 20 + (300 * k) / gt[i]! : 10));
       raw[o + 1] = plate[o + 1]!;
       raw[o + 2] = plate[o + 2]!;
     }

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { contract, METHOD_NAMES } from '../../../src-shared/api/contract';
 import {
+  decodeDepthStateFrame,
   decodeFrameBatch,
+  encodeDepthStateFrame,
   encodeFrameBatch,
   mediaUrl,
   parseMediaRoute,
@@ -84,6 +86,11 @@ describe('media routes', () => {
       count: fc.integer({ min: 1, max: 48 }),
       width: fc.option(fc.integer({ min: 16, max: 8192 }), { nil: null }),
     }),
+    fc.record({
+      kind: fc.constantFrom('depth' as const, 'depth-state' as const),
+      shotId: fc.integer({ min: 1, max: 1e6 }),
+      frame: fc.integer({ min: 0, max: 1e6 }),
+    }),
   );
 
   it('every route survives URL building and parsing, in Electron and web form', () => {
@@ -105,10 +112,27 @@ describe('media routes', () => {
       'frames/1',
       'x/1.jpg',
       'thumbnail/1.jpg/extra',
+      'depth/0/1.state',
+      'depth/1/-1.state',
+      'depth/1/1.stat',
+      'depth/1/1.state.bin',
+      'depth/1/1.f16',
+      'depth/1/..%2F1.state',
+      'depth/1/1.state/extra',
     ];
     for (const p of bad) expect(parseMediaRoute(p, new URLSearchParams())).toBeNull();
     expect(parseMediaRoute('frames/1', new URLSearchParams('start=0&count=49'))).toBeNull();
     expect(parseMediaRoute('frame/1/0.jpg', new URLSearchParams('w=99999'))).toBeNull();
+  });
+
+  it('a depth state frame round-trips; a truncated one is refused', () => {
+    const state = Uint8Array.from({ length: 6 }, (_, i) => 4 * i + (i % 4));
+    const enc = encodeDepthStateFrame({ width: 3, height: 2, frame: 7 }, state);
+    const buf = enc.buffer.slice(enc.byteOffset, enc.byteOffset + enc.byteLength) as ArrayBuffer;
+    const d = decodeDepthStateFrame(buf);
+    expect(d).toMatchObject({ width: 3, height: 2, frame: 7 });
+    expect(Array.from(d.state)).toEqual(Array.from(state));
+    expect(() => decodeDepthStateFrame(buf.slice(0, buf.byteLength - 1))).toThrow(/truncated/);
   });
 
   it('frame batches round-trip', () => {
