@@ -409,6 +409,88 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     await page.keyboard.press('ArrowLeft');
   });
 
+  await test.step('the depth overlay’s State view: measured / propagated / infinity / invalid, with shares', async () => {
+    await page.keyboard.press('d');
+    const canvas = page.getByTestId('depth-canvas');
+    await expect(canvas).toHaveAttribute('data-mode', 'depth');
+    await expect(canvas).toHaveAttribute('data-drawn-frame', '0');
+    await page.getByTestId('depth-mode-state').click();
+    await expect(page.getByTestId('depth-mode-state')).toHaveAttribute('aria-checked', 'true');
+    await expect(canvas).toHaveAttribute('data-mode', 'state');
+    const legend = page.getByTestId('depth-state-legend');
+    for (const label of ['measured', 'propagated', 'infinity', 'invalid'])
+      await expect(legend.getByTestId(`depth-state-${label}`)).toHaveText(new RegExp(`^${label}\\s*\\d+ %$`));
+    await expect(legend).toHaveAttribute(
+      'data-shares',
+      /^measured \d+ % · propagated \d+ % · infinity \d+ % · invalid \d+ %$/,
+    );
+    const shares = Object.fromEntries(
+      [...((await legend.getAttribute('data-shares')) ?? '').matchAll(/(\w+) (\d+) %/g)].map((m) => [
+        m[1]!,
+        Number(m[2]),
+      ]),
+    );
+    console.log(`depth states at frame 0: ${JSON.stringify(shares)}`);
+    const sum = Object.values(shares).reduce((a, v) => a + v, 0);
+    expect(sum).toBeGreaterThanOrEqual(98);
+    expect(sum).toBeLessThanOrEqual(102);
+    expect(shares.measured).toBeGreaterThan(50);
+    // This depth was made with states: no note that they were read off the depth.
+    await expect(page.getByTestId('depth-state-derived')).toHaveCount(0);
+    // The picture's rectangle in the states' colours (brightness aside: confidence sets the opacity over
+    // black), in the shares the legend gives.
+    const seen = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="depth-canvas"]')!;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const colours: Record<string, [number, number, number]> = {
+        measured: [0, 158, 115],
+        propagated: [240, 228, 66],
+        infinity: [86, 180, 233],
+        invalid: [213, 94, 0],
+      };
+      const n: Record<string, number> = { measured: 0, propagated: 0, infinity: 0, invalid: 0, other: 0 };
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i + 3]! === 0) continue;
+        const max = Math.max(d[i]!, d[i + 1]!, d[i + 2]!);
+        if (max < 24) continue;
+        let best = 'other';
+        let bestErr = 0.12;
+        for (const [k, [r, g, b]] of Object.entries(colours)) {
+          const m = Math.max(r, g, b);
+          const err =
+            Math.abs(d[i]! / max - r / m) +
+            Math.abs(d[i + 1]! / max - g / m) +
+            Math.abs(d[i + 2]! / max - b / m);
+          if (err < bestErr) {
+            bestErr = err;
+            best = k;
+          }
+        }
+        n[best]!++;
+      }
+      return n;
+    });
+    console.log(`depth state colours read back: ${JSON.stringify(seen)}`);
+    const painted = Object.values(seen).reduce((a, v) => a + v, 0);
+    expect(seen.other! / painted).toBeLessThan(0.02);
+    expect(Math.abs((100 * seen.measured!) / painted - shares.measured!)).toBeLessThan(5);
+    expect(seen.invalid).toBeGreaterThan(0);
+    await page.mouse.move(0, 0);
+    await screenshot(page, '03b-depth-state');
+    await page.getByTestId('viewer').screenshot({ path: test.info().outputPath('depth-state.png') });
+    // The State view follows the playhead too; back to Depth, the valid share shows again.
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('ArrowRight');
+    await expect(canvas).toHaveAttribute('data-drawn-frame', '1');
+    await page.getByTestId('depth-mode-depth').click();
+    await expect(canvas).toHaveAttribute('data-mode', 'depth');
+    await expect(page.getByTestId('depth-valid')).toHaveText(/^valid \d+ % · shot \d+ %$/);
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('d');
+    await expect(canvas).toHaveCount(0);
+    await page.keyboard.press('ArrowLeft');
+  });
+
   await test.step('the 3D view: camera path, frusta and point cloud, rendered on demand', async () => {
     await page.getByTestId('view-3d').click();
     const canvas = page.getByTestId('scene-canvas');

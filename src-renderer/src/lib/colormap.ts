@@ -5,6 +5,7 @@
  * foreground the same blue. Turbo's darkest ends are left out (the scale runs over 0.08–0.96 of it) so
  * that far depth never reads as the black of invalid pixels.
  */
+import { DepthState } from '../../../src-shared/depth-layout';
 
 /** Turbo at t ∈ [0,1] as 0–255 RGB (Mikhailov 2019, polynomial approximation). */
 export function turbo(t: number): [number, number, number] {
@@ -51,14 +52,27 @@ export function tToDepth(t: number, near: number, far: number): number {
   return 1 / (1 / far + t * (1 / near - 1 / far));
 }
 
+/** Propagated pixels (not matched in the frame itself) are darkened, more so on every fourth diagonal. */
+const PROPAGATED_DIM = 0.75;
+const PROPAGATED_HATCH = 0.4;
+
 /**
  * Paints a planar-z depth map (0 or non-finite = invalid) into RGBA pixels; invalid pixels are left
- * transparent. Returns how many pixels were valid.
+ * transparent. With the map's state bytes (and its width), propagated pixels are dimmed and hatched
+ * with diagonal stripes, so that they read apart from measured ones. Returns how many pixels were valid.
  */
-export function paintDepth(depth: Float32Array, near: number, far: number, out: Uint8ClampedArray): number {
+export function paintDepth(
+  depth: Float32Array,
+  near: number,
+  far: number,
+  out: Uint8ClampedArray,
+  states?: { state: Uint8Array; width: number },
+): number {
   const a = 1 / far;
   const span = 1 / near - a;
   const scale = span > 0 ? 255 / span : 0;
+  const st = states?.state;
+  const W = states?.width ?? 1;
   let valid = 0;
   for (let i = 0, j = 0; i < depth.length; i++, j += 4) {
     const z = depth[i]!;
@@ -68,9 +82,17 @@ export function paintDepth(depth: Float32Array, near: number, far: number, out: 
     }
     valid++;
     const k = 3 * Math.min(255, Math.max(0, Math.round((1 / z - a) * scale)));
-    out[j] = LUT[k]!;
-    out[j + 1] = LUT[k + 1]!;
-    out[j + 2] = LUT[k + 2]!;
+    if (st && (st[i]! & 3) === DepthState.propagated) {
+      const x = i % W;
+      const f = ((x + (i - x) / W) & 3) === 0 ? PROPAGATED_HATCH : PROPAGATED_DIM;
+      out[j] = LUT[k]! * f;
+      out[j + 1] = LUT[k + 1]! * f;
+      out[j + 2] = LUT[k + 2]! * f;
+    } else {
+      out[j] = LUT[k]!;
+      out[j + 1] = LUT[k + 1]!;
+      out[j + 2] = LUT[k + 2]!;
+    }
     out[j + 3] = 255;
   }
   return valid;

@@ -5,6 +5,8 @@
 import type { ShotTracks, TrackMethod } from '../../../../src-shared/api/contract';
 
 export type ViewerMode = 'picture' | '3d';
+/** The depth overlay's view: the depth in false colour, or what each pixel is (measured, propagated…). */
+export type DepthOverlayMode = 'depth' | 'state';
 
 export class Overlays {
   mode = $state<ViewerMode>('picture');
@@ -14,6 +16,7 @@ export class Overlays {
   depth = $state(false);
   /** 1: the depth replaces the picture; lower values let the picture show through. */
   depthOpacity = $state(1);
+  depthMode = $state<DepthOverlayMode>('depth');
 
   toggleTracks(): void {
     this.tracks = !this.tracks;
