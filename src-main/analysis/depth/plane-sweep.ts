@@ -186,7 +186,7 @@ export function warpPlane(
 }
 
 /** Reference-window statistics reused for every plane and neighbour. */
-interface RefStats {
+export interface RefStats {
   count: Float32Array;
   sI: Float32Array;
   /** Σ(I − mean)² over the window. */
@@ -194,7 +194,7 @@ interface RefStats {
   textured: Uint8Array;
 }
 
-function refStats(ref: FloatImage, r: number, minStd: number, buf: SweepBuffers): RefStats {
+export function refStats(ref: FloatImage, r: number, minStd: number, buf: SweepBuffers): RefStats {
   const { width: W, height: H } = ref;
   const n = W * H;
   const count = boxCount(W, H, r);
@@ -218,7 +218,7 @@ function refStats(ref: FloatImage, r: number, minStd: number, buf: SweepBuffers)
  * 1 − NCC between the reference windows and the warped neighbour (in buf.warped/buf.mask) → cost.
  * Windows not entirely inside the neighbour's frame, or flat on either side, get NO_MEASUREMENT_COST.
  */
-function nccCost(ref: FloatImage, st: RefStats, r: number, buf: SweepBuffers, cost: Float32Array): void {
+export function nccCost(ref: FloatImage, st: RefStats, r: number, buf: SweepBuffers, cost: Float32Array): void {
   const { width: W, height: H } = ref;
   const I = ref.data;
   const w = buf.warped;
@@ -331,10 +331,30 @@ function nccCost(ref: FloatImage, st: RefStats, r: number, buf: SweepBuffers, co
 }
 
 /** agg[p] = mean of the k smallest of costs[·][p]. */
-function aggregateBestK(costs: Float32Array[], k: number, agg: Float32Array): void {
+export function aggregateBestK(costs: Float32Array[], k: number, agg: Float32Array): void {
   const N = costs.length;
   const n = agg.length;
   const kk = Math.min(k, N);
+  if (kk === 1 || kk === N) {
+    // the best one, or the mean of all: no sorting
+    const c0 = costs[0]!;
+    if (kk === 1) {
+      agg.set(c0);
+      for (let j = 1; j < N; j++) {
+        const c = costs[j]!;
+        for (let i = 0; i < n; i++) if (c[i]! < agg[i]!) agg[i] = c[i]!;
+      }
+    } else {
+      agg.set(c0);
+      for (let j = 1; j < N; j++) {
+        const c = costs[j]!;
+        for (let i = 0; i < n; i++) agg[i] = agg[i]! + c[i]!;
+      }
+      const inv = 1 / N;
+      for (let i = 0; i < n; i++) agg[i] = agg[i]! * inv;
+    }
+    return;
+  }
   const best = new Float64Array(kk);
   for (let i = 0; i < n; i++) {
     let m = 0;
@@ -364,7 +384,7 @@ function aggregateBestK(costs: Float32Array[], k: number, agg: Float32Array): vo
 }
 
 /** Guided filter (He et al.) of `p` in place, guide statistics precomputed. */
-interface GuideStats {
+export interface GuideStats {
   r: number;
   eps: number;
   count: Float32Array;
@@ -372,7 +392,7 @@ interface GuideStats {
   varI: Float32Array;
 }
 
-function guideStats(I: FloatImage, r: number, eps: number, buf: SweepBuffers): GuideStats {
+export function guideStats(I: FloatImage, r: number, eps: number, buf: SweepBuffers): GuideStats {
   const { width: W, height: H } = I;
   const n = W * H;
   const count = boxCount(W, H, r);
@@ -384,7 +404,7 @@ function guideStats(I: FloatImage, r: number, eps: number, buf: SweepBuffers): G
   return { r, eps, count, meanI, varI };
 }
 
-function guidedFilterInPlace(I: FloatImage, g: GuideStats, p: Float32Array, buf: SweepBuffers): void {
+export function guidedFilterInPlace(I: FloatImage, g: GuideStats, p: Float32Array, buf: SweepBuffers): void {
   const { width: W, height: H } = I;
   const n = W * H;
   const meanP = buf.f1;

@@ -1,17 +1,22 @@
 /**
- * The no-model dense depth of a shot: plane sweep per frame → multi-view geometric consistency against
- * other frames' sweeps (validity) → inverse-depth fusion → anchoring to sparse points → edge-aware hole
- * filling. Pure computation over in-memory frames (worker-friendly); frames are normally the shot at
- * the depth grid (e.g. 320×180) with cameras whose intrinsics are scaled to it.
+ * The no-model dense depth of a shot: views chosen by parallax and overlap → coarse-to-fine stereo per
+ * frame (or, as the reference, a full plane sweep) → multi-view geometric consistency against other
+ * frames' sweeps (validity) → inverse-depth fusion → infinity → anchoring to sparse points → edge-aware
+ * hole filling. Pure computation over in-memory frames (worker-friendly); frames are normally the shot at
+ * the depth grid (640 on the long side) with cameras whose intrinsics are scaled to it.
  *
  * Sweeps are memoised, so asking for every frame in order costs one sweep per frame; asking for a few
  * frames costs their sweeps plus those of their consistency partners.
  */
 import { DepthState, encodeDepthState } from '../../../src-shared/depth-layout';
+import { quatToMat3 } from '../../../src-shared/geometry';
 import { geometricConsistency, type ConsistencyOptions } from './consistency';
 import { fillHoles, type FillOptions } from './fill';
 import { planarFill, type PlanarFillOptions } from './planar-fill';
 import { chooseNeighbours, type NeighbourOptions } from './neighbours';
+import { coarseToFineSweep, type CoarseToFineOptions } from './coarse-to-fine';
+import { confirmInfinity, featurelessSky } from './infinity';
+import { chooseViews } from './view-selection';
 import {
   planeSweep,
   SweepBuffers,
@@ -22,12 +27,24 @@ import {
 import { anchorToSparse, depthRangeFromSamples, projectSparsePoints, type AnchorReport } from './sparse';
 
 export interface ShotDepthOptions {
+  /**
+   * 'coarse-to-fine' (default): views by parallax and overlap within ±`viewWindow` frames, stereo refined
+   * from a coarse sweep (coarse-to-fine.ts). 'plane-sweep': the reference — every plane at the full grid
+   * against the frames at fixed offsets (neighbours.ts), kept for tests and to quote speed-ups against.
+   */
+  method?: 'coarse-to-fine' | 'plane-sweep';
   /** Sweep settings; minDepth/maxDepth default to the sparse points' range (required without points). */
   sweep?: Partial<PlaneSweepOptions>;
+  /** Coarse-to-fine settings (minDepth comes from the range). */
+  coarseToFine?: Partial<Omit<CoarseToFineOptions, 'minDepth' | 'signal'>>;
+  /** Frames either side considered as views (coarse-to-fine; default 24). */
+  viewWindow?: number;
   neighbours?: NeighbourOptions;
   /** Frames checked against, as offsets from the reference (default ±1, ±2; mirrored at the ends of the shot). */
   consistencyOffsets?: readonly number[];
   consistency?: ConsistencyOptions;
+  /** Carry partner frames' measured depth into pixels this frame did not measure (default true). */
+  propagate?: boolean;
   /** Plane fits over textureless holes (see planar-fill.ts); false disables. */
   planar?: PlanarFillOptions | false;
   /** Hole filling; false keeps holes (depth 0). */
@@ -47,10 +64,14 @@ export interface FrameDepth {
   valid: Uint8Array;
   /** 1 where measured: photometrically matched and geometrically consistent with another view. */
   measured: Uint8Array;
+  /** 1 where not measured here but carried from partner frames that measured the same surface. */
+  propagated: Uint8Array;
   /** 1 where a textureless hole was filled by a plane fitted to its measured rim. */
   interpolated: Uint8Array;
   /** 1 where the value comes from free hole filling (or a sparse-point seed): not valid. */
   filled: Uint8Array;
+  /** 1 where the pixel is at infinity (sky, background without parallax): depth 0, not valid, not a hole. */
+  infinity: Uint8Array;
   /**
    * 0..1: measured: photometric confidence × share of agreeing views; interpolated: 0.25; filled: 0.
    */
@@ -75,8 +96,30 @@ export class NoBaselineError extends RangeError {
   }
 }
 
+/** How far (relative) a frame's own match may be from a propagated depth before it vetoes it. */
+export const PROPAGATION_TOLERANCE = 0.1;
+/** Partners agree on a propagated depth when within this (relative) of the nearest one. */
+export const PROPAGATION_AGREEMENT = 0.03;
+
+interface MeasuredDepth {
+  /** Fused depth where measured, 0 elsewhere. */
+  depth: Float32Array;
+  measured: Uint8Array;
+  confidence: Float32Array;
+  ms: number;
+}
+
+interface SweepEntry {
+  result: PlaneSweepResult;
+  /** The sweep's own infinity mask (coarse-to-fine only). */
+  infinity: Uint8Array | null;
+  neighbours: number[];
+  ms: number;
+}
+
 export class ShotDepthEstimator {
-  private readonly sweeps = new Map<number, { result: PlaneSweepResult; neighbours: number[]; ms: number }>();
+  private readonly sweeps = new Map<number, SweepEntry>();
+  private readonly checked = new Map<number, MeasuredDepth>();
   private readonly buffers: SweepBuffers;
   private readonly range: { minDepth: number; maxDepth: number };
 
@@ -106,35 +149,91 @@ export class ShotDepthEstimator {
     return { ...this.range };
   }
 
-  /** The raw plane sweep of frame i (memoised). */
-  sweep(i: number): { result: PlaneSweepResult; neighbours: number[]; ms: number } {
+  /** The raw sweep of frame i (memoised), with the frames it was matched against, best first. */
+  sweep(i: number): SweepEntry {
     const hit = this.sweeps.get(i);
     if (hit) return hit;
     const ref = this.views[i];
     if (!ref) throw new RangeError(`no frame ${i}`);
     const cams = this.views.map((v) => v.camera);
-    const nbOpts: NeighbourOptions = { ...this.options.neighbours };
-    if (nbOpts.sceneDepth === undefined)
-      nbOpts.sceneDepth = Math.sqrt(this.range.minDepth * this.range.maxDepth);
-    const neighbours = chooseNeighbours(cams, i, nbOpts);
-    if (neighbours.length === 0) throw new NoBaselineError(i);
     const t0 = performance.now();
-    const sweepOpts: PlaneSweepOptions = { ...this.options.sweep, ...this.range };
-    if (this.options.signal) sweepOpts.signal = this.options.signal;
-    const result = planeSweep(
-      ref,
-      neighbours.map((j) => this.views[j]!),
-      sweepOpts,
-      this.buffers,
-    );
-    const entry = { result, neighbours, ms: performance.now() - t0 };
+    let entry: SweepEntry;
+    if ((this.options.method ?? 'coarse-to-fine') === 'coarse-to-fine') {
+      const chosen = chooseViews(cams, i, {
+        sceneDepth: this.sceneDepth(i),
+        window: this.options.viewWindow ?? 24,
+        count: 4,
+      });
+      const neighbours = chosen.map((c) => c.frame);
+      if (neighbours.length === 0) throw new NoBaselineError(i);
+      const opts: CoarseToFineOptions = { ...this.options.coarseToFine, minDepth: this.range.minDepth };
+      if (this.options.signal) opts.signal = this.options.signal;
+      const result = coarseToFineSweep(
+        ref,
+        neighbours.map((j) => this.views[j]!),
+        opts,
+      );
+      entry = { result, infinity: result.infinity, neighbours, ms: performance.now() - t0 };
+    } else {
+      const nbOpts: NeighbourOptions = { ...this.options.neighbours };
+      if (nbOpts.sceneDepth === undefined)
+        nbOpts.sceneDepth = Math.sqrt(this.range.minDepth * this.range.maxDepth);
+      const neighbours = chooseNeighbours(cams, i, nbOpts);
+      if (neighbours.length === 0) throw new NoBaselineError(i);
+      const sweepOpts: PlaneSweepOptions = { ...this.options.sweep, ...this.range };
+      if (this.options.signal) sweepOpts.signal = this.options.signal;
+      const result = planeSweep(
+        ref,
+        neighbours.map((j) => this.views[j]!),
+        sweepOpts,
+        this.buffers,
+      );
+      entry = { result, infinity: null, neighbours, ms: performance.now() - t0 };
+    }
     this.sweeps.set(i, entry);
     return entry;
+  }
+
+  /** The median depth of the sparse points frame i sees, else the middle of the range (geometric). */
+  private sceneDepth(i: number): number {
+    const pts = this.options.sparsePoints;
+    if (pts) {
+      const smp = projectSparsePoints(this.views[i]!.camera, pts);
+      if (smp.count >= 8) {
+        const d = Array.from(smp.depth).sort((a, b) => a - b);
+        return d[d.length >> 1]!;
+      }
+    }
+    return Math.sqrt(this.range.minDepth * this.range.maxDepth);
+  }
+
+  /** Infinity: the sweep's own, confirmed by a partner frame's, plus featureless sky (infinity.ts). */
+  private infinityOf(
+    i: number,
+    own: SweepEntry,
+    partners: readonly number[],
+    depth: Float32Array,
+    measured: Uint8Array,
+  ): Uint8Array {
+    const { width: W, height: H } = own.result;
+    if (!own.infinity) return new Uint8Array(W * H);
+    const view = (j: number) => ({
+      camera: this.views[j]!.camera,
+      width: W,
+      height: H,
+      infinity: this.sweep(j).infinity!,
+    });
+    const inf = confirmInfinity(view(i), partners.map(view));
+    for (let p = 0; p < inf.length; p++) if (measured[p]) inf[p] = 0;
+    const sky = featurelessSky(W, H, own.result.textured, depth, measured, inf);
+    for (let p = 0; p < inf.length; p++) if (sky[p]) inf[p] = 1;
+    return inf;
   }
 
   /** Drops memoised sweeps of frames outside [from, to] (to bound memory when walking a long shot). */
   forget(from: number, to: number): void {
     for (const k of [...this.sweeps.keys()]) if (k < from || k > to) this.sweeps.delete(k);
+    for (const k of [...this.checked.keys()]) if (k < from || k > to) this.checked.delete(k);
   }
 
   partnersOf(i: number): number[] {
@@ -149,25 +248,26 @@ export class ShotDepthEstimator {
     return out;
   }
 
-  frame(i: number): FrameDepth {
+  /**
+   * Frame i's measured pixels: its sweep checked against its partners' sweeps, depths fused over the
+   * views that agree (memoised: the partners' checks use them for propagation).
+   */
+  measuredOf(i: number): MeasuredDepth {
+    const hit = this.checked.get(i);
+    if (hit) return hit;
     const own = this.sweep(i);
     const partners = this.partnersOf(i);
-    const ref = this.views[i]!;
     const view = (j: number) => {
       const s = this.sweep(j).result;
-      return {
-        camera: this.views[j]!.camera,
-        width: s.width,
-        height: s.height,
-        depth: s.depth,
-        valid: s.valid,
-      };
+      return { camera: this.views[j]!.camera, width: s.width, height: s.height, depth: s.depth, valid: s.valid };
     };
-    const refView = view(i);
-    const partnerViews = partners.map(view);
     const t0 = performance.now();
-    const cons = geometricConsistency(refView, partnerViews, this.options.consistency);
-    const W = own.result.width;
+    // tolerances are in pixels of the 320-wide grid they were tuned on
+    const cons = geometricConsistency(view(i), partners.map(view), {
+      maxReprojErrorPx: Math.max(1, own.result.width / 320),
+      maxRelDepthError: 0.05,
+      ...this.options.consistency,
+    });
     const n = own.result.depth.length;
     const depth = new Float32Array(n);
     const measured = new Uint8Array(n);
@@ -179,20 +279,123 @@ export class ShotDepthEstimator {
       depth[p] = cons.fused[p]!;
       confidence[p] = own.result.confidence[p]! * Math.min(1, cons.agree[p]! / denom);
     }
+    const out = { depth, measured, confidence, ms: performance.now() - t0 };
+    this.checked.set(i, out);
+    return out;
+  }
+
+  /**
+   * Temporal propagation: pixels frame i did not measure itself take the depth that partner frames
+   * measured for the same surface (their measured points projected into frame i, nearest in front
+   * winning), unless frame i's own match says otherwise (its sweep matched there at a depth more than
+   * `PROPAGATION_TOLERANCE` away). Confidence: half the partner's. Writes depth and confidence; returns
+   * the mask.
+   */
+  private propagate(
+    i: number,
+    partners: readonly number[],
+    depth: Float32Array,
+    measured: Uint8Array,
+    confidence: Float32Array,
+  ): Uint8Array {
+    const own = this.sweep(i).result;
+    const { width: W, height: H } = own;
+    const n = W * H;
+    // one z-buffer per partner, so that agreement between partners can be counted
+    const zbufs = partners.map(() => new Float32Array(n).fill(Infinity));
+    const cbuf = new Float32Array(n);
+    const cam = this.views[i]!.camera;
+    const Ri = quatToMat3(cam.q);
+    const ki = cam.intrinsics;
+    for (const [pi, j] of partners.entries()) {
+      const zbuf = zbufs[pi]!;
+      const mj = this.measuredOf(j);
+      const cj = this.views[j]!.camera;
+      const Rj = quatToMat3(cj.q);
+      const kj = cj.intrinsics;
+      // X_i = Riᵀ (Rj X_j + Cj − Ci) = M X_j + t
+      const M = new Float64Array(9);
+      for (let a = 0; a < 3; a++)
+        for (let b = 0; b < 3; b++)
+          M[3 * a + b] = Ri[a]! * Rj[b]! + Ri[3 + a]! * Rj[3 + b]! + Ri[6 + a]! * Rj[6 + b]!;
+      const d0 = cj.C[0] - cam.C[0],
+        d1 = cj.C[1] - cam.C[1],
+        d2 = cj.C[2] - cam.C[2];
+      const t0 = Ri[0]! * d0 + Ri[3]! * d1 + Ri[6]! * d2;
+      const t1 = Ri[1]! * d0 + Ri[4]! * d1 + Ri[7]! * d2;
+      const t2 = Ri[2]! * d0 + Ri[5]! * d1 + Ri[8]! * d2;
+      for (let y = 0; y < H; y++) {
+        const yn = (y + 0.5 - kj.cy) / kj.fy;
+        for (let x = 0; x < W; x++) {
+          const q = y * W + x;
+          if (!mj.measured[q]) continue;
+          const z = mj.depth[q]!;
+          const X0 = ((x + 0.5 - kj.cx) / kj.fx) * z;
+          const X1 = yn * z;
+          const P2 = M[6]! * X0 + M[7]! * X1 + M[8]! * z + t2;
+          if (!(P2 > 0)) continue;
+          const u = Math.floor((ki.fx * (M[0]! * X0 + M[1]! * X1 + M[2]! * z + t0)) / P2 + ki.cx);
+          const v = Math.floor((ki.fy * (M[3]! * X0 + M[4]! * X1 + M[5]! * z + t1)) / P2 + ki.cy);
+          if (u < 0 || v < 0 || u >= W || v >= H) continue;
+          const p = v * W + u;
+          if (measured[p] || !(P2 < zbuf[p]!)) continue;
+          zbuf[p] = P2;
+          cbuf[p] = Math.max(cbuf[p]!, mj.confidence[q]!);
+        }
+      }
+    }
+    const out = new Uint8Array(n);
+    for (let p = 0; p < n; p++) {
+      if (measured[p]) continue;
+      // the nearest surface any partner puts here, and how many partners agree with it
+      let z = Infinity;
+      for (const zb of zbufs) if (zb[p]! < z) z = zb[p]!;
+      if (z === Infinity) continue;
+      let agree = 0;
+      for (const zb of zbufs) if (zb[p]! <= z * (1 + PROPAGATION_AGREEMENT)) agree++;
+      // frame i's own match, where it has one, must agree; where it has none, two partners must
+      if (own.valid[p] ? Math.abs(own.depth[p]! - z) > PROPAGATION_TOLERANCE * z : agree < 2) continue;
+      out[p] = 1;
+      depth[p] = z;
+      confidence[p] = 0.5 * cbuf[p]!;
+    }
+    return out;
+  }
+
+  frame(i: number): FrameDepth {
+    const own = this.sweep(i);
+    const partners = this.partnersOf(i);
+    const ref = this.views[i]!;
+    const m = this.measuredOf(i);
+    const t0 = performance.now();
+    const W = own.result.width;
+    const n = own.result.depth.length;
+    const depth = m.depth.slice();
+    const measured = m.measured;
+    const confidence = m.confidence.slice();
+    const propagated =
+      this.options.propagate === false
+        ? new Uint8Array(n)
+        : this.propagate(i, partners, depth, measured, confidence);
+    const known = measured.slice();
+    for (let p = 0; p < n; p++) if (propagated[p]) known[p] = 1;
+    // sky and far background first, so that no plane is fitted across the sky
+    const infinity = this.infinityOf(i, own, partners, depth, known);
     let interpolated: Uint8Array = new Uint8Array(n);
     if (this.options.planar !== false) {
-      interpolated = planarFill(
-        depth,
-        measured,
-        own.result.textured,
-        ref.image,
-        this.options.planar || {},
-      ).interpolated;
+      const k = ref.image.width / 320;
+      const notHole = own.result.textured.slice();
+      for (let p = 0; p < n; p++) if (infinity[p]) notHole[p] = 1;
+      interpolated = planarFill(depth, known, notHole, ref.image, {
+        ringRadius: Math.max(3, Math.round(3 * k)),
+        minRegion: Math.max(20, Math.round(20 * k * k)),
+        ...this.options.planar,
+      }).interpolated;
       for (let p = 0; p < n; p++) if (interpolated[p]) confidence[p] = 0.25;
     }
     const valid = new Uint8Array(n);
-    for (let p = 0; p < n; p++) valid[p] = measured[p] || interpolated[p] ? 1 : 0;
-    const known = valid.slice();
+    for (let p = 0; p < n; p++) valid[p] = measured[p] || propagated[p] || interpolated[p] ? 1 : 0;
+    known.set(valid);
     let anchor: AnchorReport | undefined;
     if (this.options.sparsePoints) {
       anchor = anchorToSparse(depth, known, W, projectSparsePoints(ref.camera, this.options.sparsePoints));
@@ -208,7 +411,12 @@ export class ShotDepthEstimator {
     const state = new Uint8Array(n);
     for (let p = 0; p < n; p++) {
       if (measured[p]) state[p] = encodeDepthState(DepthState.measured, confidence[p]!);
-      else if (interpolated[p]) state[p] = encodeDepthState(DepthState.propagated, confidence[p]!);
+      else if (propagated[p] || interpolated[p])
+        state[p] = encodeDepthState(DepthState.propagated, confidence[p]!);
+      else if (infinity[p]) {
+        state[p] = encodeDepthState(DepthState.infinity, 1);
+        filled[p] = 0;
+      }
     }
     const res: FrameDepth = {
       index: i,
@@ -217,8 +425,10 @@ export class ShotDepthEstimator {
       depth: out,
       valid,
       measured,
+      propagated,
       interpolated,
       filled,
+      infinity,
       confidence,
       state,
       neighbours: own.neighbours,
