@@ -1,8 +1,8 @@
 /**
  * Test/bench-side loader for the synthetic ground-truth shots in ../shared/gt (product code never reads
  * them): cameras from cameras.json (geometry core), frames decoded by the media module as RGB and turned
- * into luma then 2×2 box-averaged to the depth grid (320×180, intrinsics K/2 exactly with +0.5 centres),
- * and the true planar depth (float32 LE, 0 = sky).
+ * into luma then 2×2 box-averaged to the depth grid (320×180, intrinsics K/2 exactly with +0.5 centres) or
+ * kept at full resolution (640×360, K), and the true planar depth (float32 LE, 0 = sky; always 320×180).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -89,14 +89,21 @@ export async function loadGtRgb(
   return out;
 }
 
-/** Luma of the frames at the depth grid (half resolution). */
+/**
+ * Luma of the frames: at the depth grid (half resolution, 2×2 box average; pair with `shot.cameras`), or with
+ * grid 'full' the frames as they are (640×360; pair with `shot.fullCameras`).
+ */
 export async function loadGtGray(
   shot: GtDepthShot,
   frames: readonly number[],
+  grid: 'depth' | 'full' = 'depth',
 ): Promise<Map<number, FloatImage>> {
   const rgb = await loadGtRgb(shot, frames);
   const out = new Map<number, FloatImage>();
-  for (const [k, v] of rgb) out.set(k, downsample2x(grayFromRgb(v, shot.width * 2, shot.height * 2)));
+  for (const [k, v] of rgb) {
+    const full = grayFromRgb(v, shot.width * 2, shot.height * 2);
+    out.set(k, grid === 'full' ? full : downsample2x(full));
+  }
   return out;
 }
 
