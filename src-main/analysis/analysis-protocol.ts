@@ -6,10 +6,13 @@ import type { MediaFacts } from '../media/types';
 import type { CamerasDocument } from '../../src-shared/geometry';
 import type { CameraReport, TrackMethod } from '../../src-shared/api/contract';
 
-/** Depth is estimated at this width (the gt bars are measured at 320×180); tracks and cameras are full size. */
-export const DEPTH_WIDTH = 320;
-/** Frames decoded around a depth chunk so every reference frame has its stereo neighbours. */
-export const DEPTH_NEIGHBOUR_MARGIN = 6;
+/** Depth is estimated at this width (the analysis resolution); tracks and cameras are full size. */
+export const DEPTH_WIDTH = 640;
+/**
+ * Frames decoded around a depth chunk so every reference frame has its stereo views: the view window
+ * (DEFAULT_VIEW_WINDOW) around the frames whose sweeps it reads (partners of partners, ±4).
+ */
+export const DEPTH_NEIGHBOUR_MARGIN = 20;
 
 /** The depth grid of an image: DEPTH_WIDTH wide (or the image's width if smaller), even height, same shape. */
 export function depthGrid(imageWidth: number, imageHeight: number): { width: number; height: number } {

@@ -27,8 +27,12 @@ import { runWorker } from '../jobs/run-worker';
 import { TRACK_CHUNK_FRAMES, createTrackJob, finishTracks, trackChunk, type TrackJobDeps } from './track-job';
 import { decodePoints, encodePoints } from './point-file';
 
-/** Depth frames per committed step. */
-export const DEPTH_CHUNK_FRAMES = 8;
+/**
+ * Depth frames per committed step: stereo (each chunk also decodes and sweeps its neighbours' frames, so
+ * a long chunk wastes less), and the model path (raw output per chunk, aligned over the shot at the end).
+ */
+export const DEPTH_CHUNK_FRAMES = 32;
+export const MODEL_DEPTH_CHUNK_FRAMES = 8;
 /** Every n-th frame adds points to the dense cloud shown in the 3D view. */
 const DENSE_EVERY = 12;
 /**
@@ -97,7 +101,7 @@ function stepsOf(shot: ShotRecord, p: AnalyzeParams): Step[] {
   steps.push(whole('camera', SECONDS_PER_FRAME.camera));
   const depthChunks = split(
     'depth',
-    DEPTH_CHUNK_FRAMES,
+    model ? MODEL_DEPTH_CHUNK_FRAMES : DEPTH_CHUNK_FRAMES,
     model ? SECONDS_PER_FRAME.model : SECONDS_PER_FRAME.sweep,
     model ? 1 : 0,
   );
@@ -507,8 +511,8 @@ async function alignDepth(
   for (let part = 0; part < chunks; part++) {
     const file = rawManifestOf(scratch, part);
     if (!existsSync(file)) {
-      const start = part * DEPTH_CHUNK_FRAMES;
-      await modelChunk(m, part, start, Math.min(DEPTH_CHUNK_FRAMES, shot.frameCount - start));
+      const start = part * MODEL_DEPTH_CHUNK_FRAMES;
+      await modelChunk(m, part, start, Math.min(MODEL_DEPTH_CHUNK_FRAMES, shot.frameCount - start));
     }
     raw.push(JSON.parse(readFileSync(file, 'utf8')) as RawChunk);
   }

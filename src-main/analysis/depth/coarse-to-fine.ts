@@ -24,9 +24,8 @@
 import { scaleIntrinsics, type Camera } from '../../../src-shared/geometry';
 import { sweepGeometry, type SweepGeometry } from './homography';
 import { downsample2x, type FloatImage } from './image';
-import { parabolaOffset } from './ncc';
+import { NO_MEASUREMENT_COST, parabolaOffset } from './ncc';
 import {
-  aggregateBestK,
   computeParallax,
   guideStats,
   guidedFilterInPlace,
@@ -42,20 +41,24 @@ export interface CoarseToFineOptions {
   minDepth: number;
   /** Long side of the coarsest level (default 160). */
   coarseLongSide?: number;
-  /** Planes of the coarse sweep (default: enough for ≤ 1 px of image motion per plane, 24..64). */
+  /** Planes of the coarse sweep (default: enough for ≤ 2 px of image motion per plane, 16..48). */
   coarsePlanes?: number;
-  /** Views used on the coarse level (the first N of `neighbours`, default 4), and on the finer ones. */
+  /** Views used on the coarse level (the first N of `neighbours`, default 3). */
   coarseViews?: number;
   /** Views used on the intermediate levels (default 3) and on the full grid (default 2). */
   midViews?: number;
   fineViews?: number;
-  /** NCC window radius on the coarse level (default 3), the intermediate ones (default 4) and the full grid (default 7). */
+  /**
+   * NCC window radius on the coarse level (default 3), the intermediate ones (default 5) and the full
+   * grid (default 9: about the 9×9 window at half size that stereo used before, so as much of the frame
+   * counts as textured).
+   */
   coarseWindowRadius?: number;
   windowRadius?: number;
   fineWindowRadius?: number;
   /** Try the neighbours' surfaces (propagation) on the full grid too (default false: below it only). */
   fineShifts?: boolean;
-  /** Image motion per coarse plane, in coarse pixels, for the widest view (default 1). */
+  /** Image motion per coarse plane, in coarse pixels, for the widest view (default 2). */
   coarsePixelsPerPlane?: number;
   /** Refinement steps each side of the winning surface (default 2 below the full grid, 1 on it). */
   refineSteps?: number;
@@ -212,10 +215,53 @@ class Scorer {
   score(rho: Float32Array, delta: number, agg: Float32Array): void {
     const { width: W, height: H } = this.level.ref.image;
     for (let j = 0; j < this.level.views.length; j++) {
-      warpSurface(this.level.views[j]!.image, this.geoms[j]!, rho, delta, W, H, this.buf.warped, this.buf.mask);
+      warpSurface(
+        this.level.views[j]!.image,
+        this.geoms[j]!,
+        rho,
+        delta,
+        W,
+        H,
+        this.buf.warped,
+        this.buf.mask,
+      );
       nccCost(this.level.ref.image, this.st, this.r, this.buf, this.costs[j]!);
     }
-    aggregateBestK(this.costs, this.k, agg);
+    aggregateSeen(this.costs, this.k, agg);
+  }
+}
+
+/**
+ * agg[p] = mean of the k lowest costs among the views that measured p. A view whose window leaves its
+ * frame (or is flat) gives NO_MEASUREMENT_COST: it did not see the pixel, so it is left out rather than
+ * counted as a mismatch — near the frame's edges of a push-in only the views from behind see at all.
+ * With no view measuring, NO_MEASUREMENT_COST.
+ */
+export function aggregateSeen(costs: readonly Float32Array[], k: number, agg: Float32Array): void {
+  const N = costs.length;
+  const n = agg.length;
+  const best = new Float64Array(N);
+  for (let i = 0; i < n; i++) {
+    let m = 0;
+    for (let j = 0; j < N; j++) {
+      const c = costs[j]![i]!;
+      if (c === NO_MEASUREMENT_COST) continue;
+      // insertion into the sorted list of the seen costs
+      let t = m++;
+      while (t > 0 && best[t - 1]! > c) {
+        best[t] = best[t - 1]!;
+        t--;
+      }
+      best[t] = c;
+    }
+    if (m === 0) {
+      agg[i] = NO_MEASUREMENT_COST;
+      continue;
+    }
+    const kk = m < k ? m : k;
+    let s = 0;
+    for (let t = 0; t < kk; t++) s += best[t]!;
+    agg[i] = s / kk;
   }
 }
 
@@ -291,7 +337,14 @@ function upsampleParent(rho: Float32Array, w: number, h: number, W: number, H: n
 }
 
 /** `rho` shifted by (dx, dy) pixels (clamped at the border): pixel p takes the surface of p − (dx, dy). */
-function shifted(rho: Float32Array, W: number, H: number, dx: number, dy: number, out: Float32Array): Float32Array {
+function shifted(
+  rho: Float32Array,
+  W: number,
+  H: number,
+  dx: number,
+  dy: number,
+  out: Float32Array,
+): Float32Array {
   for (let y = 0; y < H; y++) {
     const sy = Math.min(H - 1, Math.max(0, y - dy));
     for (let x = 0; x < W; x++) out[y * W + x] = rho[sy * W + Math.min(W - 1, Math.max(0, x - dx))]!;
@@ -393,7 +446,7 @@ export function coarseToFineSweep(
   const maxCost = options.maxCost ?? 0.6;
   const signal = options.signal;
   const rhoMax = 1 / options.minDepth;
-  const nCoarse = Math.min(neighbours.length, options.coarseViews ?? 4);
+  const nCoarse = Math.min(neighbours.length, options.coarseViews ?? 3);
   const nMid = Math.min(neighbours.length, options.midViews ?? 3);
   const nFine = Math.min(neighbours.length, options.fineViews ?? 2);
   const all = pyramid(ref, neighbours.slice(0, nCoarse), options.coarseLongSide ?? 160);
@@ -402,11 +455,16 @@ export function coarseToFineSweep(
     ref: all[l]!.ref,
     views: all[l]!.views.slice(0, l === L - 1 ? nFine : l === 0 ? nCoarse : nMid),
   });
-  // coarse planes: ≤ 1 px of motion per plane for the widest view, within 24..64
+  // coarse planes: ≤ 2 px of motion per plane for the widest view (the next level searches ± one
+  // plane around the winner), within 16..48
   const c0 = levelViews(0);
   const { width: cw, height: ch } = c0.ref.image;
-  const motion = Math.max(...c0.views.map((v) => motionPerRho(sweepGeometry(c0.ref.camera, v.camera), cw, ch)));
-  const planes = options.coarsePlanes ?? Math.max(24, Math.min(64, Math.ceil((motion * rhoMax) / (options.coarsePixelsPerPlane ?? 1)) + 1));
+  const motion = Math.max(
+    ...c0.views.map((v) => motionPerRho(sweepGeometry(c0.ref.camera, v.camera), cw, ch)),
+  );
+  const planes =
+    options.coarsePlanes ??
+    Math.max(16, Math.min(48, Math.ceil((motion * rhoMax) / (options.coarsePixelsPerPlane ?? 2)) + 1));
   let t0 = performance.now();
   const coarse = coarseSweep(c0, rhoMax, planes, options.coarseWindowRadius ?? 3, minStd, signal);
   const sizes = [{ width: cw, height: ch, step: coarse.step, ms: performance.now() - t0 }];
@@ -427,7 +485,7 @@ export function coarseToFineSweep(
       upsampleParent(rho, w, h, W, H),
       step,
       fine ? (options.fineRefineSteps ?? 1) : (options.refineSteps ?? 2),
-      fine ? (options.fineWindowRadius ?? 7) : (options.windowRadius ?? 4),
+      fine ? (options.fineWindowRadius ?? 9) : (options.windowRadius ?? 5),
       minStd,
       rhoMax,
       !fine || (options.fineShifts ?? false),
@@ -441,7 +499,9 @@ export function coarseToFineSweep(
     sizes.push({ width: W, height: H, step, ms: performance.now() - t0 });
   }
   // a single-level pyramid (a tiny frame): the coarse sweep is the result
-  const textured = scorer ? scorer.textured : refStats(ref.image, options.coarseWindowRadius ?? 3, minStd, new SweepBuffers(w, h)).textured;
+  const textured = scorer
+    ? scorer.textured
+    : refStats(ref.image, options.coarseWindowRadius ?? 3, minStd, new SweepBuffers(w, h)).textured;
   const geoms = scorer ? scorer.geometries : c0.views.map((v) => sweepGeometry(ref.camera, v.camera));
   const n = w * h;
   const depth = new Float32Array(n);

@@ -26,6 +26,11 @@ export interface DepthView {
 
 export interface ConsistencyOptions {
   maxRelDepthError?: number;
+  /**
+   * Per reference pixel, the relative depth error allowed instead of maxRelDepthError (e.g. from how well
+   * the baselines constrain depth there: a far pixel seen with short baselines is only known to a few %).
+   */
+  relTolerance?: Float32Array;
   maxReprojErrorPx?: number;
   minAgree?: number;
 }
@@ -46,6 +51,7 @@ export function geometricConsistency(
   options: ConsistencyOptions = {},
 ): ConsistencyResult {
   const tolD = options.maxRelDepthError ?? 0.03;
+  const relTol = options.relTolerance;
   const tolPx = options.maxReprojErrorPx ?? 1;
   const tolPx2 = tolPx * tolPx;
   const minAgree = options.minAgree ?? 1;
@@ -81,63 +87,92 @@ export function geometricConsistency(
     const t2 = Rn[2]! * d0 + Rn[5]! * d1 + Rn[8]! * d2;
     const NW = nb.width;
     const NH = nb.height;
+    const nbValid = nb.valid;
+    const nbDepth = nb.depth;
+    const m0 = M[0]!,
+      m1 = M[1]!,
+      m2 = M[2]!,
+      m3 = M[3]!,
+      m4 = M[4]!,
+      m5 = M[5]!,
+      m6 = M[6]!,
+      m7 = M[7]!,
+      m8 = M[8]!;
+    const nfx = kn.fx,
+      nfy = kn.fy,
+      ncx = kn.cx,
+      ncy = kn.cy;
+    const rfx = kr.fx,
+      rfy = kr.fy,
+      rcx = kr.cx,
+      rcy = kr.cy;
+    const tolHi = 1 + tolD;
     for (let y = 0; y < H; y++) {
-      const yn = (y + 0.5 - kr.cy) / kr.fy;
+      const yn = (y + 0.5 - rcy) / rfy;
+      const row = y * W;
       for (let x = 0; x < W; x++) {
-        const i = y * W + x;
+        const i = row + x;
         if (cnt[i] === 0) continue;
         const z = ref.depth[i]!;
-        const xn = (x + 0.5 - kr.cx) / kr.fx;
+        const xn = (x + 0.5 - rcx) / rfx;
         const X0 = xn * z,
           X1 = yn * z;
-        const P0 = M[0]! * X0 + M[1]! * X1 + M[2]! * z + t0;
-        const P1 = M[3]! * X0 + M[4]! * X1 + M[5]! * z + t1;
-        const P2 = M[6]! * X0 + M[7]! * X1 + M[8]! * z + t2;
+        const P2 = m6 * X0 + m7 * X1 + m8 * z + t2;
         if (!(P2 > 0)) continue;
-        const u = (kn.fx * P0) / P2 + kn.cx;
-        const v = (kn.fy * P1) / P2 + kn.cy;
+        const u = (nfx * (m0 * X0 + m1 * X1 + m2 * z + t0)) / P2 + ncx;
+        const v = (nfy * (m3 * X0 + m4 * X1 + m5 * z + t1)) / P2 + ncy;
         // neighbour depth at (u, v): bilinear in inverse depth when the four surrounding pixels are valid
         // and agree within the tolerance, else the nearest pixel
         const fx = u - 0.5;
         const fy = v - 0.5;
         if (!(fx > -0.5 && fy > -0.5 && fx < NW - 0.5 && fy < NH - 0.5)) continue;
         let zn: number;
-        const x0 = Math.min(Math.max(Math.floor(fx), 0), NW - 2);
-        const y0 = Math.min(Math.max(Math.floor(fy), 0), NH - 2);
+        let x0 = fx < 0 ? 0 : fx | 0;
+        let y0 = fy < 0 ? 0 : fy | 0;
+        if (x0 > NW - 2) x0 = NW - 2;
+        if (y0 > NH - 2) y0 = NH - 2;
         const j00 = y0 * NW + x0;
-        const za = nb.depth[j00]!,
-          zb = nb.depth[j00 + 1]!,
-          zc = nb.depth[j00 + NW]!,
-          zd = nb.depth[j00 + NW + 1]!;
+        const za = nbDepth[j00]!,
+          zb = nbDepth[j00 + 1]!,
+          zc = nbDepth[j00 + NW]!,
+          zd = nbDepth[j00 + NW + 1]!;
+        let zmin = za < zb ? za : zb;
+        if (zc < zmin) zmin = zc;
+        if (zd < zmin) zmin = zd;
+        let zmax = za > zb ? za : zb;
+        if (zc > zmax) zmax = zc;
+        if (zd > zmax) zmax = zd;
         const ok4 =
-          za > 0 &&
-          zb > 0 &&
-          zc > 0 &&
-          zd > 0 &&
-          (!nb.valid || (nb.valid[j00] && nb.valid[j00 + 1] && nb.valid[j00 + NW] && nb.valid[j00 + NW + 1]));
-        if (ok4 && Math.max(za, zb, zc, zd) <= (1 + tolD) * Math.min(za, zb, zc, zd)) {
-          const ax = Math.min(Math.max(fx - x0, 0), 1);
-          const ay = Math.min(Math.max(fy - y0, 0), 1);
+          zmin > 0 &&
+          zmax <= tolHi * zmin &&
+          (!nbValid || (nbValid[j00] && nbValid[j00 + 1] && nbValid[j00 + NW] && nbValid[j00 + NW + 1]));
+        if (ok4) {
+          let ax = fx - x0;
+          let ay = fy - y0;
+          ax = ax < 0 ? 0 : ax > 1 ? 1 : ax;
+          ay = ay < 0 ? 0 : ay > 1 ? 1 : ay;
           zn = 1 / ((1 - ay) * ((1 - ax) / za + ax / zb) + ay * ((1 - ax) / zc + ax / zd));
         } else {
-          const ui = Math.min(Math.max(Math.floor(u), 0), NW - 1);
-          const vi = Math.min(Math.max(Math.floor(v), 0), NH - 1);
+          let ui = u < 0 ? 0 : u | 0;
+          let vi = v < 0 ? 0 : v | 0;
+          if (ui > NW - 1) ui = NW - 1;
+          if (vi > NH - 1) vi = NH - 1;
           const j = vi * NW + ui;
-          if (nb.valid && !nb.valid[j]) continue;
-          zn = nb.depth[j]!;
+          if (nbValid && !nbValid[j]) continue;
+          zn = nbDepth[j]!;
         }
         if (!(zn > 0)) continue;
-        if (Math.abs(P2 - zn) > tolD * zn) continue;
+        const dz = P2 - zn;
+        const tol = relTol ? relTol[i]! : tolD;
+        if (dz > tol * zn || -dz > tol * zn) continue;
         // the neighbour's point at (u, v) back into the reference
-        const Q0 = ((u - kn.cx) / kn.fx) * zn - t0;
-        const Q1 = ((v - kn.cy) / kn.fy) * zn - t1;
+        const Q0 = ((u - ncx) / nfx) * zn - t0;
+        const Q1 = ((v - ncy) / nfy) * zn - t1;
         const Q2 = zn - t2;
-        const R0 = M[0]! * Q0 + M[3]! * Q1 + M[6]! * Q2;
-        const R1 = M[1]! * Q0 + M[4]! * Q1 + M[7]! * Q2;
-        const R2 = M[2]! * Q0 + M[5]! * Q1 + M[8]! * Q2;
+        const R2 = m2 * Q0 + m5 * Q1 + m8 * Q2;
         if (!(R2 > 0)) continue;
-        const ex = (kr.fx * R0) / R2 + kr.cx - (x + 0.5);
-        const ey = (kr.fy * R1) / R2 + kr.cy - (y + 0.5);
+        const ex = (rfx * (m0 * Q0 + m3 * Q1 + m6 * Q2)) / R2 + rcx - (x + 0.5);
+        const ey = (rfy * (m1 * Q0 + m4 * Q1 + m7 * Q2)) / R2 + rcy - (y + 0.5);
         if (ex * ex + ey * ey > tolPx2) continue;
         agree[i] = agree[i]! + 1;
         // the neighbour's depth as a point on the reference ray: s·X_r has neighbour depth zn when

@@ -26,11 +26,7 @@ export interface InfinityView {
  * Keeps the reference's infinity pixels that at least one other view also sees at infinity (within
  * `radius` pixels of where the plane at infinity maps them).
  */
-export function confirmInfinity(
-  ref: InfinityView,
-  others: readonly InfinityView[],
-  radius = 1,
-): Uint8Array {
+export function confirmInfinity(ref: InfinityView, others: readonly InfinityView[], radius = 1): Uint8Array {
   const { width: W, height: H } = ref;
   const out = new Uint8Array(W * H);
   const Rr = quatToMat3(ref.camera.q);
@@ -109,7 +105,12 @@ export function featurelessSky(
       members.push(i);
       const px = i % W;
       const py = (i - px) / W;
-      const nbs = [px > 0 ? i - 1 : -1, px < W - 1 ? i + 1 : -1, py > 0 ? i - W : -1, py < H - 1 ? i + W : -1];
+      const nbs = [
+        px > 0 ? i - 1 : -1,
+        px < W - 1 ? i + 1 : -1,
+        py > 0 ? i - W : -1,
+        py < H - 1 ? i + W : -1,
+      ];
       for (const j of nbs) {
         if (j < 0) continue;
         if (free(j)) {

@@ -218,7 +218,13 @@ export function refStats(ref: FloatImage, r: number, minStd: number, buf: SweepB
  * 1 − NCC between the reference windows and the warped neighbour (in buf.warped/buf.mask) → cost.
  * Windows not entirely inside the neighbour's frame, or flat on either side, get NO_MEASUREMENT_COST.
  */
-export function nccCost(ref: FloatImage, st: RefStats, r: number, buf: SweepBuffers, cost: Float32Array): void {
+export function nccCost(
+  ref: FloatImage,
+  st: RefStats,
+  r: number,
+  buf: SweepBuffers,
+  cost: Float32Array,
+): void {
   const { width: W, height: H } = ref;
   const I = ref.data;
   const w = buf.warped;

@@ -17,6 +17,7 @@ import { chooseNeighbours, type NeighbourOptions } from './neighbours';
 import { coarseToFineSweep, type CoarseToFineOptions } from './coarse-to-fine';
 import { confirmInfinity, featurelessSky } from './infinity';
 import { chooseViews } from './view-selection';
+import type { SweepHelper, SweepRequest } from './sweep-helper';
 import {
   planeSweep,
   SweepBuffers,
@@ -37,7 +38,7 @@ export interface ShotDepthOptions {
   sweep?: Partial<PlaneSweepOptions>;
   /** Coarse-to-fine settings (minDepth comes from the range). */
   coarseToFine?: Partial<Omit<CoarseToFineOptions, 'minDepth' | 'signal'>>;
-  /** Frames either side considered as views (coarse-to-fine; default 24). */
+  /** Frames either side considered as views (coarse-to-fine; default DEFAULT_VIEW_WINDOW). */
   viewWindow?: number;
   neighbours?: NeighbourOptions;
   /** Frames checked against, as offsets from the reference (default ±1, ±2; mirrored at the ends of the shot). */
@@ -96,10 +97,14 @@ export class NoBaselineError extends RangeError {
   }
 }
 
+/** Frames either side of a reference that may serve as its stereo views (coarse-to-fine). */
+export const DEFAULT_VIEW_WINDOW = 16;
+
+/** How precisely a match locates a point in the image (pixels, one sigma): sets the consistency tolerance. */
+export const MATCH_PRECISION_PX = 0.25;
+
 /** How far (relative) a frame's own match may be from a propagated depth before it vetoes it. */
 export const PROPAGATION_TOLERANCE = 0.1;
-/** Partners agree on a propagated depth when within this (relative) of the nearest one. */
-export const PROPAGATION_AGREEMENT = 0.03;
 
 interface MeasuredDepth {
   /** Fused depth where measured, 0 elsewhere. */
@@ -120,6 +125,7 @@ interface SweepEntry {
 export class ShotDepthEstimator {
   private readonly sweeps = new Map<number, SweepEntry>();
   private readonly checked = new Map<number, MeasuredDepth>();
+  private readonly pending = new Map<number, Promise<void>>();
   private readonly buffers: SweepBuffers;
   private readonly range: { minDepth: number; maxDepth: number };
 
@@ -159,21 +165,15 @@ export class ShotDepthEstimator {
     const t0 = performance.now();
     let entry: SweepEntry;
     if ((this.options.method ?? 'coarse-to-fine') === 'coarse-to-fine') {
-      const chosen = chooseViews(cams, i, {
-        sceneDepth: this.sceneDepth(i),
-        window: this.options.viewWindow ?? 24,
-        count: 4,
-      });
-      const neighbours = chosen.map((c) => c.frame);
-      if (neighbours.length === 0) throw new NoBaselineError(i);
-      const opts: CoarseToFineOptions = { ...this.options.coarseToFine, minDepth: this.range.minDepth };
+      const req = this.sweepRequest(i);
+      const opts: CoarseToFineOptions = { ...req.options };
       if (this.options.signal) opts.signal = this.options.signal;
       const result = coarseToFineSweep(
         ref,
-        neighbours.map((j) => this.views[j]!),
+        req.neighbours.map((j) => this.views[j]!),
         opts,
       );
-      entry = { result, infinity: result.infinity, neighbours, ms: performance.now() - t0 };
+      entry = { result, infinity: result.infinity, neighbours: req.neighbours, ms: performance.now() - t0 };
     } else {
       const nbOpts: NeighbourOptions = { ...this.options.neighbours };
       if (nbOpts.sceneDepth === undefined)
@@ -192,6 +192,85 @@ export class ShotDepthEstimator {
     }
     this.sweeps.set(i, entry);
     return entry;
+  }
+
+  /** What sweeping frame i takes (coarse-to-fine): its views, best first, and the settings. */
+  sweepRequest(i: number): SweepRequest {
+    const chosen = chooseViews(
+      this.views.map((v) => v.camera),
+      i,
+      { sceneDepth: this.sceneDepth(i), window: this.options.viewWindow ?? DEFAULT_VIEW_WINDOW, count: 4 },
+    );
+    if (chosen.length === 0) throw new NoBaselineError(i);
+    return {
+      ref: i,
+      neighbours: chosen.map((c) => c.frame),
+      options: { ...this.options.coarseToFine, minDepth: this.range.minDepth },
+    };
+  }
+
+  /**
+   * Makes sure every sweep frame(i) needs is there, sharing them with a helper thread: while this thread
+   * sweeps one frame the helper sweeps another; then the helper is started on the first sweep the next
+   * frame will need, so it works while this thread checks and fills frame i. `indexOf` maps this
+   * estimator's frames to the helper's views.
+   */
+  async prepare(i: number, helper: SweepHelper, indexOf: (k: number) => number = (k) => k): Promise<void> {
+    if ((this.options.method ?? 'coarse-to-fine') !== 'coarse-to-fine') return;
+    const start = (k: number): boolean => {
+      if (this.sweeps.has(k) || this.pending.has(k)) return false;
+      let req: SweepRequest;
+      try {
+        req = this.sweepRequest(k);
+      } catch (e) {
+        if (e instanceof NoBaselineError) return false;
+        throw e;
+      }
+      const t0 = performance.now();
+      const remote = { ...req, ref: indexOf(k), neighbours: req.neighbours.map(indexOf) };
+      this.pending.set(
+        k,
+        helper.sweep(remote).then(
+          (result) => {
+            this.pending.delete(k);
+            this.sweeps.set(k, {
+              result,
+              infinity: result.infinity,
+              neighbours: req.neighbours,
+              ms: performance.now() - t0,
+            });
+          },
+          // the helper stopped (closed with the chunk, or failed): this thread sweeps it when needed
+          () => void this.pending.delete(k),
+        ),
+      );
+      return true;
+    };
+    const need = this.sweepsFor(i);
+    for (const k of need) {
+      if (this.sweeps.has(k) || this.pending.has(k)) continue;
+      // one on the helper, the next one here
+      if (this.pending.size === 0 && start(k)) continue;
+      try {
+        this.sweep(k);
+      } catch (e) {
+        if (!(e instanceof NoBaselineError)) throw e;
+      }
+    }
+    for (const k of need) await this.pending.get(k);
+    const ahead = this.sweepsFor(i + 1).find((k) => !this.sweeps.has(k) && !this.pending.has(k));
+    if (ahead !== undefined && this.pending.size === 0) start(ahead);
+  }
+
+  /** The frames whose sweeps frame(i) reads: i, its partners, and theirs (for propagation). */
+  sweepsFor(i: number): number[] {
+    if (i < 0 || i >= this.views.length) return [];
+    const out = new Set<number>([i]);
+    for (const j of this.partnersOf(i)) {
+      out.add(j);
+      for (const k of this.partnersOf(j)) out.add(k);
+    }
+    return [...out].sort((a, b) => Math.abs(a - i) - Math.abs(b - i) || a - b);
   }
 
   /** The median depth of the sparse points frame i sees, else the middle of the range (geometric). */
@@ -259,13 +338,28 @@ export class ShotDepthEstimator {
     const partners = this.partnersOf(i);
     const view = (j: number) => {
       const s = this.sweep(j).result;
-      return { camera: this.views[j]!.camera, width: s.width, height: s.height, depth: s.depth, valid: s.valid };
+      return {
+        camera: this.views[j]!.camera,
+        width: s.width,
+        height: s.height,
+        depth: s.depth,
+        valid: s.valid,
+      };
     };
     const t0 = performance.now();
     // tolerances are in pixels of the 320-wide grid they were tuned on
+    // depth agreement within what the baselines can measure at each pixel: MATCH_PRECISION_PX of image
+    // motion, as relative depth (z / parallax per unit inverse depth), between 3 % and 12 %
+    const r = own.result;
+    const relTolerance = new Float32Array(r.depth.length);
+    for (let p = 0; p < relTolerance.length; p++) {
+      const t = (2 * MATCH_PRECISION_PX * r.depth[p]!) / r.parallax[p]!;
+      relTolerance[p] = t > 0.03 ? (t < 0.12 ? t : 0.12) : 0.03;
+    }
     const cons = geometricConsistency(view(i), partners.map(view), {
       maxReprojErrorPx: Math.max(1, own.result.width / 320),
       maxRelDepthError: 0.05,
+      relTolerance,
       ...this.options.consistency,
     });
     const n = own.result.depth.length;
@@ -285,11 +379,13 @@ export class ShotDepthEstimator {
   }
 
   /**
-   * Temporal propagation: pixels frame i did not measure itself take the depth that partner frames
-   * measured for the same surface (their measured points projected into frame i, nearest in front
-   * winning), unless frame i's own match says otherwise (its sweep matched there at a depth more than
-   * `PROPAGATION_TOLERANCE` away). Confidence: half the partner's. Writes depth and confidence; returns
-   * the mask.
+   * Temporal propagation: pixels frame i matched itself but could not confirm (its partners' sweeps
+   * disagreed beyond the tolerance, or did not see them) take the depth that partner frames measured for
+   * the same surface — their measured points projected into frame i, nearest in front winning — when it
+   * is within `PROPAGATION_TOLERANCE` of frame i's own match. A pixel without a match of its own is not
+   * propagated into: nothing in frame i says the partner's surface is the one it sees (an unmatched
+   * occluder would let the background through). Confidence: half the partner's. Writes depth and
+   * confidence; returns the mask.
    */
   private propagate(
     i: number,
@@ -301,14 +397,12 @@ export class ShotDepthEstimator {
     const own = this.sweep(i).result;
     const { width: W, height: H } = own;
     const n = W * H;
-    // one z-buffer per partner, so that agreement between partners can be counted
-    const zbufs = partners.map(() => new Float32Array(n).fill(Infinity));
+    const zbuf = new Float32Array(n).fill(Infinity);
     const cbuf = new Float32Array(n);
     const cam = this.views[i]!.camera;
     const Ri = quatToMat3(cam.q);
     const ki = cam.intrinsics;
-    for (const [pi, j] of partners.entries()) {
-      const zbuf = zbufs[pi]!;
+    for (const j of partners) {
       const mj = this.measuredOf(j);
       const cj = this.views[j]!.camera;
       const Rj = quatToMat3(cj.q);
@@ -338,23 +432,16 @@ export class ShotDepthEstimator {
           const v = Math.floor((ki.fy * (M[3]! * X0 + M[4]! * X1 + M[5]! * z + t1)) / P2 + ki.cy);
           if (u < 0 || v < 0 || u >= W || v >= H) continue;
           const p = v * W + u;
-          if (measured[p] || !(P2 < zbuf[p]!)) continue;
+          if (measured[p] || !own.valid[p] || !(P2 < zbuf[p]!)) continue;
           zbuf[p] = P2;
-          cbuf[p] = Math.max(cbuf[p]!, mj.confidence[q]!);
+          cbuf[p] = mj.confidence[q]!;
         }
       }
     }
     const out = new Uint8Array(n);
     for (let p = 0; p < n; p++) {
-      if (measured[p]) continue;
-      // the nearest surface any partner puts here, and how many partners agree with it
-      let z = Infinity;
-      for (const zb of zbufs) if (zb[p]! < z) z = zb[p]!;
-      if (z === Infinity) continue;
-      let agree = 0;
-      for (const zb of zbufs) if (zb[p]! <= z * (1 + PROPAGATION_AGREEMENT)) agree++;
-      // frame i's own match, where it has one, must agree; where it has none, two partners must
-      if (own.valid[p] ? Math.abs(own.depth[p]! - z) > PROPAGATION_TOLERANCE * z : agree < 2) continue;
+      const z = zbuf[p]!;
+      if (z === Infinity || Math.abs(own.depth[p]! - z) > PROPAGATION_TOLERANCE * z) continue;
       out[p] = 1;
       depth[p] = z;
       confidence[p] = 0.5 * cbuf[p]!;

@@ -39,6 +39,8 @@ import {
   encodeDepthState,
 } from '../../../src-shared/depth-layout';
 import { mkdir, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { sharedImage, startSweepHelper } from './sweep-helper';
 
 /** Every 4th pixel of a depth map with valid depth, back-projected and coloured (the 3D view's dense cloud). */
 function addDensePoints(
@@ -119,7 +121,9 @@ export async function depthStage(
   const colours = new Map<number, Uint8Array>();
   for await (const f of rgbFrames(facts, { start: lo, count: hi - lo, width: W, height: H })) {
     const cam = cams[f.index];
-    views.push(cam ? { image: grayFromRgb(f.rgb, W, H), camera: scaled(cam, s, W, H) } : null);
+    // in shared memory, so the helper thread reads the frames without a copy
+    const image = grayFromRgb(f.rgb, W, H, 3, sharedImage(W, H));
+    views.push(cam ? { image, camera: scaled(cam, s, W, H) } : null);
     if (cam && f.index >= req.start && f.index < req.start + req.count && f.index % req.denseEvery === 0) {
       colours.set(f.index, f.rgb.slice());
     }
@@ -138,29 +142,42 @@ export async function depthStage(
   const results: DepthFrameResult[] = [];
   const dense: number[] = [];
   const denseRgb: number[] = [];
-  for (let i = req.start; i < req.start + req.count; i++) {
-    const k = i - lo;
-    const run = runs.find((r) => k >= r.from && k < r.to);
-    let depth: Float32Array = new Float32Array(W * H);
-    let valid: Uint8Array = new Uint8Array(W * H);
-    let state: Uint8Array = new Uint8Array(W * H);
-    // a lone frame with a pose has no neighbour to match against, and one where the camera only turned
-    // (or held still) has no parallax to measure: no depth for those either
-    if (sparsePoints && run && run.to - run.from >= 2) {
-      run.est ??= new ShotDepthEstimator(views.slice(run.from, run.to) as StereoView[], { sparsePoints });
-      try {
-        const fd = run.est.frame(k - run.from);
-        ({ depth, valid, state } = storedDepth(fd.depth, fd.state));
-      } catch (e) {
-        if (!(e instanceof NoBaselineError)) throw e;
+  // a second core sweeps frames ahead while this thread checks and fills (same maps either way)
+  const helper = sparsePoints && availableParallelism() > 1 ? startSweepHelper(views) : null;
+  try {
+    for (let i = req.start; i < req.start + req.count; i++) {
+      const k = i - lo;
+      const run = runs.find((r) => k >= r.from && k < r.to);
+      let depth: Float32Array = new Float32Array(W * H);
+      let valid: Uint8Array = new Uint8Array(W * H);
+      let state: Uint8Array = new Uint8Array(W * H);
+      // a lone frame with a pose has no neighbour to match against, and one where the camera only turned
+      // (or held still) has no parallax to measure: no depth for those either
+      if (sparsePoints && run && run.to - run.from >= 2) {
+        run.est ??= new ShotDepthEstimator(views.slice(run.from, run.to) as StereoView[], {
+          sparsePoints,
+          // hole filling is a display aid that is never stored
+          fill: false,
+        });
+        const from = run.from;
+        try {
+          if (helper) await run.est.prepare(k - from, helper, (x) => x + from);
+          const fd = run.est.frame(k - run.from);
+          ({ depth, valid, state } = storedDepth(fd.depth, fd.state));
+        } catch (e) {
+          if (!(e instanceof NoBaselineError)) throw e;
+        }
+        // what the next frames still read: sweeps and checks from 4 frames back (partners of partners)
+        run.est.forget(k - run.from - 4, run.to - run.from);
       }
-      run.est.forget(k - run.from - DEPTH_NEIGHBOUR_MARGIN, run.to - run.from);
+      await writeDepthFiles(req.depthFiles[i - req.start]!, depth, state);
+      results.push(frameResult(i, depth, valid));
+      const rgb = colours.get(i);
+      if (rgb) addDensePoints(depth, rgb, views[k]!.camera, W, H, dense, denseRgb);
+      progress(i - req.start + 1);
     }
-    await writeDepthFiles(req.depthFiles[i - req.start]!, depth, state);
-    results.push(frameResult(i, depth, valid));
-    const rgb = colours.get(i);
-    if (rgb) addDensePoints(depth, rgb, views[k]!.camera, W, H, dense, denseRgb);
-    progress(i - req.start + 1);
+  } finally {
+    await helper?.close();
   }
   await writePoints(req.denseOut, { xyz: new Float32Array(dense), rgb: new Uint8Array(denseRgb) });
   return { stage: 'depth', width: W, height: H, frames: results, method: 'plane-sweep', provider: null };

@@ -55,7 +55,7 @@ export function chooseViews(
   const count = options.count ?? 4;
   const k = rc.intrinsics;
   const minPx = options.minParallaxPx ?? 1;
-  const target = options.targetParallaxPx ?? 0.02 * k.width;
+  const target = options.targetParallaxPx ?? 0.015 * k.width;
   const f = 0.5 * (k.fx + k.fy);
   const halfFov = Math.atan2(0.5 * Math.max(k.width, k.height), f);
   const Rr = quatToMat3(rc.q); // columns: camera axes in the world
@@ -79,7 +79,8 @@ export function chooseViews(
     const turn = Math.acos(Math.max(-1, Math.min(1, cosAxis)));
     const scale = Math.max(1e-6, (Z - bz) / Z);
     const zoom = Math.min(scale, 1 / scale);
-    const overlap = Math.max(0, 1 - turn / (2 * halfFov)) * Math.max(0, Math.min(1, zoom));
+    // a change of scale deforms the matching windows: weigh it more than a turn
+    const overlap = Math.max(0, 1 - turn / (2 * halfFov)) * Math.max(0, Math.min(1, zoom)) ** 3;
     if (overlap < 0.3) continue;
     const g = parallaxPx <= target ? parallaxPx / target : Math.sqrt(target / parallaxPx);
     const near = 1 / (1 + Math.abs(j - ref) / (2 * window));

@@ -27,7 +27,7 @@ import {
   projectSparsePoints,
   stabiliseAlignments,
 } from '../../../src-main/analysis/depth';
-import { DEPTH_CHUNK_FRAMES } from '../../../src-main/analysis/analyze-job';
+import { MODEL_DEPTH_CHUNK_FRAMES as DEPTH_CHUNK_FRAMES } from '../../../src-main/analysis/analyze-job';
 import { probeMedia } from '../../../src-main/media';
 import { backprojectPixel, trackToDocument } from '../../../src-shared/geometry';
 import { depthAnythingV2Contract, writeModel } from '../../helpers/onnx-builder';

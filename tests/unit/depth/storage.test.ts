@@ -11,6 +11,7 @@ import {
   float16FromBytesLE,
   float16ToBytesLE,
   fromFloat16Bits,
+  quantileSelect,
   quantileSorted,
   toFloat16Bits,
 } from '../../../src-main/analysis/depth';
@@ -125,6 +126,22 @@ describe('depth statistics', () => {
           expect(v).toBeGreaterThanOrEqual(s[0]!);
           expect(v).toBeLessThanOrEqual(s[s.length - 1]!);
           expect(quantileSorted(s, Math.min(1, q + 0.1))).toBeGreaterThanOrEqual(v);
+        },
+      ),
+    );
+  });
+
+  it('selection gives exactly the quantile of the sorted values (ties and repeats included)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.float({ min: 0, max: 1e3, noNaN: true }), fc.constantFrom(1, 2, 2, 3)), {
+          minLength: 1,
+          maxLength: 200,
+        }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (xs, q) => {
+          const sorted = Float32Array.from(xs).sort();
+          expect(quantileSelect(Float32Array.from(xs), q)).toBe(quantileSorted(sorted, q));
         },
       ),
     );
