@@ -16,8 +16,8 @@
  *    edge takes its neighbour's surface), then the winner ± k steps of half the previous level's step,
  *    with a parabola through the best three.
  * 4. Validity as in plane-sweep.ts (textured, matched, minimum inside the range); a textured, matched
- *    pixel whose best ρ is within half a step of 0 is at **infinity**: the views agree on it with no
- *    measurable parallax (sky texture, far background).
+ *    pixel whose parallax against infinity is under INFINITY_PARALLAX_PX is at **infinity**: the views
+ *    agree on it with no measurable parallax (sky texture, far background).
  *
  * Nothing holds a cost volume: each hypothesis is scored and folded into the running best.
  */
@@ -78,6 +78,15 @@ export interface CoarseToFineResult extends PlaneSweepResult {
   /** Pyramid sizes, coarse first, the ρ step of each level and the milliseconds it took. */
   levels: { width: number; height: number; step: number; ms: number }[];
 }
+
+/**
+ * A matched pixel whose parallax against infinity (its image motion between the views, relative to a
+ * point at infinity) is below this many pixels is at infinity: no measurement could tell its depth from
+ * infinite (twice the precision a match locates a point to).
+ */
+export const INFINITY_PARALLAX_PX = 0.5;
+/** Stand-in depth for ρ = 0 when computing the views' image motion per unit ρ. */
+const FAR = 1e12;
 
 interface Level {
   ref: StereoView;
@@ -509,18 +518,21 @@ export function coarseToFineSweep(
   const valid = new Uint8Array(n);
   const infinity = new Uint8Array(n);
   const nearEnd = rhoMax - 0.5 * sizes[0]!.step;
+  // image motion per unit ρ at each pixel's estimate (a point at infinity: at ρ = 0)
+  for (let i = 0; i < n; i++) depth[i] = rho[i]! > 0 ? 1 / rho[i]! : FAR;
+  const parallax = computeParallax(w, h, depth, geoms, new Float32Array(n));
   for (let i = 0; i < n; i++) {
     const q = rho[i]!;
-    if (q > 0) depth[i] = 1 / q;
+    if (!(q > 0)) depth[i] = 0;
     const matched = textured[i] === 1 && cost[i]! <= maxCost;
     if (!matched) continue;
-    if (q < 0.5 * step) infinity[i] = 1;
+    // no parallax to tell from infinity: less than INFINITY_PARALLAX_PX of image motion in any view
+    if (q * parallax[i]! < INFINITY_PARALLAX_PX) infinity[i] = 1;
     else if (q < nearEnd) {
       valid[i] = 1;
       confidence[i] = Math.max(0, Math.min(1, 1 - cost[i]!));
     }
   }
-  const parallax = computeParallax(w, h, depth, geoms, new Float32Array(n));
   const planesRho = new Float64Array(planes);
   for (let d = 0; d < planes; d++) planesRho[d] = d * sizes[0]!.step;
   return {

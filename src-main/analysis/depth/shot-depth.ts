@@ -111,6 +111,8 @@ interface MeasuredDepth {
   depth: Float32Array;
   measured: Uint8Array;
   confidence: Float32Array;
+  /** The relative depth tolerance of each pixel (what its baselines can measure). */
+  tolerance: Float32Array;
   ms: number;
 }
 
@@ -373,36 +375,42 @@ export class ShotDepthEstimator {
       depth[p] = cons.fused[p]!;
       confidence[p] = own.result.confidence[p]! * Math.min(1, cons.agree[p]! / denom);
     }
-    const out = { depth, measured, confidence, ms: performance.now() - t0 };
+    const out = { depth, measured, confidence, tolerance: relTolerance, ms: performance.now() - t0 };
     this.checked.set(i, out);
     return out;
   }
 
   /**
-   * Temporal propagation: pixels frame i matched itself but could not confirm (its partners' sweeps
-   * disagreed beyond the tolerance, or did not see them) take the depth that partner frames measured for
-   * the same surface — their measured points projected into frame i, nearest in front winning — when it
-   * is within `PROPAGATION_TOLERANCE` of frame i's own match. A pixel without a match of its own is not
-   * propagated into: nothing in frame i says the partner's surface is the one it sees (an unmatched
-   * occluder would let the background through). Confidence: half the partner's. Writes depth and
-   * confidence; returns the mask.
+   * Temporal fusion and propagation, from what the partner frames measured (their measured points
+   * projected into frame i, the nearest in front winning per partner):
+   * - a measured pixel averages (in inverse depth) its own depth with every partner's that agrees within
+   *   the pixel's tolerance — neighbouring frames share most of their partners, so they come out alike
+   *   instead of each carrying its own noise (a flickering depth makes a flickering plate);
+   * - a pixel frame i matched itself but could not confirm (its partners' sweeps disagreed, or did not
+   *   see it) is **propagated**: it takes the partners' depth when within `PROPAGATION_TOLERANCE` of its
+   *   own match; confidence half the partner's. A pixel without a match of its own is not propagated
+   *   into: nothing in frame i says the partner's surface is the one it sees (an unmatched occluder would
+   *   let the background through).
+   * Writes depth and confidence; returns the propagated mask.
    */
-  private propagate(
+  private fuseAndPropagate(
     i: number,
     partners: readonly number[],
     depth: Float32Array,
     measured: Uint8Array,
     confidence: Float32Array,
+    tolerance: Float32Array,
   ): Uint8Array {
     const own = this.sweep(i).result;
     const { width: W, height: H } = own;
     const n = W * H;
-    const zbuf = new Float32Array(n).fill(Infinity);
+    const zbufs = partners.map(() => new Float32Array(n).fill(Infinity));
     const cbuf = new Float32Array(n);
     const cam = this.views[i]!.camera;
     const Ri = quatToMat3(cam.q);
     const ki = cam.intrinsics;
-    for (const j of partners) {
+    for (const [pj, j] of partners.entries()) {
+      const zbuf = zbufs[pj]!;
       const mj = this.measuredOf(j);
       const cj = this.views[j]!.camera;
       const Rj = quatToMat3(cj.q);
@@ -432,15 +440,33 @@ export class ShotDepthEstimator {
           const v = Math.floor((ki.fy * (M[3]! * X0 + M[4]! * X1 + M[5]! * z + t1)) / P2 + ki.cy);
           if (u < 0 || v < 0 || u >= W || v >= H) continue;
           const p = v * W + u;
-          if (measured[p] || !own.valid[p] || !(P2 < zbuf[p]!)) continue;
+          if (!(measured[p] || own.valid[p]) || !(P2 < zbuf[p]!)) continue;
           zbuf[p] = P2;
-          cbuf[p] = mj.confidence[q]!;
+          if (!measured[p]) cbuf[p] = Math.max(cbuf[p]!, mj.confidence[q]!);
         }
       }
     }
     const out = new Uint8Array(n);
     for (let p = 0; p < n; p++) {
-      const z = zbuf[p]!;
+      if (measured[p]) {
+        // the mean inverse depth of this frame's value and the partners' that agree with it
+        const z0 = depth[p]!;
+        const tol = tolerance[p]! * z0;
+        let sum = 1 / z0;
+        let cnt = 1;
+        for (const zb of zbufs) {
+          const z = zb[p]!;
+          if (z !== Infinity && Math.abs(z - z0) <= tol) {
+            sum += 1 / z;
+            cnt++;
+          }
+        }
+        depth[p] = cnt / sum;
+        continue;
+      }
+      if (!own.valid[p]) continue;
+      let z = Infinity;
+      for (const zb of zbufs) if (zb[p]! < z) z = zb[p]!;
       if (z === Infinity || Math.abs(own.depth[p]! - z) > PROPAGATION_TOLERANCE * z) continue;
       out[p] = 1;
       depth[p] = z;
@@ -463,7 +489,7 @@ export class ShotDepthEstimator {
     const propagated =
       this.options.propagate === false
         ? new Uint8Array(n)
-        : this.propagate(i, partners, depth, measured, confidence);
+        : this.fuseAndPropagate(i, partners, depth, measured, confidence, m.tolerance);
     const known = measured.slice();
     for (let p = 0; p < n; p++) if (propagated[p]) known[p] = 1;
     // sky and far background first, so that no plane is fitted across the sky

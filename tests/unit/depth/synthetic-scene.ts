@@ -12,6 +12,8 @@ export interface ScenePlane {
   /** Only the part with world X < xMax exists (default: unbounded). */
   xMax?: number;
   phase: number;
+  /** Texture coordinates are world (X, Y) × scale (default 1): a far plane needs a small one to stay seen. */
+  scale?: number;
 }
 
 export function texture(X: number, Y: number, phase: number): number {
@@ -52,7 +54,7 @@ export function render(
         const Y = cam.C[1] + t * dw[1]!;
         if (p.xMax !== undefined && X >= p.xMax) continue;
         best = t;
-        val = texture(X, Y, p.phase);
+        val = texture(X * (p.scale ?? 1), Y * (p.scale ?? 1), p.phase);
       }
       img[y * W + x] = val;
       depth[y * W + x] = best === Infinity ? 0 : best; // dc has z = 1, so t is the planar depth
