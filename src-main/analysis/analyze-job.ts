@@ -39,6 +39,8 @@ const DENSE_EVERY = 12;
  * How the model path aligns and stabilises depth; part of the depth stage's input hash, so depth made
  * by an earlier recipe (scale shared per chunk of 8 frames) is made again rather than reused.
  */
+/** What decides stereo depth besides the inputs: depth made by an earlier method is made again. */
+const STEREO_DEPTH_RECIPE = 'coarse-to-fine, views by parallax and overlap, temporal fusion, infinity';
 const MODEL_DEPTH_RECIPE = 'raw per chunk, scale and shift stabilised over the whole shot';
 
 interface AnalyzeParams {
@@ -67,11 +69,12 @@ interface Step {
 
 /**
  * Expected seconds per frame of each stage at the analysis size on the 2-core reference machine (the
- * stage timings of a 60-frame 640×360 handheld shot: tracks 3 s, camera 6 s, plane-sweep depth 89 s).
+ * stage timings of the 60-frame 640×360 handheld_a shot: tracks 6 s, camera 12 s, stereo depth at 640
+ * px 21 s).
  * Only the time-left estimate uses them, as relative weights: the runner rescales them with the speeds it
  * measures on this machine, stage by stage.
  */
-const SECONDS_PER_FRAME = { tracks: 0.05, camera: 0.1, sweep: 1.5, model: 0.5, align: 0.02, tracks3d: 0.02 };
+const SECONDS_PER_FRAME = { tracks: 0.1, camera: 0.2, sweep: 0.35, model: 0.5, align: 0.02, tracks3d: 0.02 };
 
 function stepsOf(shot: ShotRecord, p: AnalyzeParams): Step[] {
   const steps: Step[] = [];
@@ -113,7 +116,9 @@ function stepsOf(shot: ShotRecord, p: AnalyzeParams): Step[] {
 
 /** What decides the depth (besides the media, its size and the camera): the method, and the model's recipe. */
 const depthRecipe = (p: AnalyzeParams): string[] =>
-  p.depthMethod === 'depth-anything-v2' ? [p.depthMethod, MODEL_DEPTH_RECIPE] : [p.depthMethod];
+  p.depthMethod === 'depth-anything-v2'
+    ? [p.depthMethod, MODEL_DEPTH_RECIPE]
+    : [p.depthMethod, STEREO_DEPTH_RECIPE];
 
 const hash = (...parts: (string | number | null | undefined)[]) =>
   createHash('sha256')

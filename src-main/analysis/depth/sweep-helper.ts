@@ -46,6 +46,7 @@ export function startSweepHelper(views: readonly (StereoView | null)[]): SweepHe
     ),
   });
   let next = 0;
+  let stopped: Error | null = null;
   const waiting = new Map<number, { resolve: (r: CoarseToFineResult) => void; reject: (e: Error) => void }>();
   const failAll = (e: Error) => {
     for (const w of waiting.values()) w.reject(e);
@@ -58,10 +59,18 @@ export function startSweepHelper(views: readonly (StereoView | null)[]): SweepHe
     if (m.type === 'swept') w.resolve(m.result);
     else w.reject(new Error(m.message));
   });
-  worker.on('error', (e) => failAll(e));
-  worker.on('exit', (code) => failAll(new Error(`the depth-sweep worker stopped (exit code ${code})`)));
+  worker.on('error', (e) => {
+    stopped = e;
+    failAll(e);
+  });
+  worker.on('exit', (code) => {
+    stopped ??= new Error(`the depth-sweep worker stopped (exit code ${code})`);
+    failAll(stopped);
+  });
   return {
     sweep(req) {
+      // a helper that stopped (closed, crashed) answers nothing more: refuse at once
+      if (stopped) return Promise.reject(stopped);
       const id = next++;
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
@@ -69,7 +78,8 @@ export function startSweepHelper(views: readonly (StereoView | null)[]): SweepHe
       });
     },
     async close() {
-      failAll(new Error('the depth-sweep worker was closed'));
+      stopped ??= new Error('the depth-sweep worker was closed');
+      failAll(stopped);
       await stopWorker(worker, () => worker.postMessage({ type: 'stop' }), 5000);
     },
   };

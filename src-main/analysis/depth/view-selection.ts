@@ -29,7 +29,7 @@ export interface ViewSelectionOptions {
   count?: number;
   /** Parallax (pixels of the cameras' grid) below which a view measures nothing (default 1). */
   minParallaxPx?: number;
-  /** Parallax the score peaks at (default 2 % of the image width, ≈ 13 px at 640). */
+  /** Parallax the score peaks at (default 1.5 % of the image width, ≈ 10 px at 640). */
   targetParallaxPx?: number;
 }
 

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppCore, createHandlers, createMediaHandler, type Handlers } from '../../../src-main/api';
-import { DEPTH_CHUNK_FRAMES } from '../../../src-main/analysis/analyze-job';
+import { MODEL_DEPTH_CHUNK_FRAMES as DEPTH_CHUNK_FRAMES } from '../../../src-main/analysis/analyze-job';
 import { rawDepthFile } from '../../../src-main/analysis/analysis-protocol';
 import { TRACK_CHUNK_FRAMES } from '../../../src-main/analysis/track-job';
 import { decodeDepthFrame, decodeDepthStateFrame, mediaUrl } from '../../../src-shared/api/media-routes';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ANALYSIS_WORKER,
-  DEPTH_WIDTH,
+  depthGrid,
   rawDepthFile,
   type AnalysisRequest,
   type AnalysisResult,
@@ -57,7 +57,8 @@ let points: Float32Array;
 let result: Extract<AnalysisResult, { stage: 'depth-align' }>;
 
 beforeAll(async () => {
-  expect(DEPTH_WIDTH).toBe(W);
+  // the scene is no wider than the depth grid: depth is computed at its own size
+  expect(depthGrid(W, H)).toEqual({ width: W, height: H });
   const facts = await probeMedia(writeModelScene(join(tmp.dir, 'seq'), FRAMES));
   expect(facts.frameCount).toBe(FRAMES);
   // Cameras at the frames' size, and sparse points from the ground truth (what a solve provides).
