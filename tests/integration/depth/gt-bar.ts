@@ -1,28 +1,41 @@
 /**
- * The issue-5 depth bar on one gt shot, shared by the per-shot test files (two files so the integration
- * project's two workers run the shots in parallel). GT cameras in, no model, 320×180 (the gt depth grid).
+ * The depth bar (issues 5 and 12) on one gt shot, shared by the per-shot test files (one file per shot so
+ * the integration project's workers run the shots in parallel). GT cameras in, no model, depth at the
+ * analysis resolution 640×360 (the frames as they are); the truth is 320×180, so each of our pixels is
+ * compared with the truth of the gt pixel it lies in.
  *
- * Counting: pixels with gt = 0 (sky) are left out of everything. "valid" = our validity mask
- * (measured ∪ plane-interpolated, see shot-depth.ts) on non-sky pixels / non-sky pixels; AbsRel over
- * those. Measured-only figures are logged beside it. Hole-filled pixels are never counted as valid.
+ * Counting: pixels whose gt is 0 (sky) are left out of everything. "valid" = our validity mask
+ * (measured ∪ propagated, see shot-depth.ts) on non-sky pixels / non-sky pixels; AbsRel over those.
+ * Measured-only figures are logged beside it. Hole-filled pixels are never counted as valid.
+ * bench/depth/gt-eval.ts has the full figures (every frame, solved cameras, temporal, edges, infinity).
  */
 import os from 'node:os';
 import { expect } from 'vitest';
-import { ShotDepthEstimator } from '../../../src-main/analysis/depth';
+import { DEFAULT_VIEW_WINDOW, ShotDepthEstimator } from '../../../src-main/analysis/depth';
 import { loadGtDepth, loadGtDepthShot, loadGtGray, scoreDepth } from './gt-depth-data';
 
 export const BAR = { absRel: 0.1, validFraction: 0.8 };
 
+/** Each gt pixel repeated k×k times: the truth of the gt pixel every one of our pixels lies in. */
+function upsampleNearest(gt: Float32Array, w: number, h: number, k: number): Float32Array {
+  const W = w * k;
+  const out = new Float32Array(W * h * k);
+  for (let y = 0; y < h * k; y++)
+    for (let x = 0; x < W; x++) out[y * W + x] = gt[Math.floor(y / k) * w + Math.floor(x / k)]!;
+  return out;
+}
+
 export async function checkShot(name: string, frames: readonly number[]): Promise<void> {
   const shot = loadGtDepthShot(name);
   const T = shot.cameras.length;
-  // frames the sweeps and consistency partners need: f ± 2 (partners) and their neighbours (± 4 more)
+  // frames the sweeps, consistency partners and their partners need: f ± 4 and the views of those
+  const reach = 4 + DEFAULT_VIEW_WINDOW;
   const need = new Set<number>();
-  for (const f of frames) for (let d = -8; d <= 8; d++) if (f + d >= 0 && f + d < T) need.add(f + d);
-  const imgs = await loadGtGray(shot, [...need]);
+  for (const f of frames) for (let d = -reach; d <= reach; d++) if (f + d >= 0 && f + d < T) need.add(f + d);
+  const imgs = await loadGtGray(shot, [...need], 'full');
   const fallback = imgs.get(frames[0]!)!;
-  const views = shot.cameras.map((camera, i) => ({ camera, image: imgs.get(i) ?? fallback }));
-  const est = new ShotDepthEstimator(views, { sweep: { minDepth: 1, maxDepth: 150 } });
+  const views = shot.fullCameras.map((camera, i) => ({ camera, image: imgs.get(i) ?? fallback }));
+  const est = new ShotDepthEstimator(views, { sweep: { minDepth: 1, maxDepth: 150 }, fill: false });
   let sumErr = 0,
     sumErrS = 0,
     nValid = 0,
@@ -33,7 +46,7 @@ export async function checkShot(name: string, frames: readonly number[]): Promis
   for (const f of frames) {
     const fr = est.frame(f);
     for (const j of [...fr.neighbours, ...fr.consistencyPartners]) expect(imgs.has(j)).toBe(true);
-    const gt = loadGtDepth(shot, f);
+    const gt = upsampleNearest(loadGtDepth(shot, f), shot.width, shot.height, fr.width / shot.width);
     const s = scoreDepth(fr.depth, fr.valid, gt);
     const m = scoreDepth(fr.depth, fr.measured, gt);
     sumM += m.absRel * m.validPixels;
