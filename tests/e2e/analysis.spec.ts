@@ -348,7 +348,7 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     await expect(stages.nth(0).getByTestId('stage-message')).toContainText(/[\d,]+ tracks · KLT/);
     await expect(stages.nth(1).getByTestId('stage-message')).toContainText('imported camera');
     await expect(stages.nth(2).getByTestId('stage-message')).toHaveText(
-      /plane sweep at 320×180 · \d+ % valid/,
+      /plane sweep at 640×360 · \d+ % valid/,
     );
     await expect(stages.nth(3).getByTestId('stage-message')).toContainText('3D tracks');
     await expect(page.getByTestId('stage-total')).toContainText(/Total\s*\d+(\.\d+)? s/);
@@ -434,7 +434,9 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     const sum = Object.values(shares).reduce((a, v) => a + v, 0);
     expect(sum).toBeGreaterThanOrEqual(98);
     expect(sum).toBeLessThanOrEqual(102);
-    expect(shares.measured).toBeGreaterThan(50);
+    // the first frame of the clip: its partner frames lie on one side only, so less is confirmed there
+    expect(shares.measured).toBeGreaterThan(40);
+    expect(shares.measured! + shares.propagated!).toBeGreaterThan(60);
     // This depth was made with states: no note that they were read off the depth.
     await expect(page.getByTestId('depth-state-derived')).toHaveCount(0);
     // The picture's rectangle in the states' colours (brightness aside: confidence sets the opacity over
