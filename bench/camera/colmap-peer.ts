@@ -24,17 +24,37 @@
  * at start, so COLMAP (its child) and Reshoot (in this process, and its ffmpeg decoders) run at the same
  * priority and the comparison stays fair under load.
  *
+ * - Full analysis on the gt shots (issue 12): "Analyze shot" end to end — tracks → camera → depth → 3D
+ *   tracks — through the real CLI on a fresh project per run (`reshoot new`, `reshoot import <shot.mp4>`,
+ *   then `reshoot analyze <project> 1`, timed), with no depth model installed (RESHOOT_MODELS_DIR is an
+ *   empty folder: KLT tracks and stereo depth at 640 px, the no-model path) and a scratch config folder.
+ *   Per-stage seconds are the ones `reshoot analyze` prints (the app's own stage timings); the total is
+ *   the analyze command's wall clock (process start to exit; the import's decode check is not counted).
+ *   Compared against COLMAP's sparse reconstruction of the same frames (its end-to-end time above: the
+ *   same 48 or 60 frames, PNG, focal unknown). The CLI is the bundled one: the bench runs
+ *   `npm run build:main` first when dist/main/cli.js is older than the sources (--no-build: never).
+ *   --full-only runs only these rows (no camera-only Reshoot run, no COLMAP run): the COLMAP column
+ *   then comes from --colmap-from FILE, a previous run's --json output, or is blank.
+ *
  * COLMAP 3.8 is Debian 12's package (`apt-get install colmap`); --no-colmap runs Reshoot alone.
  * Run from the project root:
  *   npx tsx bench/camera/colmap-peer.ts [--clips LIST] [--runs N] [--clip-runs N] [--frames N|all]
  *     [--no-colmap] [--colmap-camera MODEL] [--colmap-timeout S] [--nice N] [--write]
+ *     [--full-only] [--no-full] [--colmap-from FILE] [--json FILE] [--no-build]
+ * --json FILE: the gt shots' results (every run of every tool, COLMAP's step times, the full analyses)
+ *   written as JSON. --colmap-from FILE: COLMAP is not run for the gt shots FILE has COLMAP runs of;
+ *   their figures are taken from it (and said so). --no-full: no full-analysis rows (the bench as it
+ *   was before issue 12).
  * --clips: comma-separated clip keys (dashcam, bedroom, cat, dog, camel, robot), gt shot names
  *   (orbit_a, dolly_a, handheld_a, …), or the groups gt (orbit_a, dolly_a), real (the six clips), all
  *   (default: gt and real). --frames applies to real clips only (gt shots always use all their frames).
- * With --write, replaces the "## Source camera vs COLMAP" section of docs/BENCHMARKS.md (when gt shots ran)
- * and the "## Source camera vs COLMAP on real clips" section (when clips ran); not with --no-colmap.
+ * With --write, replaces the "## Source camera vs COLMAP" section of docs/BENCHMARKS.md (when gt shots ran,
+ * not with --full-only), the "## Full analysis vs COLMAP sparse" section (when full analyses ran) and the
+ * "## Source camera vs COLMAP on real clips" section (when clips ran); not with --no-colmap.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { trajectoryMetrics, poseFromRotation, type Pose } from '../../src-shared/geometry';
@@ -73,11 +93,13 @@ const VALUED = [
   '--colmap-camera',
   '--colmap-timeout',
   '--nice',
+  '--colmap-from',
+  '--json',
 ];
-const FLAGS = ['--no-colmap', '--write'];
+const FLAGS = ['--no-colmap', '--write', '--full-only', '--no-full', '--no-build'];
 function usage(problem: string): never {
   console.error(
-    `${problem}\nusage: npx tsx bench/camera/colmap-peer.ts [--clips LIST] [--runs N] [--clip-runs N] [--frames N|all] [--no-colmap] [--colmap-camera MODEL] [--colmap-timeout S] [--nice N] [--write]`,
+    `${problem}\nusage: npx tsx bench/camera/colmap-peer.ts [--clips LIST] [--runs N] [--clip-runs N] [--frames N|all] [--no-colmap] [--colmap-camera MODEL] [--colmap-timeout S] [--nice N] [--write] [--full-only] [--no-full] [--colmap-from FILE] [--json FILE] [--no-build]`,
   );
   process.exit(2);
 }
@@ -111,8 +133,13 @@ const NICE = Number(value('--nice') ?? 10);
 if (!Number.isInteger(NICE) || NICE < 0 || NICE > 19) usage('--nice takes 0…19');
 if (NO_COLMAP && argv.includes('--write'))
   usage('--write with --no-colmap would drop the COLMAP rows from docs/BENCHMARKS.md');
+const FULL_ONLY = argv.includes('--full-only');
+const FULL = !argv.includes('--no-full');
+if (FULL_ONLY && !FULL) usage('--full-only and --no-full contradict each other');
+const JSON_OUT = value('--json');
+const COLMAP_FROM = value('--colmap-from');
 
-const selected = (value('--clips') ?? 'all').split(',').flatMap((name) => {
+const selected = (value('--clips') ?? (FULL_ONLY ? 'gt' : 'all')).split(',').flatMap((name) => {
   const n = name.trim();
   if (n === 'all') return [...GT_SHOTS, ...CLIPS.map((c) => c.key)];
   if (n === 'gt') return GT_SHOTS;
@@ -136,6 +163,37 @@ for (const name of new Set(selected)) {
   }
 }
 
+if (FULL_ONLY && clips.length)
+  usage(`--full-only is for the gt shots; not for the real clips (${clips.map((c) => c.key).join(', ')})`);
+
+/** COLMAP runs of gt shots from a previous --json output (--colmap-from), by shot. */
+const reusedColmap = new Map<string, Row[]>();
+if (COLMAP_FROM) {
+  let doc: BenchJson;
+  try {
+    doc = JSON.parse(await readFile(COLMAP_FROM, 'utf8')) as BenchJson;
+  } catch (e) {
+    usage(`--colmap-from ${COLMAP_FROM}: ${(e as Error).message}`);
+  }
+  if (doc.version !== 1 || typeof doc.gt !== 'object')
+    usage(`--colmap-from ${COLMAP_FROM}: not the --json output of this bench`);
+  for (const [shot, r] of Object.entries(doc.gt))
+    if (r.colmap?.length)
+      reusedColmap.set(
+        shot,
+        r.colmap.map((c) => ({
+          ...c,
+          ate: c.ate ?? NaN,
+          rpeRot: c.rpeRot ?? NaN,
+          focal: c.focal ?? NaN,
+          note: `${c.note ? c.note + '; ' : ''}from ${COLMAP_FROM}${doc.date ? ` (${doc.date})` : ''}`,
+        })),
+      );
+}
+/** COLMAP runs here: not --no-colmap, not --full-only, and some gt shot or clip without reused figures. */
+const RUN_COLMAP =
+  !NO_COLMAP && !FULL_ONLY && (clips.length > 0 || gtShots.some((s) => !reusedColmap.has(s)));
+
 // The same priority for both tools (COLMAP inherits it); never raised (that would need privileges).
 try {
   if (os.getPriority() < NICE) os.setPriority(NICE);
@@ -144,8 +202,7 @@ try {
 }
 const NICENESS = os.getPriority();
 
-if (!NO_COLMAP) {
-  const { execFileSync } = await import('node:child_process');
+if (RUN_COLMAP) {
   try {
     execFileSync('colmap', ['help'], {
       stdio: 'ignore',
@@ -194,6 +251,119 @@ const movingOf = (s: CameraSolve): number =>
   s.report?.movingTracks ?? s.trackFlags.reduce((n, f) => n + (f === TRACK_DYNAMIC ? 1 : 0), 0);
 const registeredOf = (s: CameraSolve): number => s.poses.filter((p) => p).length;
 
+// ---------------------------------------------------------------------------------------------- full analysis
+
+const STAGES = ['tracks', 'camera', 'depth', 'tracks3d'] as const;
+type Stage = (typeof STAGES)[number];
+
+interface FullRun {
+  shot: string;
+  /** Wall clock of `reshoot analyze` (process start to exit). */
+  seconds: number;
+  /** Each stage's seconds as `reshoot analyze` prints them (the app's own timings); NaN when not printed. */
+  stages: Record<Stage, number>;
+  /** The job's closing message ("Analysed in 93.1 s") and the summary lines about the camera and depth. */
+  message: string;
+  camera: string;
+  depth: string;
+  /** Set when a CLI step failed: which, its exit and last words. */
+  failure: string | null;
+}
+
+const CLI = path.resolve('bin/reshoot.js');
+
+/** The newest modification time of the files under `dir` (recursively), ms. */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** The bundled CLI, built from the working tree's sources when it is older than they are (--no-build: never). */
+function ensureBuilt(): string {
+  const bundle = path.resolve('dist/main/cli.js');
+  const sources = Math.max(newest('src-main'), newest('src-shared'));
+  const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
+  if (built >= sources) return 'dist/main as built';
+  if (argv.includes('--no-build')) {
+    if (!built) usage("the CLI is not built: run 'npm run build:main' (or leave out --no-build)");
+    return 'dist/main as built (older than the sources: --no-build)';
+  }
+  console.log("dist/main/cli.js is older than the sources: running 'npm run build:main' first");
+  execFileSync('npm', ['run', 'build:main'], { stdio: 'inherit' });
+  return "dist/main built by the bench ('npm run build:main')";
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env, maxBuffer: 64 << 20 }, (e, out, err) => {
+      const code = e
+        ? typeof (e as { code?: unknown }).code === 'number'
+          ? (e as { code: number }).code
+          : 1
+        : 0;
+      resolve({ code, out: String(out), err: String(err) });
+    });
+  });
+}
+
+/** `reshoot analyze`'s stage lines: "  depth     done       80.9 s  plane sweep at 640×360 · …". */
+function parseAnalyzeOutput(out: string): Pick<FullRun, 'stages' | 'message' | 'camera' | 'depth'> {
+  const stages = Object.fromEntries(STAGES.map((k) => [k, NaN])) as Record<Stage, number>;
+  let message = '';
+  let camera = '';
+  let depth = '';
+  for (const line of out.split(/\r?\n/)) {
+    const m = /^\s+(tracks3d|tracks|camera|depth)\s+(done|reused|failed)\s+(?:([\d.]+) s|reused)/.exec(line);
+    if (m) stages[m[1] as Stage] = m[2] === 'reused' ? 0 : Number(m[3]);
+    else if (/: Analysed in /.test(line)) message = line.slice(line.indexOf('Analysed in')).trim();
+    else if (/^\s+source camera: /.test(line)) camera = line.trim().replace(/^source camera: /, '');
+    else if (/^\s+depth: /.test(line)) depth = line.trim().replace(/^depth: /, '');
+  }
+  return { stages, message, camera, depth };
+}
+
+/**
+ * "Analyze shot" on a gt shot through the CLI, on a fresh project in a scratch folder: no depth model
+ * (an empty models folder), a scratch config folder (the user's recent projects are left alone).
+ */
+async function fullAnalysis(shot: string): Promise<FullRun> {
+  const work = await mkdtemp(path.join(os.tmpdir(), `reshoot-full-${shot}-`));
+  const env = {
+    ...process.env,
+    RESHOOT_MODELS_DIR: path.join(work, 'models'),
+    RESHOOT_CONFIG_DIR: path.join(work, 'config'),
+  };
+  await mkdir(env.RESHOOT_MODELS_DIR, { recursive: true });
+  const project = path.join(work, 'bench.reshoot');
+  const none = { stages: Object.fromEntries(STAGES.map((k) => [k, NaN])) as Record<Stage, number> };
+  const failed = (step: string, r: { code: number; out: string; err: string }): FullRun => ({
+    shot,
+    seconds: NaN,
+    ...none,
+    message: '',
+    camera: '',
+    depth: '',
+    failure: `reshoot ${step} exited ${r.code}: ${(r.err.trim() || r.out.trim()).split('\n').slice(-2).join(' / ')}`,
+  });
+  try {
+    let r = await cli(['new', project], env);
+    if (r.code !== 0) return failed('new', r);
+    r = await cli(['import', project, path.resolve(GT, shot, 'shot.mp4'), '--no-thumbnails'], env);
+    if (r.code !== 0) return failed('import', r);
+    const t0 = performance.now();
+    r = await cli(['analyze', project, '1'], env);
+    const seconds = (performance.now() - t0) / 1000;
+    if (r.code !== 0) return { ...failed('analyze', r), seconds };
+    return { shot, seconds, ...parseAnalyzeOutput(r.out), failure: null };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- gt shots
 
 interface Row {
@@ -205,6 +375,18 @@ interface Row {
   rpeRot: number;
   focal: number;
   note: string;
+  /** COLMAP: wall seconds of each of its steps. */
+  steps?: Record<string, number>;
+}
+
+/** What --json writes (and --colmap-from reads): the gt shots' runs, every run of every tool. */
+interface BenchJson {
+  version: 1;
+  date: string;
+  command: string;
+  machine: string;
+  loads: number[];
+  gt: Record<string, { reshootCamera: Row[]; colmap: Row[]; full: FullRun[] }>;
 }
 
 function gtPoses(doc: { frames: { C: [number, number, number]; R_wc: number[][] }[] }): Pose[] {
@@ -245,6 +427,7 @@ async function colmapGt(shot: string, truth: Pose[]): Promise<Row> {
     ...scored(est, ref),
     focal: model?.focal ?? NaN,
     note: run.failure ?? (models > 1 ? `${models} models; model 0 scored (COLMAP split the shot)` : ''),
+    steps: run.steps,
   };
 }
 
@@ -287,15 +470,18 @@ function summarise(runs: Row[]): Row & { ates: number[]; times: number[]; regs: 
   };
 }
 
-const machine = `Machine: ${os.cpus().length}-core ${os.arch()} (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), no GPU, Node ${process.versions.node}; COLMAP 3.8 (Debian, CPU, ${THREADS} threads${NO_COLMAP ? ', not run (--no-colmap)' : ''}); both tools at niceness ${NICENESS}.`;
+const machine = `Machine: ${os.cpus().length}-core ${os.arch()} (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), no GPU, Node ${process.versions.node}; COLMAP 3.8 (Debian, CPU, ${THREADS} threads${NO_COLMAP ? ', not run (--no-colmap)' : RUN_COLMAP ? '' : `, not run here${COLMAP_FROM ? `: figures from ${COLMAP_FROM}` : ''}`}); both tools at niceness ${NICENESS}.`;
 const command = `npx tsx bench/camera/colmap-peer.ts${argv.length ? ' ' + argv.join(' ') : ''}`;
 const today = new Date().toISOString().slice(0, 10);
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(3)} %` : '—');
 const loadsText = (loads: number[]) => loads.map((l) => l.toFixed(1)).join(', ');
 
 if (gtShots.length) {
+  const built = FULL ? ensureBuilt() : null;
   const rows: ReturnType<typeof summarise>[] = [];
   const loads: number[] = [];
+  const json: BenchJson = { version: 1, date: today, command, machine, loads, gt: {} };
+  const fullShots: { shot: string; frames: number; colmap: Row[]; reused: boolean; full: FullRun[] }[] = [];
   for (const shot of gtShots) {
     const doc = JSON.parse(await readFile(path.join(GT, shot, 'cameras.json'), 'utf8')) as Parameters<
       typeof gtPoses
@@ -303,28 +489,51 @@ if (gtShots.length) {
     const truth = gtPoses(doc);
     const ours: Row[] = [];
     const theirs: Row[] = [];
+    const full: FullRun[] = [];
+    const reused = reusedColmap.get(shot);
     for (let i = 0; i < RUNS; i++) {
-      loads.push(os.loadavg()[0]!);
-      const r = await reshootGt(shot, truth);
-      console.log(r);
-      ours.push(r);
-      if (NO_COLMAP) continue;
-      loads.push(os.loadavg()[0]!);
-      const c = await colmapGt(shot, truth);
-      console.log(c);
-      theirs.push(c);
+      if (!FULL_ONLY) {
+        loads.push(os.loadavg()[0]!);
+        const r = await reshootGt(shot, truth);
+        console.log(r);
+        ours.push(r);
+      }
+      if (!NO_COLMAP && !FULL_ONLY && !reused) {
+        loads.push(os.loadavg()[0]!);
+        const c = await colmapGt(shot, truth);
+        console.log(c);
+        theirs.push(c);
+      }
+      if (FULL) {
+        loads.push(os.loadavg()[0]!);
+        const f = await fullAnalysis(shot);
+        console.log(f);
+        full.push(f);
+      }
     }
     loads.push(os.loadavg()[0]!);
-    rows.push(summarise(ours));
-    if (theirs.length) rows.push(summarise(theirs));
+    const colmap = reused ?? theirs;
+    if (ours.length) rows.push(summarise(ours));
+    if (ours.length && colmap.length) rows.push(summarise(colmap));
+    json.gt[shot] = { reshootCamera: ours, colmap, full };
+    if (FULL) fullShots.push({ shot, frames: truth.length, colmap, reused: !!reused, full });
   }
+  if (JSON_OUT) {
+    await writeFile(JSON_OUT, JSON.stringify(json, null, 1) + '\n');
+    console.log(`wrote ${JSON_OUT}`);
+  }
+  if (rows.length) await cameraTable(rows, loads);
+  if (fullShots.length) await fullTable(fullShots, loads, built!);
+}
 
+async function cameraTable(rows: ReturnType<typeof summarise>[], loads: number[]): Promise<void> {
+  const reused = gtShots.filter((s) => reusedColmap.has(s));
   const frameCounts = [...new Set(rows.map((r) => r.registered.split('/')[1]))].join(' or ');
   const lines = [
     '## Source camera vs COLMAP',
     '',
     machine,
-    `Date: ${today}. Command: \`${command}\`. 1-minute load average during the run: ${loadsText(loads)} (the machine is shared with other engineers' work; both tools ran one after the other under that load, so times are noisy and ratios are within this run).`,
+    `Date: ${today}. Command: \`${command}\`. 1-minute load average during the run: ${loadsText(loads)} (the machine is shared with other engineers' work; both tools ran one after the other under that load, so times are noisy and ratios are within this run${reused.length ? `; except COLMAP on ${reused.join(', ')}, not run here: its figures are from ${COLMAP_FROM}` : ''}).`,
     `Input: the ${frameCounts} PNG frames (640×360) of each ../shared/gt shot; focal unknown to both (true 497.8 px). End to end = frames on disk → camera poses (Reshoot: decode + KLT tracking + solve; COLMAP: feature extraction + sequential matching + mapping + text export).`,
     'ATE = RMSE of camera centres after Sim(3) alignment, as % of the true path length (src-shared/geometry trajectoryMetrics); RPE rot = mean per-frame relative rotation error.',
     '',
@@ -352,6 +561,65 @@ if (gtShots.length) {
   const table = lines.join('\n');
   console.log(table);
   await writeBenchmarkSection('Source camera vs COLMAP', table);
+}
+
+/** The full-analysis table: per gt shot, COLMAP's sparse time against "Analyze shot" stage by stage. */
+async function fullTable(
+  shots: { shot: string; frames: number; colmap: Row[]; reused: boolean; full: FullRun[] }[],
+  loads: number[],
+  built: string,
+): Promise<void> {
+  const fix = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+  const runsText = (xs: number[]) => `${fix(median(xs))} (${xs.map((x) => fix(x)).join(', ')})`;
+  const rowsOut: string[] = [];
+  const bullets: string[] = [];
+  for (const { shot, frames, colmap, reused, full } of shots) {
+    const ok = full.filter((f) => !f.failure);
+    const stage = (k: Stage) => median(ok.map((f) => f.stages[k]));
+    const total = median(ok.map((f) => f.seconds));
+    const colmapS = colmap.length ? median(colmap.map((c) => c.seconds)) : NaN;
+    const ratio = total / colmapS;
+    const mid = [...ok].sort((a, b) => a.seconds - b.seconds)[ok.length >> 1];
+    const notes = [
+      ...full.filter((f) => f.failure).map((f) => `failed: ${f.failure}`),
+      ...(mid
+        ? [
+            `stages sum ${fix(STAGES.reduce((a, k) => a + mid.stages[k], 0))} s (${mid.message})`,
+            `camera: ${mid.camera}`,
+            `depth: ${mid.depth}`,
+          ]
+        : []),
+      ...(reused ? [`COLMAP from ${COLMAP_FROM}`] : []),
+    ]
+      .join('; ')
+      .replace(/\|/g, '\\|');
+    rowsOut.push(
+      `| ${shot} | ${frames} | ${colmap.length ? runsText(colmap.map((c) => c.seconds)) : '—'} | ${STAGES.map((k) => fix(stage(k))).join(' | ')} | ${ok.length ? runsText(ok.map((f) => f.seconds)) : '—'} | ${Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '—'} | ${notes} |`,
+    );
+    if (Number.isFinite(ratio))
+      bullets.push(
+        `- ${shot}: the full analysis takes ${ratio.toFixed(2)}× COLMAP's sparse reconstruction time (${fix(total)} s vs ${fix(colmapS)} s, medians); depth is ${fix((100 * stage('depth')) / total, 0)} % of it, tracks + camera ${fix(stage('tracks') + stage('camera'))} s.`,
+      );
+  }
+  const lines = [
+    '## Full analysis vs COLMAP sparse',
+    '',
+    machine,
+    `Date: ${today}. Command: \`${command}\`. CLI: ${built}. 1-minute load average during the run: ${loadsText(loads)} (the machine is shared: times are noisy).`,
+    `Reshoot: "Analyze shot" end to end through the CLI on a fresh project per run (\`reshoot new\`, \`reshoot import <gt shot.mp4>\`, then \`reshoot analyze <project> 1\`, timed): KLT tracks → camera solve (focal unknown) → stereo depth at 640 px (no depth model installed) → 3D tracks. Stage seconds are the ones \`reshoot analyze\` prints; total = the analyze command's wall clock (process start to exit; importing and its decode check not counted). COLMAP: its sparse reconstruction of the same frames (PNG) as in "Source camera vs COLMAP" (feature extraction + sequential matching + mapping + text export), end to end; it makes no dense depth.`,
+    '',
+    `${RUNS} run${RUNS > 1 ? 's' : ''} per shot; medians (all runs in brackets); notes from the run with the median time.`,
+    '',
+    '| shot | frames | COLMAP sparse s, median (runs) | Reshoot tracks s | camera s | depth s | 3D tracks s | Reshoot total s, median (runs) | Reshoot ÷ COLMAP | notes |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rowsOut,
+    '',
+    ...bullets,
+    '',
+  ];
+  const table = lines.join('\n');
+  console.log(table);
+  if (!NO_COLMAP) await writeBenchmarkSection('Full analysis vs COLMAP sparse', table);
 }
 
 // ---------------------------------------------------------------------------------------------- real clips
