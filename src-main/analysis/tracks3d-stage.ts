@@ -9,6 +9,7 @@ import { decodeFloat16, float16FromBytesLE } from './depth';
 import { readTrackFile, type TrackSet } from './tracking';
 import { writeTracks3d } from './tracks3d-file';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 
 export async function tracks3dStage(
   req: Extract<AnalysisRequest, { stage: 'tracks3d' }>,
@@ -32,18 +33,19 @@ export async function tracks3dStage(
       visible[t * N + k] = set.visible[k * T + t]!;
     }
   const s = req.depthWidth / set.width;
-  const depthOf = async (t: number): Promise<DepthBuffer> => ({
-    intrinsics: scaled(cams[t]!, s, req.depthWidth, req.depthHeight).intrinsics,
-    data: decodeFloat16(float16FromBytesLE(new Uint8Array(await readFile(req.depthFiles[t]!)))),
-  });
-  const buffers: (DepthBuffer | undefined)[] = [];
-  for (let t = 0; t < T; t++) {
-    buffers.push(posed[t] ? await depthOf(t) : undefined);
+  // one frame's depth at a time, read when the lift reaches it (liftTracks reads each frame once, in
+  // order): memory does not grow with the length of the shot
+  const depthOf = (t: number): DepthBuffer | undefined => {
     progress(t / T);
-  }
+    if (!posed[t]) return undefined;
+    return {
+      intrinsics: scaled(cams[t]!, s, req.depthWidth, req.depthHeight).intrinsics,
+      data: decodeFloat16(float16FromBytesLE(new Uint8Array(readFileSync(req.depthFiles[t]!)))),
+    };
+  };
   // the camera solve's moving flags count too (a subject it left out may have too few lifted points here)
   const solvedMoving = req.movingFile ? await readMovingFlags(req.movingFile, N) : null;
-  const world = liftTracks({ numTracks: N, numFrames: T, xy, visible }, cams, (t) => buffers[t]);
+  const world = liftTracks({ numTracks: N, numFrames: T, xy, visible }, cams, depthOf);
   // A static scene point stays put in the world: dynamic when its lifted positions spread by more than
   // 5 % of its distance from the camera (depth noise is far below that on a solved shot).
   const dynamic = new Uint8Array(N);

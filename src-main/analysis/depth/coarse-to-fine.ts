@@ -24,9 +24,10 @@
 import { scaleIntrinsics, type Camera } from '../../../src-shared/geometry';
 import { sweepGeometry, type SweepGeometry } from './homography';
 import { downsample2x, type FloatImage } from './image';
-import { NO_MEASUREMENT_COST, parabolaOffset } from './ncc';
+import { NO_MEASUREMENT_COST, parabolaMinimum, parabolaOffset } from './ncc';
 import {
   computeParallax,
+  warpSurface,
   guideStats,
   guidedFilterInPlace,
   nccCost,
@@ -116,72 +117,6 @@ function pyramid(ref: StereoView, views: readonly StereoView[], longSide: number
     });
   }
   return levels;
-}
-
-/**
- * Warps `src` into the reference grid through a per-pixel inverse depth surface ρ(p) + delta: the sample
- * for pixel p is at (A p + (ρ(p) + delta) b) projected. mask = 1 where inside the view and in front.
- */
-export function warpSurface(
-  src: FloatImage,
-  g: SweepGeometry,
-  rho: Float32Array,
-  delta: number,
-  width: number,
-  height: number,
-  out: Float32Array,
-  mask: Float32Array,
-): void {
-  const A = g.A;
-  const a0 = A[0]!,
-    a1 = A[1]!,
-    a2 = A[2]!,
-    a3 = A[3]!,
-    a4 = A[4]!,
-    a5 = A[5]!,
-    a6 = A[6]!,
-    a7 = A[7]!,
-    a8 = A[8]!;
-  const b0 = g.b[0]!,
-    b1 = g.b[1]!,
-    b2 = g.b[2]!;
-  const sw = src.width;
-  const xmax = sw - 1;
-  const ymax = src.height - 1;
-  const s = src.data;
-  for (let y = 0; y < height; y++) {
-    const v = y + 0.5;
-    const r0 = a1 * v + a2;
-    const r1 = a4 * v + a5;
-    const r2 = a7 * v + a8;
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      const u = x + 0.5;
-      const p = row + x;
-      const q = rho[p]! + delta;
-      const w = a6 * u + r2 + q * b2;
-      const fx = (a0 * u + r0 + q * b0) / w - 0.5;
-      const fy = (a3 * u + r1 + q * b1) / w - 0.5;
-      if (!(w > 0 && fx >= 0 && fy >= 0 && fx <= xmax && fy <= ymax)) {
-        out[p] = 0;
-        mask[p] = 0;
-        continue;
-      }
-      let x0 = fx | 0;
-      let y0 = fy | 0;
-      if (x0 >= xmax) x0 = xmax - 1;
-      if (y0 >= ymax) y0 = ymax - 1;
-      const ax = fx - x0;
-      const ay = fy - y0;
-      const i = y0 * sw + x0;
-      const q00 = s[i]!;
-      const q10 = s[i + 1]!;
-      const q01 = s[i + sw]!;
-      const q11 = s[i + sw + 1]!;
-      out[p] = q00 + ax * (q10 - q00) + ay * (q01 - q00 + ax * (q00 - q10 - q01 + q11));
-      mask[p] = 1;
-    }
-  }
 }
 
 /** Image motion (px) per unit ρ of a view pair at the image centre: how finely ρ must be sampled. */
@@ -326,8 +261,7 @@ function coarseSweep(
       const c0 = left[i]!;
       const c2 = right[i]!;
       q += parabolaOffset(c0, c, c2) * step;
-      const den = c0 - 2 * c + c2;
-      if (den > 1e-12) c -= (0.125 * (c0 - c2) * (c0 - c2)) / den;
+      c = parabolaMinimum(c0, c, c2);
     }
     rho[i] = q;
     cost[i] = c;
@@ -428,8 +362,7 @@ function refineLevel(
       const c0 = costAt[o - 1 + steps]![i]!;
       const c2 = costAt[o + 1 + steps]![i]!;
       q += parabolaOffset(c0, c, c2) * step;
-      const den = c0 - 2 * c + c2;
-      if (den > 1e-12) c -= (0.125 * (c0 - c2) * (c0 - c2)) / den;
+      c = parabolaMinimum(c0, c, c2);
     }
     rho[i] = q < 0 ? 0 : q > rhoMax ? rhoMax : q;
     cost[i] = c;

@@ -13,7 +13,7 @@
  * depth, the reference estimate and every agreeing neighbour's point expressed as reference depth.
  */
 import type { Camera } from '../../../src-shared/geometry';
-import { quatToMat3 } from '../../../src-shared/geometry';
+import { sweepGeometry } from './homography';
 
 export interface DepthView {
   camera: Camera;
@@ -60,9 +60,7 @@ export function geometricConsistency(
   const agree = new Uint8Array(n);
   const sumRho = new Float64Array(n);
   const cnt = new Uint8Array(n);
-  const Rr = quatToMat3(ref.camera.q);
   const kr = ref.camera.intrinsics;
-  const Cr = ref.camera.C;
   for (let i = 0; i < n; i++) {
     const z = ref.depth[i]!;
     if (z > 0 && (!ref.valid || ref.valid[i])) {
@@ -71,20 +69,12 @@ export function geometricConsistency(
     }
   }
   for (const nb of neighbours) {
-    const Rn = quatToMat3(nb.camera.q);
     const kn = nb.camera.intrinsics;
-    const Cn = nb.camera.C;
     // X_n = Rnᵀ (Rr X_r + Cr − Cn) = M X_r + t ;  X_r = Mᵀ (X_n − t)
-    const M = new Float64Array(9);
-    for (let a = 0; a < 3; a++)
-      for (let b = 0; b < 3; b++)
-        M[3 * a + b] = Rn[a]! * Rr[b]! + Rn[3 + a]! * Rr[3 + b]! + Rn[6 + a]! * Rr[6 + b]!;
-    const d0 = Cr[0] - Cn[0],
-      d1 = Cr[1] - Cn[1],
-      d2 = Cr[2] - Cn[2];
-    const t0 = Rn[0]! * d0 + Rn[3]! * d1 + Rn[6]! * d2;
-    const t1 = Rn[1]! * d0 + Rn[4]! * d1 + Rn[7]! * d2;
-    const t2 = Rn[2]! * d0 + Rn[5]! * d1 + Rn[8]! * d2;
+    const { R: M, t } = sweepGeometry(ref.camera, nb.camera);
+    const t0 = t[0]!,
+      t1 = t[1]!,
+      t2 = t[2]!;
     const NW = nb.width;
     const NH = nb.height;
     const nbValid = nb.valid;

@@ -12,7 +12,7 @@
  *    median measured depth). A white ceiling bounded by walls is not: its rim is at the scene's own depth.
  */
 import type { Camera } from '../../../src-shared/geometry';
-import { quatToMat3 } from '../../../src-shared/geometry';
+import { sweepGeometry } from './homography';
 
 export interface InfinityView {
   camera: Camera;
@@ -29,16 +29,11 @@ export interface InfinityView {
 export function confirmInfinity(ref: InfinityView, others: readonly InfinityView[], radius = 1): Uint8Array {
   const { width: W, height: H } = ref;
   const out = new Uint8Array(W * H);
-  const Rr = quatToMat3(ref.camera.q);
   const kr = ref.camera.intrinsics;
   for (const o of others) {
-    const Ro = quatToMat3(o.camera.q);
     const ko = o.camera.intrinsics;
-    // direction in the other camera: M = Roᵀ Rr (both R_wc)
-    const M = new Float64Array(9);
-    for (let a = 0; a < 3; a++)
-      for (let b = 0; b < 3; b++)
-        M[3 * a + b] = Ro[a]! * Rr[b]! + Ro[3 + a]! * Rr[3 + b]! + Ro[6 + a]! * Rr[6 + b]!;
+    // a direction in the other camera: M = Roᵀ Rr (the translation plays no part at infinity)
+    const M = sweepGeometry(ref.camera, o.camera).R;
     for (let y = 0; y < H; y++) {
       const dy = (y + 0.5 - kr.cy) / kr.fy;
       for (let x = 0; x < W; x++) {

@@ -55,3 +55,9 @@ export function parabolaOffset(c0: number, c1: number, c2: number): number {
   const o = (0.5 * (c0 - c2)) / den;
   return o > 0.5 ? 0.5 : o < -0.5 ? -0.5 : o;
 }
+
+/** The cost at the vertex of the parabola through three equally spaced costs (c1 itself if not convex). */
+export function parabolaMinimum(c0: number, c1: number, c2: number): number {
+  const den = c0 - 2 * c1 + c2;
+  return den > 1e-12 ? c1 - (0.125 * (c0 - c2) * (c0 - c2)) / den : c1;
+}

@@ -21,7 +21,7 @@ import type { Camera } from '../../../src-shared/geometry';
 import { boxCount, boxMean, boxSum } from './box-filter';
 import { sweepGeometry, type SweepGeometry } from './homography';
 import type { FloatImage } from './image';
-import { NO_MEASUREMENT_COST, parabolaOffset } from './ncc';
+import { NO_MEASUREMENT_COST, parabolaMinimum, parabolaOffset } from './ncc';
 
 export interface StereoView {
   image: FloatImage;
@@ -137,32 +137,54 @@ export function warpPlane(
   out: Float32Array,
   mask: Float32Array,
 ): void {
+  warpSurface(src, g, null, rho, width, height, out, mask);
+}
+
+/**
+ * Warps `src` into the reference grid through a per-pixel inverse depth surface ρ(p) + delta (ρ null: the
+ * plane ρ = delta): the sample for pixel p is at (A p + (ρ(p) + delta) b) projected. mask = 1 where
+ * inside the view and in front.
+ */
+export function warpSurface(
+  src: FloatImage,
+  g: SweepGeometry,
+  rho: Float32Array | null,
+  delta: number,
+  width: number,
+  height: number,
+  out: Float32Array,
+  mask: Float32Array,
+): void {
   const A = g.A;
   const a0 = A[0]!,
     a1 = A[1]!,
+    a2 = A[2]!,
     a3 = A[3]!,
     a4 = A[4]!,
+    a5 = A[5]!,
     a6 = A[6]!,
-    a7 = A[7]!;
-  const c0 = A[2]! + rho * g.b[0]!;
-  const c1 = A[5]! + rho * g.b[1]!;
-  const c2 = A[8]! + rho * g.b[2]!;
+    a7 = A[7]!,
+    a8 = A[8]!;
+  const b0 = g.b[0]!,
+    b1 = g.b[1]!,
+    b2 = g.b[2]!;
   const sw = src.width;
   const xmax = sw - 1;
   const ymax = src.height - 1;
   const s = src.data;
   for (let y = 0; y < height; y++) {
     const v = y + 0.5;
-    const r0 = a1 * v + c0;
-    const r1 = a4 * v + c1;
-    const r2 = a7 * v + c2;
+    const r0 = a1 * v + a2;
+    const r1 = a4 * v + a5;
+    const r2 = a7 * v + a8;
     const row = y * width;
     for (let x = 0; x < width; x++) {
       const u = x + 0.5;
       const p = row + x;
-      const w = a6 * u + r2;
-      const fx = (a0 * u + r0) / w - 0.5;
-      const fy = (a3 * u + r1) / w - 0.5;
+      const q = rho === null ? delta : rho[p]! + delta;
+      const w = a6 * u + r2 + q * b2;
+      const fx = (a0 * u + r0 + q * b0) / w - 0.5;
+      const fy = (a3 * u + r1 + q * b1) / w - 0.5;
       if (!(w > 0 && fx >= 0 && fy >= 0 && fx <= xmax && fy <= ymax)) {
         out[p] = 0;
         mask[p] = 0;
@@ -503,10 +525,8 @@ export function planeSweep(
     if (interior) {
       const c0 = left[i]!;
       const c2 = right[i]!;
-      const o = parabolaOffset(c0, c1, c2);
-      rho += o * dRho;
-      const den = c0 - 2 * c1 + c2;
-      cost[i] = den > 1e-12 ? c1 - (0.125 * (c0 - c2) * (c0 - c2)) / den : c1;
+      rho += parabolaOffset(c0, c1, c2) * dRho;
+      cost[i] = parabolaMinimum(c0, c1, c2);
     } else cost[i] = c1;
     depth[i] = 1 / rho;
     const ok = interior && st.textured[i] === 1 && cost[i]! <= maxCost;

@@ -9,12 +9,12 @@
  * frames costs their sweeps plus those of their consistency partners.
  */
 import { DepthState, encodeDepthState } from '../../../src-shared/depth-layout';
-import { quatToMat3 } from '../../../src-shared/geometry';
 import { geometricConsistency, type ConsistencyOptions } from './consistency';
 import { fillHoles, type FillOptions } from './fill';
 import { planarFill, type PlanarFillOptions } from './planar-fill';
 import { chooseNeighbours, type NeighbourOptions } from './neighbours';
 import { coarseToFineSweep, type CoarseToFineOptions } from './coarse-to-fine';
+import { sweepGeometry } from './homography';
 import { confirmInfinity, featurelessSky } from './infinity';
 import { chooseViews } from './view-selection';
 import type { SweepHelper, SweepRequest } from './sweep-helper';
@@ -407,25 +407,17 @@ export class ShotDepthEstimator {
     const zbufs = partners.map(() => new Float32Array(n).fill(Infinity));
     const cbuf = new Float32Array(n);
     const cam = this.views[i]!.camera;
-    const Ri = quatToMat3(cam.q);
     const ki = cam.intrinsics;
     for (const [pj, j] of partners.entries()) {
       const zbuf = zbufs[pj]!;
       const mj = this.measuredOf(j);
       const cj = this.views[j]!.camera;
-      const Rj = quatToMat3(cj.q);
       const kj = cj.intrinsics;
       // X_i = Riᵀ (Rj X_j + Cj − Ci) = M X_j + t
-      const M = new Float64Array(9);
-      for (let a = 0; a < 3; a++)
-        for (let b = 0; b < 3; b++)
-          M[3 * a + b] = Ri[a]! * Rj[b]! + Ri[3 + a]! * Rj[3 + b]! + Ri[6 + a]! * Rj[6 + b]!;
-      const d0 = cj.C[0] - cam.C[0],
-        d1 = cj.C[1] - cam.C[1],
-        d2 = cj.C[2] - cam.C[2];
-      const t0 = Ri[0]! * d0 + Ri[3]! * d1 + Ri[6]! * d2;
-      const t1 = Ri[1]! * d0 + Ri[4]! * d1 + Ri[7]! * d2;
-      const t2 = Ri[2]! * d0 + Ri[5]! * d1 + Ri[8]! * d2;
+      const { R: M, t } = sweepGeometry(cj, cam);
+      const t0 = t[0]!,
+        t1 = t[1]!,
+        t2 = t[2]!;
       for (let y = 0; y < H; y++) {
         const yn = (y + 0.5 - kj.cy) / kj.fy;
         for (let x = 0; x < W; x++) {
