@@ -26,6 +26,7 @@ import { sweepGeometry, type SweepGeometry } from './homography';
 import { downsample2x, type FloatImage } from './image';
 import { NO_MEASUREMENT_COST, parabolaMinimum, parabolaOffset } from './ncc';
 import {
+  PlaneWinner,
   computeParallax,
   warpSurface,
   guideStats,
@@ -231,25 +232,13 @@ function coarseSweep(
   const step = rhoMax / (planes - 1);
   const surface = new Float32Array(n);
   const agg = new Float32Array(n);
-  const best = new Float32Array(n).fill(Infinity);
-  const bestIdx = new Int32Array(n).fill(-1);
-  const left = new Float32Array(n);
-  const right = new Float32Array(n);
-  const prev = new Float32Array(n);
+  const winner = new PlaneWinner(n);
+  const { best, bestIdx, left, right } = winner;
   for (let d = 0; d < planes; d++) {
     checkAbort(signal);
     scorer.score(surface, d * step, agg);
     guidedFilterInPlace(level.ref.image, gs, agg, buf);
-    for (let i = 0; i < n; i++) {
-      const c = agg[i]!;
-      if (bestIdx[i] === d - 1) right[i] = c;
-      if (c < best[i]!) {
-        best[i] = c;
-        bestIdx[i] = d;
-        left[i] = d > 0 ? prev[i]! : NaN;
-      }
-      prev[i] = c;
-    }
+    winner.fold(agg, d);
   }
   const rho = new Float32Array(n);
   const cost = new Float32Array(n);

@@ -452,6 +452,39 @@ export function guidedFilterInPlace(I: FloatImage, g: GuideStats, p: Float32Arra
   for (let i = 0; i < n; i++) p[i] = prod[i]! * I.data[i]! + meanIP[i]!;
 }
 
+/**
+ * Winner-take-all over planes, streamed (no cost volume): per pixel the lowest cost so far, its plane,
+ * and the costs of the planes either side of it (for the parabola through the three).
+ */
+export class PlaneWinner {
+  readonly best: Float32Array;
+  readonly bestIdx: Int32Array;
+  readonly left: Float32Array;
+  readonly right: Float32Array;
+  private readonly prev: Float32Array;
+  constructor(n: number) {
+    this.best = new Float32Array(n).fill(Infinity);
+    this.bestIdx = new Int32Array(n).fill(-1);
+    this.left = new Float32Array(n);
+    this.right = new Float32Array(n);
+    this.prev = new Float32Array(n);
+  }
+  /** Folds in plane d's costs (planes in order 0, 1, 2, …). */
+  fold(agg: Float32Array, d: number): void {
+    const { best, bestIdx, left, right, prev } = this;
+    for (let i = 0; i < agg.length; i++) {
+      const c = agg[i]!;
+      if (bestIdx[i] === d - 1) right[i] = c;
+      if (c < best[i]!) {
+        best[i] = c;
+        bestIdx[i] = d;
+        left[i] = d > 0 ? prev[i]! : NaN;
+      }
+      prev[i] = c;
+    }
+  }
+}
+
 /** Runs the sweep for `ref` against `neighbours`. */
 export function planeSweep(
   ref: StereoView,
@@ -483,11 +516,8 @@ export function planeSweep(
       : undefined;
   const costs = neighbours.map(() => new Float32Array(n));
 
-  const best = new Float32Array(n).fill(Infinity);
-  const bestIdx = new Int32Array(n).fill(-1);
-  const left = new Float32Array(n);
-  const right = new Float32Array(n);
-  const prev = new Float32Array(n);
+  const winner = new PlaneWinner(n);
+  const { best, bestIdx, left, right } = winner;
   const agg = buf.agg;
 
   for (let d = 0; d < D; d++) {
@@ -499,16 +529,7 @@ export function planeSweep(
     }
     aggregateBestK(costs, k, agg);
     if (gs) guidedFilterInPlace(ref.image, gs, agg, buf);
-    for (let i = 0; i < n; i++) {
-      const c = agg[i]!;
-      if (bestIdx[i] === d - 1) right[i] = c;
-      if (c < best[i]!) {
-        best[i] = c;
-        bestIdx[i] = d;
-        left[i] = d > 0 ? prev[i]! : NaN;
-      }
-      prev[i] = c;
-    }
+    winner.fold(agg, d);
   }
 
   const depth = new Float32Array(n);
