@@ -14,10 +14,17 @@ export const DEPTH_WIDTH = 640;
  */
 export const DEPTH_NEIGHBOUR_MARGIN = 20;
 
-/** The depth grid of an image: DEPTH_WIDTH wide (or the image's width if smaller), even height, same shape. */
+/**
+ * The depth grid of an image: DEPTH_WIDTH on its long side (or the image's own size if smaller), same
+ * shape; the short side rounded to an even number (a landscape frame's height, a portrait frame's width).
+ */
 export function depthGrid(imageWidth: number, imageHeight: number): { width: number; height: number } {
-  const width = Math.min(DEPTH_WIDTH, imageWidth);
-  return { width, height: Math.max(2, 2 * Math.round((imageHeight * width) / imageWidth / 2)) };
+  if (imageWidth >= imageHeight) {
+    const width = Math.min(DEPTH_WIDTH, imageWidth);
+    return { width, height: Math.max(2, 2 * Math.round((imageHeight * width) / imageWidth / 2)) };
+  }
+  const height = Math.min(DEPTH_WIDTH, imageHeight);
+  return { width: Math.max(2, 2 * Math.round((imageWidth * height) / imageHeight / 2)), height };
 }
 
 /**

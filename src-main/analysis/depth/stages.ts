@@ -40,7 +40,7 @@ import {
 } from '../../../src-shared/depth-layout';
 import { mkdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { sharedImage, startSweepHelper } from './sweep-helper';
+import { sharedImage, startSweepHelper, type SweepHelper } from './sweep-helper';
 
 /**
  * Pixels of a depth map with valid depth on a grid of one in `step` along each axis (8 at 640 wide: the
@@ -149,7 +149,7 @@ export async function depthStage(
   const dense: number[] = [];
   const denseRgb: number[] = [];
   // a second core sweeps frames ahead while this thread checks and fills (same maps either way)
-  const helper = sparsePoints && availableParallelism() > 1 ? startSweepHelper(views) : null;
+  const helper = sparsePoints && availableParallelism() > 1 ? helperOrNone(views) : null;
   try {
     for (let i = req.start; i < req.start + req.count; i++) {
       const k = i - lo;
@@ -294,6 +294,19 @@ export async function depthAlignStage(
     frames: results,
     framesFitted: fit.perFrame.filter((f) => f.ok).length,
   };
+}
+
+/**
+ * The helper thread, or none when it cannot start (its worker file missing from a damaged install): the
+ * depth is the same either way, only slower, so the stage goes on on this thread alone.
+ */
+function helperOrNone(views: readonly (StereoView | null)[]): SweepHelper | null {
+  try {
+    return startSweepHelper(views);
+  } catch (e) {
+    console.warn(`depth: sweeping on one thread, the helper did not start: ${(e as Error).message}`);
+    return null;
+  }
 }
 
 /**
