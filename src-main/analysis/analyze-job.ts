@@ -31,7 +31,7 @@ import { decodePoints, encodePoints } from './point-file';
  * Depth frames per committed step: stereo (each chunk also decodes and sweeps its neighbours' frames, so
  * a long chunk wastes less), and the model path (raw output per chunk, aligned over the shot at the end).
  */
-export const DEPTH_CHUNK_FRAMES = 32;
+export const DEPTH_CHUNK_FRAMES = 48;
 export const MODEL_DEPTH_CHUNK_FRAMES = 8;
 /** Every n-th frame adds points to the dense cloud shown in the 3D view. */
 const DENSE_EVERY = 12;

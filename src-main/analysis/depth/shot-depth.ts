@@ -97,6 +97,12 @@ export class NoBaselineError extends RangeError {
   }
 }
 
+/** Sweeps the helper thread is given at once (one running, one waiting, so it never idles between). */
+const HELPER_QUEUE = 2;
+
+/** Lets messages from the helper thread (its answers) be handled. */
+const yieldToMessages = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Frames either side of a reference that may serve as its stereo views (coarse-to-fine). */
 export const DEFAULT_VIEW_WINDOW = 16;
 
@@ -249,19 +255,38 @@ export class ShotDepthEstimator {
       return true;
     };
     const need = this.sweepsFor(i);
-    for (const k of need) {
-      if (this.sweeps.has(k) || this.pending.has(k)) continue;
-      // one on the helper, the next one here
-      if (this.pending.size === 0 && start(k)) continue;
+    const missing = (k: number) => !this.sweeps.has(k) && !this.pending.has(k);
+    const sweepHere = (k: number) => {
       try {
         this.sweep(k);
       } catch (e) {
         if (!(e instanceof NoBaselineError)) throw e;
       }
+    };
+    // what frame i needs: the nearest to the helper while it has room, the farthest here; the helper's
+    // answers are let in between (the first frame of a chunk needs nine sweeps: both threads share them)
+    const todo = need.filter(missing);
+    while (todo.length > 0) {
+      if (this.pending.size < HELPER_QUEUE && start(todo[0]!)) {
+        todo.shift();
+        continue;
+      }
+      const k = todo.pop()!;
+      if (missing(k)) sweepHere(k);
+      await yieldToMessages();
+    }
+    // while the helper still works on what frame i needs, this thread sweeps a frame the next ones will
+    // need instead of waiting
+    const ahead = () => [...this.sweepsFor(i + 1), ...this.sweepsFor(i + 2)].filter(missing);
+    while (need.some((k) => this.pending.has(k))) {
+      const k = ahead().pop();
+      if (k === undefined) break;
+      sweepHere(k);
+      await yieldToMessages();
     }
     for (const k of need) await this.pending.get(k);
-    const ahead = this.sweepsFor(i + 1).find((k) => !this.sweeps.has(k) && !this.pending.has(k));
-    if (ahead !== undefined && this.pending.size === 0) start(ahead);
+    // keep the helper busy while this thread checks and fills frame i
+    for (const k of ahead()) if (this.pending.size >= HELPER_QUEUE || !start(k)) break;
   }
 
   /** The frames whose sweeps frame(i) reads: i, its partners, and theirs (for propagation). */
