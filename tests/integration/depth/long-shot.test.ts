@@ -5,13 +5,13 @@
  * The shot is made here (long-shot-scene.ts): a room of textured planes with exact depth, seen by a camera
  * circling in front of it, 1,000 frames at 256×144 (the depth grid is the video's own width below
  * DEPTH_WIDTH, so stereo runs at 256×144: a coarse level of 128×72 and the full grid, the same two-step
- * path as at 640, where there is one level more). The path repeats every 256 frames (8 chunks), so chunk
- * c and chunk c + 24 do the same work: early and late chunks are compared like for like. 256 px wide
+ * path as at 640, where there is one level more). The path repeats every 4 chunks, so chunk c and chunk
+ * c + 12 do the same work: early and late chunks are compared like for like. 256 px wide
  * keeps the whole file near 3 minutes on the 2-core reference machine; at 640 a frame costs 0.4–0.7 s
  * there, so 1,000 frames would take 7–12 minutes (bench/depth/long-shot.ts measures chunks of a
  * 1,000-frame shot at 640×360).
  *
- * 1. The depth stage, chunk by chunk exactly as "Analyze shot" plans it (32 frames, each with its
+ * 1. The depth stage, chunk by chunk exactly as "Analyze shot" plans it (DEPTH_CHUNK_FRAMES, each with its
  *    DEPTH_NEIGHBOUR_MARGIN frames decoded either side and a helper thread), all in this process so that
  *    anything one chunk leaves behind adds up: per chunk the wall and CPU time, the JS heap + ArrayBuffers
  *    after a full GC before and after it and the most seen while it ran. Also one chunk of a short shot
@@ -55,11 +55,12 @@ import {
 const W = 256;
 const H = 144;
 const FRAMES = 1000;
-const PERIOD = 256;
+/** The camera path repeats every PERIOD frames: four chunks (a whole number of chunks per lap). */
+const PERIOD = 4 * DEPTH_CHUNK_FRAMES;
 /** Chunks per lap of the path: chunk c and c + LAP see the same frames. */
 const LAP = PERIOD / DEPTH_CHUNK_FRAMES;
 /** Early chunks (the first is left out: a one-sided margin, and the JIT warming up) and their twins a lap×3 later. */
-const EARLY = [1, 2, 3, 4, 5, 6];
+const EARLY = [1, 2, 3, 4];
 const LATE = EARLY.map((c) => c + 3 * LAP);
 const MB = 1024 * 1024;
 
@@ -98,7 +99,7 @@ describe('dense depth on a long shot (issue 12): memory flat, time linear', () =
     long = await fixture('long', FRAMES);
   }, 120_000);
 
-  it('the depth stage over 1,000 frames, 32 at a time: same memory and time per frame late as early, depth sane', async () => {
+  it('the depth stage over 1,000 frames, a chunk at a time: same memory and time per frame late as early, depth sane', async () => {
     expect(long.facts.frameCount).toBe(FRAMES);
     expect(depthGrid(long.facts.width, long.facts.height)).toEqual({ width: W, height: H });
     const depthDir = join(tmp.dir, 'long', 'depth');
@@ -130,7 +131,9 @@ describe('dense depth on a long shot (issue 12): memory flat, time linear', () =
     });
 
     // every frame was processed once and written: depth and state, at the depth grid
-    expect(stats.map((s) => s.index)).toEqual(Array.from({ length: Math.ceil(FRAMES / 32) }, (_, i) => i));
+    expect(stats.map((s) => s.index)).toEqual(
+      Array.from({ length: Math.ceil(FRAMES / DEPTH_CHUNK_FRAMES) }, (_, i) => i),
+    );
     expect(sum(stats.map((s) => s.count))).toBe(FRAMES);
     const files = readdirSync(depthDir);
     const f16 = files.filter((f) => f.endsWith('.f16'));
@@ -184,8 +187,8 @@ describe('dense depth on a long shot (issue 12): memory flat, time linear', () =
     expect(stats.at(-1)!.retainedBytes - held(early)).toBeLessThan(3 * MB);
   }, 600_000);
 
-  it('a chunk costs the same per frame in a 96-frame shot as in the 1,000-frame one (no per-chunk cost that grows with the shot)', async () => {
-    const short = await fixture('short', 96);
+  it('a chunk costs the same per frame in a 3-chunk shot as in the 1,000-frame one (no per-chunk cost that grows with the shot)', async () => {
+    const short = await fixture('short', 3 * DEPTH_CHUNK_FRAMES);
     // the long shot's chunk 25 is frames 800–831: the same stretch of the path as frames 32–63; the two
     // are run in turn, twice, and each one's better run is compared (a load spike hits one run, not both)
     const runs: ChunkStats[] = [];
@@ -206,8 +209,8 @@ describe('dense depth on a long shot (issue 12): memory flat, time linear', () =
     const longCpu = Math.min(l1.cpuMs, l2.cpuMs);
     expect((await readPoints(long.pointsFile)).xyz.length / 3).toBeGreaterThan(5 * short.points);
     console.log(
-      `chunk 1 of a 96-frame shot (${short.points} sparse points): ${(s1.cpuMs / 32).toFixed(0)}, ${(s2.cpuMs / 32).toFixed(0)} ms/frame CPU; ` +
-        `chunk 25 of the 1,000-frame shot, the same stretch of the path (${long.points} points): ${(l1.cpuMs / 32).toFixed(0)}, ${(l2.cpuMs / 32).toFixed(0)} ms/frame CPU ` +
+      `chunk 1 of a ${3 * DEPTH_CHUNK_FRAMES}-frame shot (${short.points} sparse points): ${(s1.cpuMs / DEPTH_CHUNK_FRAMES).toFixed(0)}, ${(s2.cpuMs / DEPTH_CHUNK_FRAMES).toFixed(0)} ms/frame CPU; ` +
+        `chunk ${1 + 3 * LAP} of the 1,000-frame shot, the same stretch of the path (${long.points} points): ${(l1.cpuMs / DEPTH_CHUNK_FRAMES).toFixed(0)}, ${(l2.cpuMs / DEPTH_CHUNK_FRAMES).toFixed(0)} ms/frame CPU ` +
         `(load ${os.loadavg()[0]!.toFixed(1)})`,
     );
     expect(longCpu).toBeLessThan(1.5 * shortCpu);
