@@ -19,12 +19,12 @@ export const DEPTH_NEIGHBOUR_MARGIN = 20;
  * shape; the short side rounded to an even number (a landscape frame's height, a portrait frame's width).
  */
 export function depthGrid(imageWidth: number, imageHeight: number): { width: number; height: number } {
-  if (imageWidth >= imageHeight) {
-    const width = Math.min(DEPTH_WIDTH, imageWidth);
-    return { width, height: Math.max(2, 2 * Math.round((imageHeight * width) / imageWidth / 2)) };
-  }
-  const height = Math.min(DEPTH_WIDTH, imageHeight);
-  return { width: Math.max(2, 2 * Math.round((imageWidth * height) / imageHeight / 2)), height };
+  const landscape = imageWidth >= imageHeight;
+  const long = Math.min(DEPTH_WIDTH, landscape ? imageWidth : imageHeight);
+  const exact = ((landscape ? imageHeight : imageWidth) * long) / (landscape ? imageWidth : imageHeight);
+  // even, at least 2, and never longer than the long side (a small square of odd size)
+  const short = Math.max(2, Math.min(2 * Math.round(exact / 2), long - (long % 2)));
+  return landscape ? { width: long, height: short } : { width: short, height: long };
 }
 
 /**
