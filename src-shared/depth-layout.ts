@@ -17,8 +17,9 @@ export const DepthState = {
   /** Matched in the images and confirmed by another frame's depth. */
   measured: 1,
   /**
-   * Not matched in this frame itself, but carried from measured depth: from neighbouring frames that
-   * measured the same surface, or across a textureless patch on the plane its measured rim agrees on.
+   * Not confirmed by this frame's own check, but carried from measured depth: from neighbouring frames
+   * that measured the same surface where this frame's own match agrees, or across a textureless patch on
+   * the plane its measured rim agrees on.
    */
   propagated: 2,
   /** Sky or background too far for any parallax: a direction, not a distance (depth stored as 0). */

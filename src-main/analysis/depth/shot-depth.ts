@@ -169,7 +169,6 @@ export class ShotDepthEstimator {
     if (hit) return hit;
     const ref = this.views[i];
     if (!ref) throw new RangeError(`no frame ${i}`);
-    const cams = this.views.map((v) => v.camera);
     const t0 = performance.now();
     let entry: SweepEntry;
     if ((this.options.method ?? 'coarse-to-fine') === 'coarse-to-fine') {
@@ -186,7 +185,11 @@ export class ShotDepthEstimator {
       const nbOpts: NeighbourOptions = { ...this.options.neighbours };
       if (nbOpts.sceneDepth === undefined)
         nbOpts.sceneDepth = Math.sqrt(this.range.minDepth * this.range.maxDepth);
-      const neighbours = chooseNeighbours(cams, i, nbOpts);
+      const neighbours = chooseNeighbours(
+        this.views.map((v) => v.camera),
+        i,
+        nbOpts,
+      );
       if (neighbours.length === 0) throw new NoBaselineError(i);
       const sweepOpts: PlaneSweepOptions = { ...this.options.sweep, ...this.range };
       if (this.options.signal) sweepOpts.signal = this.options.signal;
@@ -218,12 +221,20 @@ export class ShotDepthEstimator {
   }
 
   /**
-   * Makes sure every sweep frame(i) needs is there, sharing them with a helper thread: while this thread
-   * sweeps one frame the helper sweeps another; then the helper is started on the first sweep the next
-   * frame will need, so it works while this thread checks and fills frame i. `indexOf` maps this
-   * estimator's frames to the helper's views.
+   * Makes sure every sweep frame(i) needs is there, sharing the work with a helper thread: the helper
+   * takes the nearest missing sweeps (up to HELPER_QUEUE at once) while this thread sweeps the farthest;
+   * while the helper still works on one frame i needs, this thread sweeps one the next frames will need
+   * instead of waiting; at the end the helper is given the next frames' sweeps, so it works while this
+   * thread checks and fills frame i. The sweeps are the same whichever thread made them. `indexOf` maps
+   * this estimator's frames to the helper's views; `last` is the last frame that will be asked for (no
+   * sweep is made ahead for frames after it).
    */
-  async prepare(i: number, helper: SweepHelper, indexOf: (k: number) => number = (k) => k): Promise<void> {
+  async prepare(
+    i: number,
+    helper: SweepHelper,
+    indexOf: (k: number) => number = (k) => k,
+    last = this.views.length - 1,
+  ): Promise<void> {
     if ((this.options.method ?? 'coarse-to-fine') !== 'coarse-to-fine') return;
     const start = (k: number): boolean => {
       if (this.sweeps.has(k) || this.pending.has(k)) return false;
@@ -277,7 +288,11 @@ export class ShotDepthEstimator {
     }
     // while the helper still works on what frame i needs, this thread sweeps a frame the next ones will
     // need instead of waiting
-    const ahead = () => [...this.sweepsFor(i + 1), ...this.sweepsFor(i + 2)].filter(missing);
+    const ahead = () =>
+      [
+        ...(i + 1 <= last ? this.sweepsFor(i + 1) : []),
+        ...(i + 2 <= last ? this.sweepsFor(i + 2) : []),
+      ].filter(missing);
     while (need.some((k) => this.pending.has(k))) {
       const k = ahead().pop();
       if (k === undefined) break;
@@ -374,7 +389,6 @@ export class ShotDepthEstimator {
       };
     };
     const t0 = performance.now();
-    // tolerances are in pixels of the 320-wide grid they were tuned on
     // depth agreement within what the baselines can measure at each pixel: MATCH_PRECISION_PX of image
     // motion, as relative depth (z / parallax per unit inverse depth), between 3 % and 12 %
     const r = own.result;
@@ -384,6 +398,7 @@ export class ShotDepthEstimator {
       relTolerance[p] = t > 0.03 ? (t < 0.12 ? t : 0.12) : 0.03;
     }
     const cons = geometricConsistency(view(i), partners.map(view), {
+      // in pixels of the 320-wide grid the reprojection tolerance was tuned on
       maxReprojErrorPx: Math.max(1, own.result.width / 320),
       maxRelDepthError: 0.05,
       relTolerance,

@@ -167,7 +167,9 @@ export async function depthStage(
         });
         const from = run.from;
         try {
-          if (helper) await run.est.prepare(k - from, helper, (x) => x + from);
+          // the chunk's last frame in this run: nothing is swept ahead for frames after it
+          const last = Math.min(req.start + req.count - lo, run.to) - 1 - from;
+          if (helper) await run.est.prepare(k - from, helper, (x) => x + from, last);
           const fd = run.est.frame(k - run.from);
           ({ depth, valid, state } = storedDepth(fd.depth, fd.state));
         } catch (e) {

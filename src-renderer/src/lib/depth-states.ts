@@ -3,7 +3,12 @@
  * colours (Okabe–Ito, told apart with the common colour-vision deficiencies too), brighter the surer
  * Reshoot is of it, and the share of each state in the frame.
  */
-import { DepthState, type DepthStateCode } from '../../../src-shared/depth-layout';
+import {
+  DepthState,
+  depthConfidenceOf,
+  depthStateOf,
+  type DepthStateCode,
+} from '../../../src-shared/depth-layout';
 
 export interface DepthStateStyle {
   state: DepthStateCode;
@@ -27,7 +32,7 @@ export const DEPTH_STATE_STYLES: readonly DepthStateStyle[] = [
     label: 'propagated',
     rgb: [240, 228, 66],
     title:
-      'Not matched here, carried from measured depth (neighbouring frames, or the plane of a flat patch’s rim)',
+      'Not confirmed here, carried from measured depth (neighbouring frames that agree with this one’s match, or the plane of a flat patch’s rim)',
   },
   {
     state: DepthState.infinity,
@@ -51,10 +56,10 @@ const INVALID_ALPHA = 0.6;
 const LUT: Uint8Array = (() => {
   const lut = new Uint8Array(256 * 4);
   for (let b = 0; b < 256; b++) {
-    const state = (b & 3) as DepthStateCode;
+    const state = depthStateOf(b);
     const style = DEPTH_STATE_STYLES.find((s) => s.state === state)!;
-    const confidence = (b >> 2) / 63;
-    const alpha = state === DepthState.invalid ? INVALID_ALPHA : MIN_ALPHA + (1 - MIN_ALPHA) * confidence;
+    const alpha =
+      state === DepthState.invalid ? INVALID_ALPHA : MIN_ALPHA + (1 - MIN_ALPHA) * depthConfidenceOf(b);
     lut.set([...style.rgb, Math.round(255 * alpha)], 4 * b);
   }
   return lut;
