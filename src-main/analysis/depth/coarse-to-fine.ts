@@ -23,6 +23,7 @@
  */
 import { scaleIntrinsics, type Camera } from '../../../src-shared/geometry';
 import { sweepGeometry, type SweepGeometry } from './homography';
+import { stereoKernels, WasmScorer } from './stereo-kernels';
 import { downsample2x, type FloatImage } from './image';
 import { NO_MEASUREMENT_COST, parabolaMinimum, parabolaOffset } from './ncc';
 import {
@@ -69,6 +70,11 @@ export interface CoarseToFineOptions {
   minTextureStd?: number;
   /** Best aggregated cost above this is not a match (default 0.6, i.e. NCC < 0.4). */
   maxCost?: number;
+  /**
+   * Which kernels score the hypotheses (default 'wasm': native/stereo/kernels.ts, WebAssembly SIMD;
+   * 'typescript': the reference functions of plane-sweep.ts). The results are the same bit for bit.
+   */
+  kernels?: 'wasm' | 'typescript';
   signal?: AbortSignal;
 }
 
@@ -138,18 +144,31 @@ class Scorer {
   private readonly costs: Float32Array[];
   private readonly geoms: SweepGeometry[];
   private readonly st;
+  private readonly wasm: WasmScorer | null;
   readonly buf: SweepBuffers;
   constructor(
     readonly level: Level,
     private readonly r: number,
     minStd: number,
     private readonly k: number,
+    kernels: 'wasm' | 'typescript',
   ) {
     const { width: W, height: H } = level.ref.image;
     this.buf = new SweepBuffers(W, H);
     this.geoms = level.views.map((v) => sweepGeometry(level.ref.camera, v.camera));
-    this.costs = level.views.map(() => new Float32Array(W * H));
     this.st = refStats(level.ref.image, r, minStd, this.buf);
+    const wasm = kernels === 'wasm' ? stereoKernels() : null;
+    this.wasm = wasm
+      ? new WasmScorer(
+          wasm,
+          level.ref.image,
+          level.views.map((v, j) => ({ image: v.image, geometry: this.geoms[j]! })),
+          this.st,
+          r,
+          k,
+        )
+      : null;
+    this.costs = this.wasm ? [] : level.views.map(() => new Float32Array(W * H));
   }
   get textured(): Uint8Array {
     return this.st.textured;
@@ -158,6 +177,10 @@ class Scorer {
     return this.geoms;
   }
   score(rho: Float32Array, delta: number, agg: Float32Array): void {
+    if (this.wasm) {
+      this.wasm.score(rho, delta, agg);
+      return;
+    }
     const { width: W, height: H } = this.level.ref.image;
     for (let j = 0; j < this.level.views.length; j++) {
       warpSurface(
@@ -221,12 +244,13 @@ function coarseSweep(
   planes: number,
   r: number,
   minStd: number,
+  kernels: 'wasm' | 'typescript',
   signal: AbortSignal | undefined,
 ): { rho: Float32Array; cost: Float32Array; step: number } {
   const { width: W, height: H } = level.ref.image;
   const n = W * H;
   const k = Math.max(1, Math.ceil(level.views.length / 2));
-  const scorer = new Scorer(level, r, minStd, k);
+  const scorer = new Scorer(level, r, minStd, k, kernels);
   const buf = scorer.buf;
   const gs = guideStats(level.ref.image, 2, 1e-3, buf);
   const step = rhoMax / (planes - 1);
@@ -294,12 +318,13 @@ function refineLevel(
   minStd: number,
   rhoMax: number,
   shifts: boolean,
+  kernels: 'wasm' | 'typescript',
   signal: AbortSignal | undefined,
 ): { rho: Float32Array; cost: Float32Array; scorer: Scorer } {
   const { width: W, height: H } = level.ref.image;
   const n = W * H;
   const k = Math.max(1, Math.ceil(level.views.length / 2));
-  const scorer = new Scorer(level, r, minStd, k);
+  const scorer = new Scorer(level, r, minStd, k, kernels);
   const agg = new Float32Array(n);
   const best = new Float32Array(n).fill(Infinity);
   const win = base.slice();
@@ -397,7 +422,8 @@ export function coarseToFineSweep(
     options.coarsePlanes ??
     Math.max(16, Math.min(48, Math.ceil((motion * rhoMax) / (options.coarsePixelsPerPlane ?? 2)) + 1));
   let t0 = performance.now();
-  const coarse = coarseSweep(c0, rhoMax, planes, options.coarseWindowRadius ?? 3, minStd, signal);
+  const kernels = options.kernels ?? 'wasm';
+  const coarse = coarseSweep(c0, rhoMax, planes, options.coarseWindowRadius ?? 3, minStd, kernels, signal);
   const sizes = [{ width: cw, height: ch, step: coarse.step, ms: performance.now() - t0 }];
   let rho = coarse.rho;
   let cost = coarse.cost;
@@ -420,6 +446,7 @@ export function coarseToFineSweep(
       minStd,
       rhoMax,
       !fine || (options.fineShifts ?? false),
+      kernels,
       signal,
     );
     rho = r.rho;

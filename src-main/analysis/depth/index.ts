@@ -14,6 +14,7 @@ export * from './ncc';
 export * from './homography';
 export * from './plane-sweep';
 export * from './coarse-to-fine';
+export * from './stereo-kernels';
 export * from './reference-sweep';
 export * from './neighbours';
 export * from './view-selection';

@@ -77,18 +77,16 @@ export class SweepBuffers {
   readonly n: number;
   readonly warped: Float32Array;
   readonly mask: Float32Array;
-  readonly prodIW: Float32Array;
-  readonly prodWW: Float32Array;
   readonly tmp: Float32Array;
   readonly agg: Float32Array;
   readonly f1: Float32Array;
   readonly f2: Float32Array;
   readonly f3: Float32Array;
-  /** Row accumulators of the fused vertical pass. */
-  readonly agg2: Float64Array;
-  readonly agg3: Float64Array;
-  readonly acc0: Float64Array;
-  readonly acc1: Float64Array;
+  /** Column sums of the NCC windows (nccCost): W, W², I·W and the mask. */
+  readonly colW: Float64Array;
+  readonly colWW: Float64Array;
+  readonly colIW: Float64Array;
+  readonly colM: Float64Array;
   constructor(
     readonly width: number,
     readonly height: number,
@@ -98,17 +96,15 @@ export class SweepBuffers {
     const mk = () => new Float32Array(n);
     this.warped = mk();
     this.mask = mk();
-    this.prodIW = mk();
-    this.prodWW = mk();
     this.tmp = mk();
     this.agg = mk();
     this.f1 = mk();
     this.f2 = mk();
     this.f3 = mk();
-    this.agg2 = new Float64Array(width);
-    this.agg3 = new Float64Array(width);
-    this.acc0 = new Float64Array(width);
-    this.acc1 = new Float64Array(width);
+    this.colW = new Float64Array(width);
+    this.colWW = new Float64Array(width);
+    this.colIW = new Float64Array(width);
+    this.colM = new Float64Array(width);
   }
 }
 
@@ -239,6 +235,10 @@ export function refStats(ref: FloatImage, r: number, minStd: number, buf: SweepB
 /**
  * 1 − NCC between the reference windows and the warped neighbour (in buf.warped/buf.mask) → cost.
  * Windows not entirely inside the neighbour's frame, or flat on either side, get NO_MEASUREMENT_COST.
+ *
+ * Column sums first: per column, the running sums of W, W², I·W and the mask over the window's rows (in
+ * f64, one row added and one dropped per output row), then per row a running sum across the window's
+ * columns. native/stereo/kernels.ts nccCost is the same computation in WebAssembly, bit for bit.
  */
 export function nccCost(
   ref: FloatImage,
@@ -251,110 +251,78 @@ export function nccCost(
   const I = ref.data;
   const w = buf.warped;
   const m = buf.mask;
-  // Horizontal running sums of W, W², I·W and the mask in one pass (into tmp, prodWW, prodIW, f3).
-  const hW = buf.tmp;
-  const hWW = buf.prodWW;
-  const hIW = buf.prodIW;
-  const hM = buf.f3;
+  const cW = buf.colW;
+  const cWW = buf.colWW;
+  const cIW = buf.colIW;
+  const cM = buf.colM;
+  cW.fill(0);
+  cWW.fill(0);
+  cIW.fill(0);
+  cM.fill(0);
+  const columnSums = (y: number, sign: 1 | -1) => {
+    const row = y * W;
+    for (let x = 0; x < W; x++) {
+      const v = w[row + x]!;
+      if (sign > 0) {
+        cW[x] = cW[x]! + v;
+        cWW[x] = cWW[x]! + v * v;
+        cIW[x] = cIW[x]! + v * I[row + x]!;
+        cM[x] = cM[x]! + m[row + x]!;
+      } else {
+        cW[x] = cW[x]! - v;
+        cWW[x] = cWW[x]! - v * v;
+        cIW[x] = cIW[x]! - v * I[row + x]!;
+        cM[x] = cM[x]! - m[row + x]!;
+      }
+    }
+  };
+  const firstY = Math.min(r, H - 1);
+  for (let y = 0; y <= firstY; y++) columnSums(y, 1);
+  const { count, sI, varSum, textured } = st;
+  const first = Math.min(r, W - 1);
   for (let y = 0; y < H; y++) {
     const row = y * W;
     let aW = 0,
       aWW = 0,
       aIW = 0,
       aM = 0;
-    const first = Math.min(r, W - 1);
     for (let x = 0; x <= first; x++) {
-      const v = w[row + x]!;
-      aW += v;
-      aWW += v * v;
-      aIW += v * I[row + x]!;
-      aM += m[row + x]!;
+      aW += cW[x]!;
+      aWW += cWW[x]!;
+      aIW += cIW[x]!;
+      aM += cM[x]!;
     }
-    for (let x = 0; x < W; x++) {
-      const p = row + x;
-      hW[p] = aW;
-      hWW[p] = aWW;
-      hIW[p] = aIW;
-      hM[p] = aM;
-      const add = x + r + 1;
-      if (add < W) {
-        const v = w[row + add]!;
-        aW += v;
-        aWW += v * v;
-        aIW += v * I[row + add]!;
-        aM += m[row + add]!;
-      }
-      const sub = x - r;
-      if (sub >= 0) {
-        const v = w[row + sub]!;
-        aW -= v;
-        aWW -= v * v;
-        aIW -= v * I[row + sub]!;
-        aM -= m[row + sub]!;
-      }
-    }
-  }
-  // Vertical running sums, column-interleaved: keep one accumulator row per quantity.
-  const accW = buf.acc0;
-  const accWW = buf.acc1;
-  const accIW = buf.agg2;
-  const accM = buf.agg3;
-  for (let x = 0; x < W; x++) {
-    accW[x] = 0;
-    accWW[x] = 0;
-    accIW[x] = 0;
-    accM[x] = 0;
-  }
-  const firstY = Math.min(r, H - 1);
-  for (let y = 0; y <= firstY; y++) {
-    const row = y * W;
-    for (let x = 0; x < W; x++) {
-      accW[x] = accW[x]! + hW[row + x]!;
-      accWW[x] = accWW[x]! + hWW[row + x]!;
-      accIW[x] = accIW[x]! + hIW[row + x]!;
-      accM[x] = accM[x]! + hM[row + x]!;
-    }
-  }
-  const { count, sI, varSum, textured } = st;
-  for (let y = 0; y < H; y++) {
-    const row = y * W;
     for (let x = 0; x < W; x++) {
       const i = row + x;
       const c = count[i]!;
-      const swv = accW[x]!;
-      if (textured[i] === 0 || accM[x]! < c - 0.5) {
-        cost[i] = NO_MEASUREMENT_COST;
-      } else {
-        const vw = accWW[x]! - (swv * swv) / c;
+      if (textured[i] === 0 || aM < c - 0.5) cost[i] = NO_MEASUREMENT_COST;
+      else {
+        const vw = aWW - (aW * aW) / c;
         if (!(vw > 1e-7 * c)) cost[i] = NO_MEASUREMENT_COST;
         else {
-          let z = (accIW[x]! - (sI[i]! * swv) / c) / Math.sqrt(varSum[i]! * vw);
+          let z = (aIW - (sI[i]! * aW) / c) / Math.sqrt(varSum[i]! * vw);
           if (z > 1) z = 1;
           else if (z < -1) z = -1;
           cost[i] = 1 - z;
         }
       }
-    }
-    const add = y + r + 1;
-    const sub = y - r;
-    if (add < H) {
-      const ra = add * W;
-      for (let x = 0; x < W; x++) {
-        accW[x] = accW[x]! + hW[ra + x]!;
-        accWW[x] = accWW[x]! + hWW[ra + x]!;
-        accIW[x] = accIW[x]! + hIW[ra + x]!;
-        accM[x] = accM[x]! + hM[ra + x]!;
+      const add = x + r + 1;
+      if (add < W) {
+        aW += cW[add]!;
+        aWW += cWW[add]!;
+        aIW += cIW[add]!;
+        aM += cM[add]!;
+      }
+      const sub = x - r;
+      if (sub >= 0) {
+        aW -= cW[sub]!;
+        aWW -= cWW[sub]!;
+        aIW -= cIW[sub]!;
+        aM -= cM[sub]!;
       }
     }
-    if (sub >= 0) {
-      const rs = sub * W;
-      for (let x = 0; x < W; x++) {
-        accW[x] = accW[x]! - hW[rs + x]!;
-        accWW[x] = accWW[x]! - hWW[rs + x]!;
-        accIW[x] = accIW[x]! - hIW[rs + x]!;
-        accM[x] = accM[x]! - hM[rs + x]!;
-      }
-    }
+    if (y + r + 1 < H) columnSums(y + r + 1, 1);
+    if (y - r >= 0) columnSums(y - r, -1);
   }
 }
 
