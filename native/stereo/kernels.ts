@@ -53,8 +53,9 @@ export function warpSurface(
       const p = (<usize>(row + x)) << 2;
       const q = hasRho != 0 ? <f64>load<f32>(rho + p) + delta : delta;
       const w = a6 * u + r2 + q * b2;
-      const fx = (a0 * u + r0 + q * b0) / w - 0.5;
-      const fy = (a3 * u + r1 + q * b1) / w - 0.5;
+      const iw = 1 / w;
+      const fx = (a0 * u + r0 + q * b0) * iw - 0.5;
+      const fy = (a3 * u + r1 + q * b1) * iw - 0.5;
       if (!(w > 0 && fx >= 0 && fy >= 0 && fx <= fxmax && fy <= fymax)) {
         store<f32>(out + p, 0);
         store<f32>(mask + p, 0);

@@ -61,9 +61,11 @@ export function geometricConsistency(
   const sumRho = new Float64Array(n);
   const cnt = new Uint8Array(n);
   const kr = ref.camera.intrinsics;
+  const refDepth = ref.depth;
+  const refValid = ref.valid;
   for (let i = 0; i < n; i++) {
-    const z = ref.depth[i]!;
-    if (z > 0 && (!ref.valid || ref.valid[i])) {
+    const z = refDepth[i]!;
+    if (z > 0 && (!refValid || refValid[i])) {
       sumRho[i] = 1 / z;
       cnt[i] = 1;
     }
@@ -97,20 +99,31 @@ export function geometricConsistency(
       rcx = kr.cx,
       rcy = kr.cy;
     const tolHi = 1 + tolD;
+    // the neighbour's inverse depth, for the bilinear lookup (0 where it has none)
+    const nbRho = new Float32Array(NW * NH);
+    for (let j = 0; j < nbRho.length; j++) {
+      const d = nbDepth[j]!;
+      nbRho[j] = d > 0 && (!nbValid || nbValid[j]) ? 1 / d : 0;
+    }
+    const irfx = 1 / rfx,
+      irfy = 1 / rfy,
+      infx = 1 / nfx,
+      infy = 1 / nfy;
     for (let y = 0; y < H; y++) {
-      const yn = (y + 0.5 - rcy) / rfy;
+      const yn = (y + 0.5 - rcy) * irfy;
       const row = y * W;
       for (let x = 0; x < W; x++) {
         const i = row + x;
         if (cnt[i] === 0) continue;
-        const z = ref.depth[i]!;
-        const xn = (x + 0.5 - rcx) / rfx;
+        const z = refDepth[i]!;
+        const xn = (x + 0.5 - rcx) * irfx;
         const X0 = xn * z,
           X1 = yn * z;
         const P2 = m6 * X0 + m7 * X1 + m8 * z + t2;
         if (!(P2 > 0)) continue;
-        const u = (nfx * (m0 * X0 + m1 * X1 + m2 * z + t0)) / P2 + ncx;
-        const v = (nfy * (m3 * X0 + m4 * X1 + m5 * z + t1)) / P2 + ncy;
+        const iP2 = 1 / P2;
+        const u = nfx * (m0 * X0 + m1 * X1 + m2 * z + t0) * iP2 + ncx;
+        const v = nfy * (m3 * X0 + m4 * X1 + m5 * z + t1) * iP2 + ncy;
         // neighbour depth at (u, v): bilinear in inverse depth when the four surrounding pixels are valid
         // and agree within the tolerance, else the nearest pixel
         const fx = u - 0.5;
@@ -122,26 +135,23 @@ export function geometricConsistency(
         if (x0 > NW - 2) x0 = NW - 2;
         if (y0 > NH - 2) y0 = NH - 2;
         const j00 = y0 * NW + x0;
-        const za = nbDepth[j00]!,
-          zb = nbDepth[j00 + 1]!,
-          zc = nbDepth[j00 + NW]!,
-          zd = nbDepth[j00 + NW + 1]!;
-        let zmin = za < zb ? za : zb;
-        if (zc < zmin) zmin = zc;
-        if (zd < zmin) zmin = zd;
-        let zmax = za > zb ? za : zb;
-        if (zc > zmax) zmax = zc;
-        if (zd > zmax) zmax = zd;
-        const ok4 =
-          zmin > 0 &&
-          zmax <= tolHi * zmin &&
-          (!nbValid || (nbValid[j00] && nbValid[j00 + 1] && nbValid[j00 + NW] && nbValid[j00 + NW + 1]));
-        if (ok4) {
+        const ra = nbRho[j00]!,
+          rb = nbRho[j00 + 1]!,
+          rc = nbRho[j00 + NW]!,
+          rd = nbRho[j00 + NW + 1]!;
+        // all four valid (ρ > 0) and within the tolerance: ρmax ≤ (1 + tol) ρmin
+        let rmin = ra < rb ? ra : rb;
+        if (rc < rmin) rmin = rc;
+        if (rd < rmin) rmin = rd;
+        let rmax = ra > rb ? ra : rb;
+        if (rc > rmax) rmax = rc;
+        if (rd > rmax) rmax = rd;
+        if (rmin > 0 && rmax <= tolHi * rmin) {
           let ax = fx - x0;
           let ay = fy - y0;
           ax = ax < 0 ? 0 : ax > 1 ? 1 : ax;
           ay = ay < 0 ? 0 : ay > 1 ? 1 : ay;
-          zn = 1 / ((1 - ay) * ((1 - ax) / za + ax / zb) + ay * ((1 - ax) / zc + ax / zd));
+          zn = 1 / ((1 - ay) * ((1 - ax) * ra + ax * rb) + ay * ((1 - ax) * rc + ax * rd));
         } else {
           let ui = u < 0 ? 0 : u | 0;
           let vi = v < 0 ? 0 : v | 0;
@@ -156,22 +166,26 @@ export function geometricConsistency(
         const tol = relTol ? relTol[i]! : tolD;
         if (dz > tol * zn || -dz > tol * zn) continue;
         // the neighbour's point at (u, v) back into the reference
-        const Q0 = ((u - ncx) / nfx) * zn - t0;
-        const Q1 = ((v - ncy) / nfy) * zn - t1;
+        const Q0 = (u - ncx) * infx * zn - t0;
+        const Q1 = (v - ncy) * infy * zn - t1;
         const Q2 = zn - t2;
         const R2 = m2 * Q0 + m5 * Q1 + m8 * Q2;
         if (!(R2 > 0)) continue;
-        const ex = (rfx * (m0 * Q0 + m3 * Q1 + m6 * Q2)) / R2 + rcx - (x + 0.5);
-        const ey = (rfy * (m1 * Q0 + m4 * Q1 + m7 * Q2)) / R2 + rcy - (y + 0.5);
-        if (ex * ex + ey * ey > tolPx2) continue;
+        // the reprojection error times R2 (> 0), so no division: ‖e‖ > tol ⇔ ‖e·R2‖ > tol·R2
+        const ex = rfx * (m0 * Q0 + m3 * Q1 + m6 * Q2) + (rcx - (x + 0.5)) * R2;
+        const ey = rfy * (m1 * Q0 + m4 * Q1 + m7 * Q2) + (rcy - (y + 0.5)) * R2;
+        if (ex * ex + ey * ey > tolPx2 * R2 * R2) continue;
         agree[i] = agree[i]! + 1;
         // the neighbour's depth as a point on the reference ray: s·X_r has neighbour depth zn when
-        // s = (zn − t2) / (P2 − t2)
+        // s = (zn − t2) / (P2 − t2); its inverse depth 1 / (z·s), kept when s is within (0.5, 2)
         const den = P2 - t2;
-        const s = (zn - t2) / den;
-        if (Math.abs(den) > 1e-6 * zn && s > 0.5 && s < 2) {
-          sumRho[i] = sumRho[i]! + 1 / (z * s);
-          cnt[i] = cnt[i]! + 1;
+        if (Math.abs(den) > 1e-6 * zn) {
+          const rz = den / (z * (zn - t2));
+          const si = z * rz;
+          if (si > 0.5 && si < 2) {
+            sumRho[i] = sumRho[i]! + rz;
+            cnt[i] = cnt[i]! + 1;
+          }
         }
       }
     }

@@ -84,8 +84,13 @@ export function planarFill(
       sumI += I[p]!;
       const x = p % W;
       const y = (p - x) / W;
-      const nbs = [x > 0 ? p - 1 : -1, x < W - 1 ? p + 1 : -1, y > 0 ? p - W : -1, y < H - 1 ? p + W : -1];
-      for (const q of nbs) {
+      // the four neighbours (no array per pixel: this runs over every textureless pixel of a frame)
+      for (let k = 0; k < 4; k++) {
+        let q: number;
+        if (k === 0) q = x > 0 ? p - 1 : -1;
+        else if (k === 1) q = x < W - 1 ? p + 1 : -1;
+        else if (k === 2) q = y > 0 ? p - W : -1;
+        else q = y < H - 1 ? p + W : -1;
         if (q < 0 || label[q]! >= 0 || measured[q] || textured[q]) continue;
         if (Math.abs(I[q]! - I[p]!) > tolI * 0.5) continue;
         label[q] = id;

@@ -179,8 +179,9 @@ export function warpSurface(
       const p = row + x;
       const q = rho === null ? delta : rho[p]! + delta;
       const w = a6 * u + r2 + q * b2;
-      const fx = (a0 * u + r0 + q * b0) / w - 0.5;
-      const fy = (a3 * u + r1 + q * b1) / w - 0.5;
+      const iw = 1 / w;
+      const fx = (a0 * u + r0 + q * b0) * iw - 0.5;
+      const fy = (a3 * u + r1 + q * b1) * iw - 0.5;
       if (!(w > 0 && fx >= 0 && fy >= 0 && fx <= xmax && fy <= ymax)) {
         out[p] = 0;
         mask[p] = 0;

@@ -458,23 +458,39 @@ export class ShotDepthEstimator {
       const t0 = t[0]!,
         t1 = t[1]!,
         t2 = t[2]!;
+      const m0 = M[0]!,
+        m1 = M[1]!,
+        m2 = M[2]!,
+        m3 = M[3]!,
+        m4 = M[4]!,
+        m5 = M[5]!,
+        m6 = M[6]!,
+        m7 = M[7]!,
+        m8 = M[8]!;
+      const ifx = 1 / kj.fx;
+      const ify = 1 / kj.fy;
+      const mjMeasured = mj.measured;
+      const mjDepth = mj.depth;
+      const mjConf = mj.confidence;
+      const ownValid = own.valid;
       for (let y = 0; y < H; y++) {
-        const yn = (y + 0.5 - kj.cy) / kj.fy;
+        const yn = (y + 0.5 - kj.cy) * ify;
         for (let x = 0; x < W; x++) {
           const q = y * W + x;
-          if (!mj.measured[q]) continue;
-          const z = mj.depth[q]!;
-          const X0 = ((x + 0.5 - kj.cx) / kj.fx) * z;
+          if (!mjMeasured[q]) continue;
+          const z = mjDepth[q]!;
+          const X0 = (x + 0.5 - kj.cx) * ifx * z;
           const X1 = yn * z;
-          const P2 = M[6]! * X0 + M[7]! * X1 + M[8]! * z + t2;
+          const P2 = m6 * X0 + m7 * X1 + m8 * z + t2;
           if (!(P2 > 0)) continue;
-          const u = Math.floor((ki.fx * (M[0]! * X0 + M[1]! * X1 + M[2]! * z + t0)) / P2 + ki.cx);
-          const v = Math.floor((ki.fy * (M[3]! * X0 + M[4]! * X1 + M[5]! * z + t1)) / P2 + ki.cy);
+          const iP2 = 1 / P2;
+          const u = Math.floor(ki.fx * (m0 * X0 + m1 * X1 + m2 * z + t0) * iP2 + ki.cx);
+          const v = Math.floor(ki.fy * (m3 * X0 + m4 * X1 + m5 * z + t1) * iP2 + ki.cy);
           if (u < 0 || v < 0 || u >= W || v >= H) continue;
           const p = v * W + u;
-          if (!(measured[p] || own.valid[p]) || !(P2 < zbuf[p]!)) continue;
+          if (!(measured[p] || ownValid[p]) || !(P2 < zbuf[p]!)) continue;
           zbuf[p] = P2;
-          if (!measured[p]) cbuf[p] = Math.max(cbuf[p]!, mj.confidence[q]!);
+          if (!measured[p]) cbuf[p] = Math.max(cbuf[p]!, mjConf[q]!);
         }
       }
     }

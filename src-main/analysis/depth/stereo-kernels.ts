@@ -77,6 +77,29 @@ export function stereoKernels(): Exports | null {
 const PAGE = 65536;
 const align16 = (n: number) => (n + 15) & ~15;
 
+/** Makes `id` the owner of the module's memory, grown to at least `bytes`; the memory's buffer. */
+function claim(kernels: Exports, id: number, bytes: number): ArrayBuffer {
+  const mem = kernels.memory;
+  const need = bytes - mem.buffer.byteLength;
+  if (need > 0) mem.grow(Math.ceil(need / PAGE));
+  owner = id;
+  return mem.buffer;
+}
+
+/** Lays out regions one after another, 16-byte aligned, from byte `from`: their offsets and the end. */
+function layout<K extends string>(
+  sizes: Record<K, number>,
+  from = 0,
+): { at: Record<K, number>; end: number } {
+  let end = from;
+  const at = {} as Record<K, number>;
+  for (const k of Object.keys(sizes) as K[]) {
+    at[k] = end;
+    end += align16(sizes[k]);
+  }
+  return { at, end };
+}
+
 /** A view to match against: its image at the scorer's size and the plane-sweep geometry to it. */
 export interface KernelView {
   image: FloatImage;
@@ -126,37 +149,29 @@ export class WasmScorer {
     const n = W * H;
     this.n = n;
     const N = views.length;
-    let at = 0;
-    const take = (bytes: number) => {
-      const p = at;
-      at += align16(bytes);
-      return p;
-    };
-    this.layout = {
-      image: take(4 * n),
-      count: take(4 * n),
-      sI: take(4 * n),
-      varSum: take(4 * n),
-      textured: take(n),
-      warped: take(4 * n),
-      mask: take(4 * n),
-      costs: take(4 * n * N),
-      rho: take(4 * n),
-      agg: take(4 * n),
-      cols: take(32 * W),
-      geo: take(96 * N),
-      best: take(8 * N),
-      views: take(4 * n * N),
-    };
-    this.bytes = at;
+    const l = layout({
+      image: 4 * n,
+      count: 4 * n,
+      sI: 4 * n,
+      varSum: 4 * n,
+      textured: n,
+      warped: 4 * n,
+      mask: 4 * n,
+      costs: 4 * n * N,
+      rho: 4 * n,
+      agg: 4 * n,
+      cols: 32 * W,
+      geo: 96 * N,
+      best: 8 * N,
+      views: 4 * n * N,
+    });
+    this.layout = l.at;
+    this.bytes = l.end;
   }
 
   /** Puts this scorer's inputs into the module's memory (growing it) and makes it the owner. */
   private upload(): void {
-    const mem = this.kernels.memory;
-    const need = this.bytes - mem.buffer.byteLength;
-    if (need > 0) mem.grow(Math.ceil(need / PAGE));
-    const buf = mem.buffer;
+    const buf = claim(this.kernels, this.id, this.bytes);
     const n = this.n;
     const L = this.layout;
     new Float32Array(buf, L.image, n).set(this.ref.data);
@@ -170,7 +185,6 @@ export class WasmScorer {
       geo.set(v.geometry.b, 12 * j + 9);
       new Float32Array(buf, L.views + 4 * n * j, n).set(v.image.data);
     });
-    owner = this.id;
   }
 
   /** agg = the aggregated cost of the surface ρ + delta (ρ null: the plane ρ = delta). */
