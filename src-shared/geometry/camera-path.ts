@@ -20,7 +20,8 @@ import type { Vec3 } from './vec3';
  * - Easing: a keyframe's `easing` reshapes time on the segment that starts at it (default linear).
  * Outside [first, last] keyframe the path holds the end values.
  */
-export type Easing = 'linear' | 'ease-in' | 'ease-out' | 'ease-in-out';
+/** 'hold': the segment keeps its first keyframe's values until the next keyframe (a cut in the move). */
+export type Easing = 'linear' | 'ease-in' | 'ease-out' | 'ease-in-out' | 'hold';
 
 export interface Keyframe {
   frame: number;
@@ -52,6 +53,8 @@ export function ease(e: Easing | undefined, s: number): number {
       return 1 - (1 - s) ** 3;
     case 'ease-in-out':
       return s * s * (3 - 2 * s);
+    case 'hold':
+      return s < 1 ? 0 : 1;
   }
 }
 

@@ -12,6 +12,8 @@ export * from './sim3';
 export * from './metrics';
 export * from './parascale';
 export * from './camera-path';
+export * from './target-path';
+export * from './presets';
 export * from './raxels';
 export * from './paired-tracks';
 export { symmetricEigen } from './eigen';
