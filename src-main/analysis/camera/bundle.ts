@@ -120,9 +120,20 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
     ptCount[p + 1] = ptCount[p + 1]! + 1;
   }
   for (let p = 0; p < P.numPoints; p++) ptCount[p + 1] = ptCount[p + 1]! + ptCount[p]!;
-  const ptObs = new Int32Array(ptCount[P.numPoints]!);
+  const nUsed = ptCount[P.numPoints]!;
+  const ptObs = new Int32Array(nUsed);
+  // each used observation's slot in that order (W_o and Y_o are stored by slot: a point's are contiguous)
+  const slotOf = new Int32Array(nObs);
   const fill = ptCount.slice(0, P.numPoints);
-  for (let o = 0; o < nObs; o++) if (used[o]) ptObs[fill[P.obsPt[o]!]!++] = o;
+  for (let o = 0; o < nObs; o++)
+    if (used[o]) {
+      const q = fill[P.obsPt[o]!]!++;
+      ptObs[q] = o;
+      slotOf[o] = q;
+    }
+  // the variable camera of each slot (−1: held)
+  const slotCam = new Int32Array(nUsed);
+  for (let q = 0; q < nUsed; q++) slotCam[q] = camIdx[P.obsCam[ptObs[q]!]!]!;
 
   const Jc = new Float64Array(12 * nObs); // 2×6 per obs
   const Jp = new Float64Array(6 * nObs); // 2×3 per obs
@@ -136,9 +147,9 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
   const Vinv = new Float64Array(9 * P.numPoints);
   const S = new Float64Array(nr * nr);
   const rhs = new Float64Array(nr);
-  const Y = new Float64Array(18 * nObs); // W·V⁻¹ per obs (6×3)
-  // W_o = w·Jcᵀ·Jp per obs (6×3): fixed for a linearisation, used by every damping try and every pair
-  const Wo = new Float64Array(18 * nObs);
+  const Y = new Float64Array(18 * nUsed); // W·V⁻¹ per slot (6×3)
+  // W_o = w·Jcᵀ·Jp per slot (6×3): fixed for a linearisation, used by every damping try and every pair
+  const Wo = new Float64Array(18 * nUsed);
   const Yf = new Float64Array(3);
 
   let lambda = 1e-4;
@@ -177,9 +188,10 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
       const Xc = rx + P.t[3 * c]!,
         Yc = ry + P.t[3 * c + 1]!,
         Zc = rz + P.t[3 * c + 2]!;
+      const slot = 18 * slotOf[o]!;
       if (!(Zc > 1e-9)) {
         wts[o] = 0;
-        Wo.fill(0, 18 * o, 18 * o + 18);
+        Wo.fill(0, slot, slot + 18);
         continue;
       }
       const iz = 1 / Zc;
@@ -222,7 +234,7 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
       for (let a = 0; a < 6; a++) {
         const ja = Jc[J + a]! * w,
           jb = Jc[J + 6 + a]! * w;
-        const wo = 18 * o + 3 * a;
+        const wo = slot + 3 * a;
         Wo[wo] = ja * Jp[K]! + jb * Jp[K + 3]!;
         Wo[wo + 1] = ja * Jp[K + 1]! + jb * Jp[K + 4]!;
         Wo[wo + 2] = ja * Jp[K + 2]! + jb * Jp[K + 5]!;
@@ -307,22 +319,28 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
           g1 = gp[3 * p + 1]!,
           g2 = gp[3 * p + 2]!;
         // Y_o = W_o·V⁻¹ with W_o = w·Jcᵀ·Jp (6×3)
+        const v0 = Vinv[Q]!,
+          v1 = Vinv[Q + 1]!,
+          v2 = Vinv[Q + 2]!,
+          v4 = Vinv[Q + 4]!,
+          v5 = Vinv[Q + 5]!,
+          v8 = Vinv[Q + 8]!;
         for (let q = o0; q < o1; q++) {
-          const o = ptObs[q]!;
-          const k = camIdx[P.obsCam[o]!]!;
+          const k = slotCam[q]!;
           if (k < 0) continue;
           for (let a = 0; a < 6; a++) {
-            const wo = 18 * o + 3 * a;
+            const wo = 18 * q + 3 * a;
             const W0 = Wo[wo]!,
               W1 = Wo[wo + 1]!,
               W2 = Wo[wo + 2]!;
-            for (let b = 0; b < 3; b++)
-              Y[18 * o + 3 * a + b] = W0 * Vinv[Q + b]! + W1 * Vinv[Q + 3 + b]! + W2 * Vinv[Q + 6 + b]!;
-            rhs[6 * k + a] =
-              rhs[6 * k + a]! +
-              Y[18 * o + 3 * a]! * g0 +
-              Y[18 * o + 3 * a + 1]! * g1 +
-              Y[18 * o + 3 * a + 2]! * g2;
+            // V⁻¹ is symmetric
+            const y0 = W0 * v0 + W1 * v1 + W2 * v2,
+              y1 = W0 * v1 + W1 * v4 + W2 * v5,
+              y2 = W0 * v2 + W1 * v5 + W2 * v8;
+            Y[wo] = y0;
+            Y[wo + 1] = y1;
+            Y[wo + 2] = y2;
+            rhs[6 * k + a] = rhs[6 * k + a]! + y0 * g0 + y1 * g1 + y2 * g2;
           }
         }
         if (optF) {
@@ -333,38 +351,57 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
             Yf[b] = w0 * Vinv[Q + b]! + w1 * Vinv[Q + 3 + b]! + w2 * Vinv[Q + 6 + b]!;
           rhs[fi] = rhs[fi]! + Yf[0]! * g0 + Yf[1]! * g1 + Yf[2]! * g2;
           S[fi * nr + fi] = S[fi * nr + fi]! - (Yf[0]! * w0 + Yf[1]! * w1 + Yf[2]! * w2);
-        }
-        for (let qa = o0; qa < o1; qa++) {
-          const oa = ptObs[qa]!;
-          const ka = camIdx[P.obsCam[oa]!]!;
-          if (ka < 0) continue;
-          // with the focal row: S[ka, fi] −= Y_a·Wfpᵀ
-          if (optF) {
-            const w0 = Wfp[3 * p]!,
-              w1 = Wfp[3 * p + 1]!,
-              w2 = Wfp[3 * p + 2]!;
+          // with the focal column: S[ka, fi] −= Y_a·Wfpᵀ
+          for (let q = o0; q < o1; q++) {
+            const k = slotCam[q]!;
+            if (k < 0) continue;
             for (let a = 0; a < 6; a++) {
-              const yo = 18 * oa + 3 * a;
-              S[(6 * ka + a) * nr + fi] =
-                S[(6 * ka + a) * nr + fi]! - (Y[yo]! * w0 + Y[yo + 1]! * w1 + Y[yo + 2]! * w2);
+              const yo = 18 * q + 3 * a;
+              const idx = (6 * k + a) * nr + fi;
+              S[idx] = S[idx]! - (Y[yo]! * w0 + Y[yo + 1]! * w1 + Y[yo + 2]! * w2);
             }
           }
+        }
+        // S[ka, kb] −= Y_a·W_bᵀ over the point's pairs of variable cameras (upper triangle, ka ≤ kb)
+        for (let qa = o0; qa < o1; qa++) {
+          const ka = slotCam[qa]!;
+          if (ka < 0) continue;
+          const ya = 18 * qa;
           for (let qb = o0; qb < o1; qb++) {
-            const ob = ptObs[qb]!;
-            const kb = camIdx[P.obsCam[ob]!]!;
+            const kb = slotCam[qb]!;
             if (kb < ka) continue;
+            const wb = 18 * qb;
+            const W00 = Wo[wb]!,
+              W01 = Wo[wb + 1]!,
+              W02 = Wo[wb + 2]!,
+              W10 = Wo[wb + 3]!,
+              W11 = Wo[wb + 4]!,
+              W12 = Wo[wb + 5]!,
+              W20 = Wo[wb + 6]!,
+              W21 = Wo[wb + 7]!,
+              W22 = Wo[wb + 8]!,
+              W30 = Wo[wb + 9]!,
+              W31 = Wo[wb + 10]!,
+              W32 = Wo[wb + 11]!,
+              W40 = Wo[wb + 12]!,
+              W41 = Wo[wb + 13]!,
+              W42 = Wo[wb + 14]!,
+              W50 = Wo[wb + 15]!,
+              W51 = Wo[wb + 16]!,
+              W52 = Wo[wb + 17]!;
             const same = ka === kb;
-            for (let b = 0; b < 6; b++) {
-              const wo = 18 * ob + 3 * b;
-              const W0 = Wo[wo]!,
-                W1 = Wo[wo + 1]!,
-                W2 = Wo[wo + 2]!;
-              const aEnd = same ? b + 1 : 6;
-              for (let a = 0; a < aEnd; a++) {
-                const yo = 18 * oa + 3 * a;
-                const idx = (6 * ka + a) * nr + 6 * kb + b;
-                S[idx] = S[idx]! - (Y[yo]! * W0 + Y[yo + 1]! * W1 + Y[yo + 2]! * W2);
-              }
+            for (let a = 0; a < 6; a++) {
+              const y0 = Y[ya + 3 * a]!,
+                y1 = Y[ya + 3 * a + 1]!,
+                y2 = Y[ya + 3 * a + 2]!;
+              const row = (6 * ka + a) * nr + 6 * kb;
+              // on a diagonal block only b ≥ a (the rest is mirrored below)
+              if (!same || a === 0) S[row] = S[row]! - (y0 * W00 + y1 * W01 + y2 * W02);
+              if (!same || a <= 1) S[row + 1] = S[row + 1]! - (y0 * W10 + y1 * W11 + y2 * W12);
+              if (!same || a <= 2) S[row + 2] = S[row + 2]! - (y0 * W20 + y1 * W21 + y2 * W22);
+              if (!same || a <= 3) S[row + 3] = S[row + 3]! - (y0 * W30 + y1 * W31 + y2 * W32);
+              if (!same || a <= 4) S[row + 4] = S[row + 4]! - (y0 * W40 + y1 * W41 + y2 * W42);
+              S[row + 5] = S[row + 5]! - (y0 * W50 + y1 * W51 + y2 * W52);
             }
           }
         }
