@@ -4,6 +4,7 @@ import { ModelManager } from '../inference/model-manager';
 import { JobRunner, type JobKind } from '../jobs';
 import { EditRegistry } from '../edits';
 import { proxyJob, shotEditKinds, thumbnailsJob } from '../shots';
+import { pathEditKinds } from '../paths';
 import { closeTrackSessions, createAnalyzeJob, createTrackJob, type AnalyzeJobDeps } from '../analysis';
 import { SettingsStore, configDir } from '../settings/app-settings';
 import { Project } from '../store';
@@ -36,7 +37,7 @@ function createJobKinds(deps: AnalyzeJobDeps): JobKind[] {
 export class AppCore {
   readonly bus = new EventBus();
   /** Undoable edits: every capability's edit kinds, over the open project's journal. */
-  readonly edits = new EditRegistry([...shotEditKinds]);
+  readonly edits = new EditRegistry([...shotEditKinds, ...pathEditKinds]);
   readonly settings: SettingsStore;
   /** The user's models: RESHOOT_MODELS_DIR, else <config dir>/models. */
   readonly models: ModelManager;

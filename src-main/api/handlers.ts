@@ -25,6 +25,7 @@ import {
   updateShot,
 } from '../shots';
 import { createModelHandlers } from './handlers-models';
+import { createPathHandlers } from './handlers-paths';
 import { isProjectFolder, refuseProjectFiles, resolveOutputPath, topLevelRole } from '../util/output-guard';
 
 export type Handlers = {
@@ -302,5 +303,6 @@ export function createHandlers(core: AppCore): Handlers {
       return core.options.dialogs ? core.options.dialogs.pickFile(title) : noDialogs();
     },
     ...createModelHandlers(core),
+    ...createPathHandlers(core),
   };
 }

@@ -1,5 +1,12 @@
 import type { EditKind, EditRegistry } from '../edits';
-import type { Project, SourceCameraRecord, ShotEdit, ShotRecord, TrackRecord } from '../store';
+import type {
+  Project,
+  SourceCameraRecord,
+  ShotEdit,
+  ShotRecord,
+  TargetPathRecord,
+  TrackRecord,
+} from '../store';
 
 /** An undoable change to the shot bin. Records carry whole shots so every edit has an exact inverse. */
 export type ShotEditRecord =
@@ -13,12 +20,15 @@ export type ShotEditRecord =
 export interface ShotAttachments {
   cameras: SourceCameraRecord[];
   tracks: TrackRecord[];
+  /** Absent in edits journalled before target paths existed. */
+  targetPaths?: TargetPathRecord[];
 }
 
 export function attachmentsOf(project: Project, shotIds: number[]): ShotAttachments {
   return {
     cameras: shotIds.flatMap((id) => project.sourceCameras.get(id) ?? []),
     tracks: shotIds.flatMap((id) => project.tracks.list(id)),
+    targetPaths: shotIds.flatMap((id) => project.targetPaths.list(id)),
   };
 }
 
@@ -35,6 +45,7 @@ export const shotEditKinds: EditKind[] = [
       for (const s of e.shots) project.shots.restore(s);
       for (const c of e.attached?.cameras ?? []) project.sourceCameras.put(c);
       for (const t of e.attached?.tracks ?? []) project.tracks.put(t);
+      for (const p of e.attached?.targetPaths ?? []) project.targetPaths.put(p);
     },
   } as EditKind,
   {

@@ -8,5 +8,6 @@ export { INTERRUPTED_MESSAGE } from './jobs';
 export type { JournalEntry } from './journal';
 export type { TrackRecord, TrackMethod } from './tracks';
 export type { SourceCameraRecord } from './source-cameras';
+export type { TargetPathRecord } from './target-paths';
 export type { StageRecord, DepthFrameStats } from './analysis';
 export { useSqliteNativeBinding } from './sqlite';

@@ -207,6 +207,27 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    description: 'target camera paths',
+    up(db) {
+      db.exec(`
+        -- A shot's target camera paths (src-main/paths): keyframes or per-frame samples as JSON
+        -- (src-shared/geometry/target-path.ts). AUTOINCREMENT: a removed path's id is never reused, so
+        -- renders made from it (later) are never mistaken for another path's.
+        CREATE TABLE target_paths (
+          id            INTEGER PRIMARY KEY AUTOINCREMENT,
+          shot_id       INTEGER NOT NULL REFERENCES shots(id) ON DELETE CASCADE,
+          name          TEXT NOT NULL CHECK (length(name) > 0),
+          origin        TEXT NOT NULL,
+          content_json  TEXT NOT NULL,
+          created_at    TEXT NOT NULL,
+          updated_at    TEXT NOT NULL,
+          UNIQUE (shot_id, name)
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -11,6 +11,7 @@ import { acquireProjectLock, projectLockHolder, type ProjectLock } from './lock'
 import { migrate, SCHEMA_VERSION } from './migrations';
 import { ShotRepository } from './shots';
 import { TrackRepository } from './tracks';
+import { TargetPathRepository } from './target-paths';
 import { SourceCameraRepository } from './source-cameras';
 import { AnalysisRepository } from './analysis';
 import { PROJECT_DB, PROJECT_FOLDERS, projectBackupName } from '../../src-shared/project-layout';
@@ -117,6 +118,7 @@ export class Project {
   readonly tracks: TrackRepository;
   readonly sourceCameras: SourceCameraRepository;
   readonly analysis: AnalysisRepository;
+  readonly targetPaths: TargetPathRepository;
   readonly paths: ProjectPaths;
   private closed = false;
 
@@ -141,6 +143,7 @@ export class Project {
     this.tracks = new TrackRepository(db);
     this.sourceCameras = new SourceCameraRepository(db);
     this.analysis = new AnalysisRepository(db);
+    this.targetPaths = new TargetPathRepository(db);
   }
 
   get dir(): string {

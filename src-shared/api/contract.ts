@@ -11,10 +11,12 @@ import { jobsContract, JobSchema } from './contract/jobs';
 import { ModelDownloadSchema, modelsContract } from './contract/models';
 import { EditStateSchema, ProjectSummarySchema, projectContract } from './contract/project';
 import { shotsContract } from './contract/shots';
+import { pathsContract } from './contract/paths';
 
 export * from './contract/common';
 export * from './contract/analysis';
 export * from './contract/shots';
+export * from './contract/paths';
 export * from './contract/project';
 export * from './contract/jobs';
 export * from './contract/app';
@@ -26,6 +28,7 @@ export const contract = {
   ...appContract,
   ...projectContract,
   ...shotsContract,
+  ...pathsContract,
   ...jobsContract,
   ...modelsContract,
 } as const;

@@ -174,7 +174,7 @@ export function evaluatePath(path: CameraPath, frame: number): PathSample {
     position: catmullRomCentripetal(p0, p1, p2, p3, s),
     orientation,
     focalPx:
-      s === 0
+      s === 0 || k1.focalPx === k2.focalPx
         ? k1.focalPx
         : s === 1
           ? k2.focalPx

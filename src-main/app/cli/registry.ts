@@ -12,6 +12,7 @@ import { exportDepthCommand } from './commands/export-depth';
 import { cameraImportCommand, cameraStatusCommand, exportCameraCommand } from './commands/source-camera';
 import { lensCommand } from './commands/shot-lens';
 import { modelsCommands } from './commands/models';
+import { pathCommands } from './commands/paths';
 
 /** Every `reshoot` sub-command, in the order `reshoot --help` lists them. */
 export const commands: CliCommand[] = [
@@ -30,6 +31,7 @@ export const commands: CliCommand[] = [
   cameraStatusCommand,
   exportCameraCommand,
   exportDepthCommand,
+  ...pathCommands,
   ...modelsCommands,
   cameraConvertCommand,
   parascaleTransferCommand,

@@ -1,0 +1,20 @@
+/**
+ * Target camera paths: a shot's named camera moves (keyframes or per-frame samples), made by hand, from
+ * presets in gauge-free units, from camera files or by transfer; their undoable edits; export.
+ */
+export {
+  pathEditKinds,
+  createPath,
+  updatePath,
+  duplicatePath,
+  removePath,
+  createPresetPath,
+  importPath,
+  exportPath,
+  contentOf,
+  pathOr404,
+  sourceSamples,
+  sceneDepthAt,
+  MAX_PATH_NAME,
+  type PathEditRecord,
+} from './target-paths';

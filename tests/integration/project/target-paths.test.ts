@@ -1,0 +1,246 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppCore, createHandlers, type Handlers } from '../../../src-main/api';
+import { encodePoints } from '../../../src-main/analysis/point-file';
+import { runCli } from '../../../src-main/app/cli/main';
+import {
+  documentToTrack,
+  parseCamerasJson,
+  pathSamples,
+  quatAngle,
+  quatRotate,
+  type TargetPathContent,
+} from '../../../src-shared/geometry';
+import { tempDir } from '../../helpers/temp';
+
+const GT = resolve('../shared/gt/orbit_a');
+const tmp = tempDir();
+let core: AppCore;
+let api: Handlers;
+let shotId: number;
+let projectDir: string;
+
+/** 3D points in front of the gt cameras: the gt depth of frame 0 back-projected on a coarse grid. */
+function gtPoints(): Float32Array {
+  const track = documentToTrack(parseCamerasJson(readFileSync(join(GT, 'cameras.json'), 'utf8')));
+  const c = track.frames[0]!.camera;
+  const pts: number[] = [];
+  for (let y = 20; y < 360; y += 40)
+    for (let x = 20; x < 640; x += 40) {
+      const z = 4 + ((x * 7 + y * 3) % 5) * 0.25;
+      const d: [number, number, number] = [
+        (x - c.intrinsics.cx) / c.intrinsics.fx,
+        (y - c.intrinsics.cy) / c.intrinsics.fy,
+        1,
+      ];
+      const w = quatRotate(c.q, [d[0] * z, d[1] * z, z]);
+      pts.push(c.C[0] + w[0], c.C[1] + w[1], c.C[2] + w[2]);
+    }
+  return Float32Array.from(pts);
+}
+
+beforeAll(async () => {
+  core = new AppCore({ mode: 'web', configDir: join(tmp.dir, 'config') });
+  api = createHandlers(core);
+  await api['project.create']({ parentDir: tmp.dir, name: 'Paths' });
+  projectDir = core.require().project.dir;
+  shotId = (await api['shots.import']({ paths: [join(GT, 'shot.mp4')], skipBad: false })).imported[0]!.id;
+  await core.require().runner.whenIdle();
+  await api['shots.importCamera']({ shotId, path: join(GT, 'cameras.json'), worldUp: 'z' });
+  const file = core.require().project.paths.sparsePoints(shotId);
+  mkdirSync(join(file, '..'), { recursive: true });
+  const xyz = gtPoints();
+  writeFileSync(file, encodePoints({ xyz, rgb: new Uint8Array(xyz.length) }));
+});
+afterAll(async () => {
+  await core.closeProject();
+  tmp.cleanup();
+});
+
+const key = (frame: number, x: number) => ({
+  frame,
+  position: [x, 0, 0] as [number, number, number],
+  orientation: [1, 0, 0, 0] as [number, number, number, number],
+  focalPx: 500,
+});
+
+describe('target camera paths in the project', () => {
+  it('are made, renamed, duplicated, reshaped and deleted, each undoable and redoable', async () => {
+    const a = await api['paths.create']({
+      shotId,
+      name: 'hand',
+      content: { kind: 'keyframes', keyframes: [key(0, 0), key(47, 1)] },
+    });
+    expect(a.origin).toBe('keyframes');
+    await api['paths.rename']({ pathId: a.id, name: 'by hand' });
+    const b = await api['paths.duplicate']({ pathId: a.id, name: 'copy' });
+    await api['paths.setContent']({
+      pathId: b.id,
+      content: { kind: 'keyframes', keyframes: [key(0, 0), { ...key(20, 3), easing: 'hold' }, key(47, 1)] },
+    });
+    const names = async () => (await api['paths.list']({ shotId })).map((p) => p.name);
+    expect(await names()).toEqual(['by hand', 'copy']);
+    await api['paths.remove']({ pathId: a.id });
+    expect(await names()).toEqual(['copy']);
+    // undo back to the start, then redo to the end: the same states in reverse and forward
+    const states: string[][] = [];
+    for (let i = 0; i < 5; i++) {
+      await api['edit.undo']();
+      states.push(await names());
+    }
+    expect(states).toEqual([['by hand', 'copy'], ['by hand', 'copy'], ['by hand'], ['hand'], []]);
+    for (let i = 0; i < 5; i++) await api['edit.redo']();
+    const [copy] = await api['paths.list']({ shotId });
+    expect(copy!.content.kind === 'keyframes' && copy!.content.keyframes.length).toBe(3);
+  });
+
+  it('refuse bad input with a clear error and leave the project unchanged', async () => {
+    const before = JSON.stringify(await api['paths.list']({ shotId }));
+    const bad: [unknown, RegExp][] = [
+      [{ kind: 'keyframes', keyframes: [key(60, 0)] }, /frame 60 is outside the shot \(frames 0–47\)/],
+      [
+        { kind: 'keyframes', keyframes: [{ ...key(3, 0), orientation: [2, 0, 0, 0] }] },
+        /not a unit quaternion/,
+      ],
+      [{ kind: 'keyframes', keyframes: [{ ...key(3, 0), focalPx: -1 }] }, /focal must be/],
+      [{ kind: 'keyframes', keyframes: [key(5, 0), key(2, 0)] }, /not after keyframe 0/],
+    ];
+    for (const [content, msg] of bad)
+      await expect(
+        api['paths.create']({ shotId, name: 'x', content: content as TargetPathContent }),
+      ).rejects.toThrow(msg);
+    await expect(
+      api['paths.create']({ shotId, name: 'copy', content: { kind: 'keyframes', keyframes: [key(0, 0)] } }),
+    ).rejects.toThrow(/already has a target path named 'copy'/);
+    await expect(api['paths.rename']({ pathId: 9999, name: 'y' })).rejects.toThrow(/no target path 9999/);
+    expect(JSON.stringify(await api['paths.list']({ shotId }))).toBe(before);
+  });
+
+  it('a dolly preset moves the camera forward by the asked fraction of the scene depth', async () => {
+    const p = await api['paths.preset']({ shotId, name: 'push', kind: 'dolly', amount: 0.25 });
+    const [s0, s47] = [pathSamples(p.content, 0, 47)[0]!, pathSamples(p.content, 0, 47)[47]!];
+    const fwd = quatRotate(s0.orientation, [0, 0, 1]);
+    const moved = [0, 1, 2].reduce((a, k) => a + (s47.position[k]! - s0.position[k]!) * fwd[k]!, 0);
+    // Z̄ = the median depth of the points in view (4–5 here)
+    expect(moved).toBeGreaterThan(0.25 * 4);
+    expect(moved).toBeLessThan(0.25 * 5);
+    expect(quatAngle(s0.orientation, s47.orientation)).toBeLessThan(1e-9);
+  });
+
+  it('from the CLI: preset, list, export and import back (exit codes as the other commands)', async () => {
+    await core.closeProject();
+    const io = () => {
+      const out: string[] = [];
+      const err: string[] = [];
+      return {
+        out,
+        err,
+        io: {
+          cwd: tmp.dir,
+          env: process.env,
+          out: (s: string) => void out.push(s),
+          err: (s: string) => void err.push(s),
+        },
+      };
+    };
+    const run = async (...argv: string[]) => {
+      const c = io();
+      const rc = await runCli(argv, c.io);
+      return { rc, out: c.out.join(''), err: c.err.join('') };
+    };
+    expect(
+      (
+        await run(
+          'path',
+          'preset',
+          projectDir,
+          '1',
+          '--name',
+          'orbit',
+          '--kind',
+          'arc',
+          '--amount=-30',
+          '--relative',
+        )
+      ).rc,
+    ).toBe(0);
+    const list = await run('path', 'list', projectDir, '1');
+    expect(list.out).toMatch(/orbit\t48 samples \(frames 0–47\)\tpreset:arc:relative/);
+    const json = JSON.parse((await run('path', 'list', projectDir, '1', '--json')).out) as { name: string }[];
+    expect(json.map((p) => p.name)).toContain('orbit');
+    const out = join(tmp.dir, 'orbit.json');
+    expect(
+      (await run('path', 'export', projectDir, '1', '--path', 'orbit', '--format', 'json', '--out', out)).rc,
+    ).toBe(0);
+    const doc = parseCamerasJson(readFileSync(out, 'utf8'));
+    expect(doc.frames.length).toBe(48);
+    expect((await run('path', 'import', projectDir, '1', out, '--name', 'orbit again')).rc).toBe(0);
+    const usd = await run(
+      'path',
+      'export',
+      projectDir,
+      '1',
+      '--path',
+      'orbit again',
+      '--format',
+      'usd',
+      '--out',
+      join(tmp.dir, 'o.usda'),
+    );
+    expect(usd.rc).toBe(0);
+    expect(readFileSync(join(tmp.dir, 'o.usda'), 'utf8')).toMatch(/#usda 1.0/);
+    const missing = await run(
+      'path',
+      'export',
+      projectDir,
+      '1',
+      '--path',
+      'nope',
+      '--format',
+      'json',
+      '--out',
+      out,
+    );
+    expect(missing.rc).toBe(3);
+    expect(missing.err).toMatch(/no target path named 'nope'/);
+    const guard = await run(
+      'path',
+      'export',
+      projectDir,
+      '1',
+      '--path',
+      'orbit',
+      '--format',
+      'json',
+      '--out',
+      join(projectDir, 'project.db'),
+    );
+    expect(guard.rc).toBe(2);
+    expect(
+      (await run('path', 'preset', projectDir, '1', '--name', 'z', '--kind', 'zoom', '--amount', '0')).rc,
+    ).toBe(2);
+    expect(
+      (await run('path', 'preset', projectDir, '1', '--name', 'z', '--kind', 'wobble', '--amount', '1')).rc,
+    ).toBe(2);
+    expect((await run('path', 'preset', projectDir, '1', '--name', 'z', '--kind', 'dolly')).rc).toBe(2);
+    // the orbit came back as it went out: same cameras frame by frame
+    await core.openProject(projectDir);
+    const paths = await api['paths.list']({ shotId });
+    const a = pathSamples(paths.find((p) => p.name === 'orbit')!.content, 0, 47);
+    const b = pathSamples(paths.find((p) => p.name === 'orbit again')!.content, 0, 47);
+    a.forEach((s, i) => {
+      for (let k = 0; k < 3; k++) expect(b[i]!.position[k]).toBeCloseTo(s.position[k]!, 6);
+      expect(quatAngle(s.orientation, b[i]!.orientation)).toBeLessThan(1e-6);
+    });
+  });
+
+  it('go with their shot when it is removed, and come back with it on undo', async () => {
+    const before = (await api['paths.list']({ shotId })).map((p) => p.name);
+    expect(before.length).toBeGreaterThan(0);
+    await api['shots.remove']({ shotId });
+    await expect(api['paths.list']({ shotId })).rejects.toThrow(/no shot/);
+    await api['edit.undo']();
+    expect((await api['paths.list']({ shotId })).map((p) => p.name)).toEqual(before);
+  });
+});
