@@ -47,21 +47,38 @@ export function gaussSolve(A: Float64Array, B: Float64Array, n: number, m: numbe
   return true;
 }
 
-/** Solves the symmetric positive definite system A·x = b in place (x overwrites b). False if not SPD. */
+/** Σ A[i0 + k]·A[j0 + k] for k < len, in four interleaved sums (independent adds pipeline). */
+function dotRows(A: Float64Array, i0: number, j0: number, len: number): number {
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
+  let k = 0;
+  for (; k + 3 < len; k += 4) {
+    s0 += A[i0 + k]! * A[j0 + k]!;
+    s1 += A[i0 + k + 1]! * A[j0 + k + 1]!;
+    s2 += A[i0 + k + 2]! * A[j0 + k + 2]!;
+    s3 += A[i0 + k + 3]! * A[j0 + k + 3]!;
+  }
+  for (; k < len; k++) s0 += A[i0 + k]! * A[j0 + k]!;
+  return s0 + s1 + s2 + s3;
+}
+
+/**
+ * Solves the symmetric positive definite system A·x = b in place (x overwrites b). False if not SPD.
+ * Reads the lower triangle of A (row-major) and leaves its Cholesky factor there.
+ */
 export function choleskySolveInPlace(A: Float64Array, b: Float64Array, n: number): boolean {
   for (let j = 0; j < n; j++) {
-    let s = A[j * n + j]!;
     const rj = j * n;
-    for (let k = 0; k < j; k++) s -= A[rj + k]! * A[rj + k]!;
+    const s = A[rj + j]! - dotRows(A, rj, rj, j);
     if (!(s > 0)) return false;
     const d = Math.sqrt(s);
     A[rj + j] = d;
     const inv = 1 / d;
     for (let i = j + 1; i < n; i++) {
       const ri = i * n;
-      let t = A[ri + j]!;
-      for (let k = 0; k < j; k++) t -= A[ri + k]! * A[rj + k]!;
-      A[ri + j] = t * inv;
+      A[ri + j] = (A[ri + j]! - dotRows(A, ri, rj, j)) * inv;
     }
   }
   for (let i = 0; i < n; i++) {
