@@ -122,24 +122,18 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
   for (let p = 0; p < P.numPoints; p++) ptCount[p + 1] = ptCount[p + 1]! + ptCount[p]!;
   const nUsed = ptCount[P.numPoints]!;
   const ptObs = new Int32Array(nUsed);
-  // each used observation's slot in that order (W_o and Y_o are stored by slot: a point's are contiguous)
-  const slotOf = new Int32Array(nObs);
+  // the used observations in that order: slot q holds ptObs[q]; everything per observation is stored by
+  // slot, so a point's observations lie one after another
   const fill = ptCount.slice(0, P.numPoints);
-  for (let o = 0; o < nObs; o++)
-    if (used[o]) {
-      const q = fill[P.obsPt[o]!]!++;
-      ptObs[q] = o;
-      slotOf[o] = q;
-    }
+  for (let o = 0; o < nObs; o++) if (used[o]) ptObs[fill[P.obsPt[o]!]!++] = o;
   // the variable camera of each slot (−1: held)
   const slotCam = new Int32Array(nUsed);
   for (let q = 0; q < nUsed; q++) slotCam[q] = camIdx[P.obsCam[ptObs[q]!]!]!;
 
-  const Jc = new Float64Array(12 * nObs); // 2×6 per obs
-  const Jp = new Float64Array(6 * nObs); // 2×3 per obs
-  const Jf = new Float64Array(2 * nObs);
-  const res = new Float64Array(2 * nObs);
-  const wts = new Float64Array(nObs);
+  // per slot: camera Jacobian (2×6), point Jacobian (2×3), IRLS weight
+  const Jc = new Float64Array(12 * nUsed);
+  const Jp = new Float64Array(6 * nUsed);
+  const wts = new Float64Array(nUsed);
   const U = new Float64Array(36 * Math.max(ncv, 1));
   const gc = new Float64Array(nr);
   const V = new Float64Array(9 * P.numPoints);
@@ -173,8 +167,9 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
     let Uff = 0;
     const Ufc = new Float64Array(nr);
     const Wfp = new Float64Array(3 * P.numPoints);
-    for (let o = 0; o < nObs; o++) {
-      if (!used[o]) continue;
+    // in slot order: a point's observations one after another
+    for (let q = 0; q < nUsed; q++) {
+      const o = ptObs[q]!;
       const c = P.obsCam[o]!,
         p = P.obsPt[o]!;
       const r = 9 * c;
@@ -188,9 +183,9 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
       const Xc = rx + P.t[3 * c]!,
         Yc = ry + P.t[3 * c + 1]!,
         Zc = rz + P.t[3 * c + 2]!;
-      const slot = 18 * slotOf[o]!;
+      const slot = 18 * q;
       if (!(Zc > 1e-9)) {
-        wts[o] = 0;
+        wts[q] = 0;
         Wo.fill(0, slot, slot + 18);
         continue;
       }
@@ -200,16 +195,14 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
       const f = P.focal;
       const ex = f * x - P.obsXY[2 * o]!,
         ey = f * y - P.obsXY[2 * o + 1]!;
-      res[2 * o] = ex;
-      res[2 * o + 1] = ey;
       const nrm = Math.hypot(ex, ey);
       const w = nrm <= huber ? 1 : huber / nrm;
-      wts[o] = w;
+      wts[q] = w;
       const du0 = f * iz,
         du2 = -f * x * iz,
         dv1 = f * iz,
         dv2 = -f * y * iz;
-      const J = 12 * o;
+      const J = 12 * q;
       // camera: dXc/dω = −[RX]×, dXc/dt = I
       Jc[J] = du2 * ry;
       Jc[J + 1] = du0 * rz - du2 * rx;
@@ -224,13 +217,11 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
       Jc[J + 10] = dv1;
       Jc[J + 11] = dv2;
       // point: d/dX = (d/dXc)·R
-      const K = 6 * o;
+      const K = 6 * q;
       for (let j = 0; j < 3; j++) {
         Jp[K + j] = du0 * R[r + j]! + du2 * R[r + 6 + j]!;
         Jp[K + 3 + j] = dv1 * R[r + 3 + j]! + dv2 * R[r + 6 + j]!;
       }
-      Jf[2 * o] = x;
-      Jf[2 * o + 1] = y;
       for (let a = 0; a < 6; a++) {
         const ja = Jc[J + a]! * w,
           jb = Jc[J + 6 + a]! * w;
@@ -243,11 +234,11 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
       if (k >= 0) {
         const B = 36 * k;
         for (let a = 0; a < 6; a++) {
-          const ja = Jc[J + a]!,
-            jb = Jc[J + 6 + a]!;
-          gc[6 * k + a] = gc[6 * k + a]! + w * (ja * ex + jb * ey);
+          const ja = w * Jc[J + a]!,
+            jb = w * Jc[J + 6 + a]!;
+          gc[6 * k + a] = gc[6 * k + a]! + (ja * ex + jb * ey);
           for (let b = a; b < 6; b++)
-            U[B + a * 6 + b] = U[B + a * 6 + b]! + w * (ja * Jc[J + b]! + jb * Jc[J + 6 + b]!);
+            U[B + a * 6 + b] = U[B + a * 6 + b]! + (ja * Jc[J + b]! + jb * Jc[J + 6 + b]!);
         }
         if (optF)
           for (let a = 0; a < 6; a++)
@@ -437,12 +428,11 @@ export function bundleAdjust(P: BundleProblem): BundleReport {
           b1 = -gp[3 * p + 1]!,
           b2 = -gp[3 * p + 2]!;
         for (let q = o0; q < o1; q++) {
-          const o = ptObs[q]!;
-          const k = camIdx[P.obsCam[o]!]!;
+          const k = slotCam[q]!;
           if (k < 0) continue;
-          const w = wts[o]!;
-          const J = 12 * o,
-            K = 6 * o;
+          const w = wts[q]!;
+          const J = 12 * q,
+            K = 6 * q;
           // Jc·δc (2) then Jpᵀ·(…)
           let s0 = 0,
             s1 = 0;
