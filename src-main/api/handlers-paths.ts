@@ -14,6 +14,7 @@ import {
   importPath,
   pathOr404,
   removePath,
+  transferPath,
   updatePath,
 } from '../paths';
 import { requireDirectory } from '../shots';
@@ -32,6 +33,7 @@ type PathHandlers = Pick<
   | 'paths.remove'
   | 'paths.preset'
   | 'paths.import'
+  | 'paths.transfer'
   | 'paths.export'
 >;
 
@@ -97,6 +99,13 @@ export function createPathHandlers(core: AppCore): PathHandlers {
         ...(frame !== undefined ? { frame } : {}),
       };
       return changed(project, await createPresetPath(core.edits, project, shot, name, req));
+    },
+    async 'paths.transfer'({ shotId, name, fromShotId, raw }) {
+      const { project, shot } = shotOr404(shotId);
+      const reference = project.shots.get(fromShotId);
+      if (!reference) throw new ApiError('not-found', `There is no shot ${fromShotId} in this project.`);
+      const r = await transferPath(core.edits, project, shot, reference, name, raw ? 'raw' : 'parascale');
+      return { path: changed(project, r.path), pce: r.pce, frames: r.frames };
     },
     async 'paths.import'({ shotId, name, path, worldUp }) {
       const { project, shot } = shotOr404(shotId);

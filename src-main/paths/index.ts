@@ -18,3 +18,4 @@ export {
   MAX_PATH_NAME,
   type PathEditRecord,
 } from './target-paths';
+export { transferPath, type TransferOutcome } from './transfer';

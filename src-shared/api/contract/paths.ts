@@ -81,6 +81,16 @@ export const pathsContract = {
     TargetPathSchema,
     'Make a target path from a camera-move preset in gauge-free units (src-shared/geometry/presets.ts). Undoable.',
   ),
+  'paths.transfer': method(
+    z.strictObject({ shotId: Id, name: Name, fromShotId: Id, raw: z.boolean().optional() }),
+    z.strictObject({
+      path: TargetPathSchema,
+      /** Mean |log| ratio of the output's Π to the reference's Π, for both modes (lower is better; null: not measurable). */
+      pce: z.strictObject({ parascale: z.number().nullable(), raw: z.number().nullable() }),
+      frames: z.number().int(),
+    }),
+    "Make a target path by transferring another analysed shot's camera move: ParaScale (scale by Π = ‖ΔC‖/Z̄) or raw. Undoable.",
+  ),
   'paths.import': method(
     z.strictObject({ shotId: Id, name: Name, path: UiPath, worldUp: z.enum(WORLD_UPS).default('z') }),
     TargetPathSchema,

@@ -235,6 +235,50 @@ describe('target camera paths in the project', () => {
     });
   });
 
+  it('transfer another shot’s move: ParaScale is gauge-free, raw is not (PCE)', async () => {
+    // the same orbit as a second shot, its world scaled by 3 (cameras and points): another gauge
+    const doc = JSON.parse(readFileSync(join(GT, 'cameras.json'), 'utf8')) as {
+      frames: { t_cw?: number[]; C?: number[] }[];
+    };
+    const scaled = {
+      ...doc,
+      frames: doc.frames.map((f) => ({
+        ...f,
+        ...(f.t_cw ? { t_cw: f.t_cw.map((x) => 3 * x) } : {}),
+        ...(f.C ? { C: f.C.map((x) => 3 * x) } : {}),
+      })),
+    };
+    const camFile = join(tmp.dir, 'scaled.json');
+    writeFileSync(camFile, JSON.stringify(scaled));
+    const ref = (await api['shots.import']({ paths: [join(GT, 'shot.mp4')], skipBad: false })).imported[0]!
+      .id;
+    await core.require().runner.whenIdle();
+    await api['shots.importCamera']({ shotId: ref, path: camFile, worldUp: 'z' });
+    const xyz = gtPoints().map((x) => 3 * x);
+    writeFileSync(
+      core.require().project.paths.sparsePoints(ref),
+      encodePoints({ xyz, rgb: new Uint8Array(xyz.length) }),
+    );
+    const para = await api['paths.transfer']({ shotId, name: 'from ref', fromShotId: ref });
+    const raw = await api['paths.transfer']({ shotId, name: 'from ref raw', fromShotId: ref, raw: true });
+    expect(para.frames).toBe(48);
+    expect(para.pce.parascale).toBeLessThan(0.05);
+    // raw copies steps 3× too long: Π off by about log 3
+    expect(raw.pce.raw).toBeGreaterThan(0.8);
+    expect(raw.pce.parascale).toBeCloseTo(para.pce.parascale!, 9);
+    // ParaScale from the 3× world gives this shot's own move back (the same scene, the same start)
+    const own = documentToTrack(parseCamerasJson(readFileSync(join(GT, 'cameras.json'), 'utf8')));
+    const out = pathSamples(para.path.content, 0, 47);
+    const c0 = own.frames[0]!.camera.C;
+    const c47 = own.frames[47]!.camera.C;
+    const moved = Math.hypot(
+      ...([0, 1, 2].map((k) => out[47]!.position[k]! - c0[k]!) as [number, number, number]),
+    );
+    const truth = Math.hypot(...([0, 1, 2].map((k) => c47[k]! - c0[k]!) as [number, number, number]));
+    expect(moved / truth).toBeGreaterThan(0.8);
+    expect(moved / truth).toBeLessThan(1.25);
+  });
+
   it('go with their shot when it is removed, and come back with it on undo', async () => {
     const before = (await api['paths.list']({ shotId })).map((p) => p.name);
     expect(before.length).toBeGreaterThan(0);

@@ -240,4 +240,55 @@ frame. Needs an analysed shot (source camera and 3D points). Undo in the app rev
   },
 };
 
-export const pathCommands = [pathListCommand, pathImportCommand, pathExportCommand, pathPresetCommand];
+export const pathTransferCommand: CliCommand = {
+  path: ['path', 'transfer'],
+  summary: "Make a target path by transferring another shot's camera move (ParaScale)",
+  help: `Usage: reshoot path transfer <project> <shot id or name> --name NAME --from <reference shot> [--raw]
+
+Transfers the reference shot's source camera move onto this shot, starting from this shot's first
+camera: ParaScale scales each step by the reference's Parallax Number Π = ‖ΔC‖/Z̄ times this shot's own
+scene depth Z̄ (so the move reads the same in the image, whatever the two shots' gauges); --raw copies
+the step lengths as they are (the uncalibrated baseline). Both shots must be analysed (source camera and
+3D points). Prints the PCE of both modes (mean |log| ratio of the output's Π to the reference's: lower is
+better). The path has one camera per frame for as many frames as both shots have.`,
+  async run(argv, io) {
+    const { positionals, values } = parseCommandArgs(
+      argv,
+      { name: { type: 'string' }, from: { type: 'string' }, raw: { type: 'boolean' } },
+      'path transfer',
+    );
+    if (positionals.length !== 2 || !values.name || !values.from)
+      throw new CliError(
+        'reshoot path transfer: expected <project> <shot> --name NAME --from <reference shot>. See --help.',
+        EXIT.usage,
+      );
+    const { core, handlers } = await openCore(io, positionals[0]!);
+    try {
+      const project = core.require().project;
+      const shot = findShot(project, positionals[1]!);
+      const reference = findShot(project, values.from);
+      const r = await handlers['paths.transfer']({
+        shotId: shot.id,
+        name: values.name,
+        fromShotId: reference.id,
+        raw: values.raw === true,
+      });
+      const f = (x: number | null) => (x === null ? 'not measurable' : x.toFixed(4));
+      io.out(`${shot.name}: target path made: ${describe(r.path)}\n`);
+      io.out(`PCE ParaScale ${f(r.pce.parascale)} · raw ${f(r.pce.raw)} (${r.frames} frames)\n`);
+      return EXIT.ok;
+    } catch (e) {
+      throw projectFailure(e);
+    } finally {
+      await core.closeProject();
+    }
+  },
+};
+
+export const pathCommands = [
+  pathListCommand,
+  pathImportCommand,
+  pathExportCommand,
+  pathPresetCommand,
+  pathTransferCommand,
+];
