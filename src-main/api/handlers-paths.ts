@@ -12,6 +12,7 @@ import {
   duplicatePath,
   exportPath,
   importPath,
+  pathCoverage,
   pathOr404,
   removePath,
   transferPath,
@@ -34,6 +35,7 @@ type PathHandlers = Pick<
   | 'paths.preset'
   | 'paths.import'
   | 'paths.transfer'
+  | 'paths.coverage'
   | 'paths.export'
 >;
 
@@ -106,6 +108,10 @@ export function createPathHandlers(core: AppCore): PathHandlers {
       if (!reference) throw new ApiError('not-found', `There is no shot ${fromShotId} in this project.`);
       const r = await transferPath(core.edits, project, shot, reference, name, raw ? 'raw' : 'parascale');
       return { path: changed(project, r.path), pce: r.pce, frames: r.frames };
+    },
+    async 'paths.coverage'({ pathId }) {
+      const { project } = core.require();
+      return pathCoverage(project, pathId);
     },
     async 'paths.import'({ shotId, name, path, worldUp }) {
       const { project, shot } = shotOr404(shotId);

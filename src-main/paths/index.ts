@@ -19,3 +19,4 @@ export {
   type PathEditRecord,
 } from './target-paths';
 export { transferPath, type TransferOutcome } from './transfer';
+export { pathCoverage, COVERAGE_GRID_WIDTH, type PathCoverage } from './coverage';

@@ -14,6 +14,7 @@ export * from './parascale';
 export * from './camera-path';
 export * from './target-path';
 export * from './presets';
+export * from './coverage';
 export * from './raxels';
 export * from './paired-tracks';
 export { symmetricEigen } from './eigen';

@@ -91,6 +91,15 @@ export const pathsContract = {
     }),
     "Make a target path by transferring another analysed shot's camera move: ParaScale (scale by Π = ‖ΔC‖/Z̄) or raw. Undoable.",
   ),
+  'paths.coverage': method(
+    z.strictObject({ pathId: Id }),
+    z.strictObject({
+      /** Per frame of the shot, the share (0–1) of the target view the shot's own pixels can cover. */
+      frames: z.array(z.strictObject({ index: z.number().int(), coverage: z.number() })),
+      gridWidth: z.number().int(),
+    }),
+    "How much of each target frame the shot's own pixels (depth reprojected from a window of source frames) can cover, before anything is rendered.",
+  ),
   'paths.import': method(
     z.strictObject({ shotId: Id, name: Name, path: UiPath, worldUp: z.enum(WORLD_UPS).default('z') }),
     TargetPathSchema,

@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppCore, createHandlers, type Handlers } from '../../../src-main/api';
 import { encodePoints } from '../../../src-main/analysis/point-file';
+import { encodeFloat16, float16ToBytesLE } from '../../../src-main/analysis/depth/float16';
+import { DepthState, encodeDepthState } from '../../../src-shared/depth-layout';
 import { runCli } from '../../../src-main/app/cli/main';
 import {
   documentToTrack,
@@ -277,6 +279,60 @@ describe('target camera paths in the project', () => {
     const truth = Math.hypot(...([0, 1, 2].map((k) => c47[k]! - c0[k]!) as [number, number, number]));
     expect(moved / truth).toBeGreaterThan(0.8);
     expect(moved / truth).toBeLessThan(1.25);
+  });
+
+  it('coverage: the source camera is covered; a move the camera never made leaves holes', async () => {
+    // the shot's depth from the ground truth (320×180; sky = 0 → at infinity)
+    const project = core.require().project;
+    const dw = 320,
+      dh = 180;
+    mkdirSync(join(project.paths.depthFrame(shotId, 0), '..'), { recursive: true });
+    for (let f = 0; f < 48; f++) {
+      const raw = readFileSync(join(GT, 'depth', `frame_${String(f + 1).padStart(4, '0')}.f32`));
+      const z = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+      writeFileSync(project.paths.depthFrame(shotId, f), float16ToBytesLE(encodeFloat16(z)));
+      writeFileSync(
+        project.paths.depthState(shotId, f),
+        Uint8Array.from(z, (v) => encodeDepthState(v > 0 ? DepthState.measured : DepthState.infinity, 1)),
+      );
+      const sorted = [...z].filter((v) => v > 0).sort((a, b) => a - b);
+      project.analysis.putDepthFrame(shotId, {
+        frame: f,
+        median: sorted[sorted.length >> 1]!,
+        p5: sorted[0]!,
+        p95: sorted.at(-1)!,
+        validFraction: sorted.length / z.length,
+      });
+    }
+    project.analysis.putDepth(
+      shotId,
+      { method: 'gt', width: dw, height: dh, frames: 48, near: 1, far: 50, validFraction: 0.9 },
+      new Date().toISOString(),
+    );
+    const own = await api['paths.import']({
+      shotId,
+      name: 'as shot',
+      path: join(GT, 'cameras.json'),
+      worldUp: 'z',
+    });
+    const c = await api['paths.coverage']({ pathId: own.id });
+    expect(c.frames.length).toBe(48);
+    for (const f of c.frames) expect(f.coverage).toBeGreaterThan(0.99);
+    const truck = await api['paths.preset']({ shotId, name: 'truck far', kind: 'truck', amount: 1.5 });
+    const t = await api['paths.coverage']({ pathId: truck.id });
+    expect(t.frames[0]!.coverage).toBeGreaterThan(0.99);
+    expect(t.frames[47]!.coverage).toBeLessThan(0.9);
+    // a path the camera nearly took (orbit_a_target: 8 % closer, 0.5 m higher) stays mostly covered
+    const near = await api['paths.import']({
+      shotId,
+      name: 'target',
+      path: resolve('../shared/gt/orbit_a_target/cameras.json'),
+      worldUp: 'z',
+    });
+    const n = await api['paths.coverage']({ pathId: near.id });
+    const mean = n.frames.reduce((a, f) => a + f.coverage, 0) / 48;
+    expect(mean).toBeGreaterThan(0.85);
+    expect(mean).toBeLessThan(1);
   });
 
   it('go with their shot when it is removed, and come back with it on undo', async () => {

@@ -285,10 +285,59 @@ better). The path has one camera per frame for as many frames as both shots have
   },
 };
 
+export const pathCoverageCommand: CliCommand = {
+  path: ['path', 'coverage'],
+  summary: "How much of each frame of a target path the shot's own pixels can cover",
+  help: `Usage: reshoot path coverage <project> <shot id or name> --path NAME [--json]
+
+For each frame of the shot: the share of the target camera's view that the shot's own pixels can fill —
+its depth maps reprojected into the target camera from the four source frames nearest to it (in pose:
+distance over scene depth plus viewing angle), sky and far background at infinity included. Low coverage marks where a
+move asks for what the camera never saw. Needs an analysed shot (depth and source camera).
+
+Options:
+  --json    {"frames":[{"index":0,"coverage":0.93}, …], "gridWidth":160}, coverage in 0–1`,
+  async run(argv, io) {
+    const { positionals, values } = parseCommandArgs(
+      argv,
+      { path: { type: 'string' }, json: { type: 'boolean' } },
+      'path coverage',
+    );
+    if (positionals.length !== 2 || !values.path)
+      throw new CliError(
+        'reshoot path coverage: expected <project> <shot> --path NAME. See --help.',
+        EXIT.usage,
+      );
+    const { core, handlers } = await openCore(io, positionals[0]!);
+    try {
+      const shot = findShot(core.require().project, positionals[1]!);
+      const p = pathNamed(await handlers['paths.list']({ shotId: shot.id }), values.path, shot.name);
+      const r = await handlers['paths.coverage']({ pathId: p.id });
+      if (values.json) {
+        io.out(JSON.stringify(r) + '\n');
+        return EXIT.ok;
+      }
+      const cs = r.frames.map((f) => f.coverage);
+      const mean = cs.reduce((a, b) => a + b, 0) / cs.length;
+      const worst = [...r.frames].sort((a, b) => a.coverage - b.coverage).slice(0, 5);
+      io.out(`${p.name}: mean coverage ${(100 * mean).toFixed(1)} % over ${cs.length} frames\n`);
+      io.out(
+        `worst frames: ${worst.map((f) => `${f.index} (${(100 * f.coverage).toFixed(1)} %)`).join(', ')}\n`,
+      );
+      return EXIT.ok;
+    } catch (e) {
+      throw projectFailure(e);
+    } finally {
+      await core.closeProject();
+    }
+  },
+};
+
 export const pathCommands = [
   pathListCommand,
   pathImportCommand,
   pathExportCommand,
   pathPresetCommand,
   pathTransferCommand,
+  pathCoverageCommand,
 ];
