@@ -15,6 +15,7 @@ export * from './camera-path';
 export * from './target-path';
 export * from './presets';
 export * from './coverage';
+export * from './pan-tilt-roll';
 export * from './raxels';
 export * from './paired-tracks';
 export { symmetricEigen } from './eigen';
