@@ -9,6 +9,7 @@ import {
   pathSamples,
   presetPath,
   representativeDepthFromPoints,
+  sceneUp,
   validateTargetPath,
   TargetPathError,
   PresetError,
@@ -223,7 +224,7 @@ export async function createPresetPath(
   const sceneDepth = await sceneDepthAt(project, shot, frame);
   let content: TargetPathContent;
   try {
-    content = presetPath(req, { source, sceneDepth });
+    content = presetPath(req, { source, sceneDepth, up: sceneUp(source.map((s) => s.orientation)) });
   } catch (e) {
     if (e instanceof PresetError) throw new ApiError('invalid-argument', `${e.message}.`);
     throw e;

@@ -90,3 +90,29 @@ export const focalMm = (focalPx: number, sensorWidthMm: number, imageWidthPx: nu
   (focalPx * sensorWidthMm) / imageWidthPx;
 export const focalPxFromMillimetres = (mm: number, sensorWidthMm: number, imageWidthPx: number) =>
   (mm * imageWidthPx) / sensorWidthMm;
+
+const SNAP_COS = Math.cos((25 * Math.PI) / 180);
+
+/**
+ * The scene's up until the user orients it: the source cameras' mean up direction (−y in OpenCV camera
+ * axes), snapped to a world axis when within 25° of one (a Z-up import gets +Z, a solve in the first
+ * camera's frame −Y). The 3D view's orbit uses the same rule.
+ */
+export function sceneUp(orientations: readonly Quat[]): Vec3 {
+  const m: Vec3 = [0, 0, 0];
+  for (const q of orientations) {
+    const u = quatRotate(q, [0, -1, 0]);
+    m[0] += u[0];
+    m[1] += u[1];
+    m[2] += u[2];
+  }
+  if (!(Math.hypot(...m) > 1e-12)) return [0, 0, 1];
+  const u = unit(m);
+  for (let a = 0; a < 3; a++)
+    if (Math.abs(u[a]!) >= SNAP_COS) {
+      const s: Vec3 = [0, 0, 0];
+      s[a] = Math.sign(u[a]!);
+      return s;
+    }
+  return u;
+}

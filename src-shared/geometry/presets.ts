@@ -59,7 +59,7 @@ export interface PresetScene {
   source: readonly PathSample[];
   /** Z̄ at the anchor frame, or the distance to a picked subject, in the shot's gauge (> 0). */
   sceneDepth: number;
-  /** The world's up (unit); default: the anchor camera's up. */
+  /** The world's up (unit; the oriented scene's, else pan-tilt-roll.ts sceneUp); default: the anchor camera's up. */
   up?: Vec3;
 }
 

@@ -548,7 +548,7 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     await page.getByTestId('scene-frame-all').click();
     // Through the source camera: the cloud seen from where the frame was shot.
     await page.getByTestId('scene-look-through').click();
-    await expect(canvas).toHaveAttribute('data-look-through', 'true');
+    await expect(canvas).toHaveAttribute('data-look-through', 'source');
     await page.waitForTimeout(300);
     const c = await readScene(page);
     console.log(`3D readback through camera ${FRAMES - 1}: ${JSON.stringify(c)}`);

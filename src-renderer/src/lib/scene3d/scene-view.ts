@@ -14,7 +14,7 @@ import { GizmoLayer } from './gizmo-layer';
 import type { SceneLayer } from './layer';
 import { PointCloudLayer } from './point-cloud-layer';
 import { SourceCameraLayer } from './source-camera-layer';
-import { TargetPathLayer } from './target-path-layer';
+import { TargetPathLayer, type TargetPathView } from './target-path-layer';
 import type { Cloud, SourceCamera } from './types';
 
 // Colours are given as display values (8-bit RGB of the frames): no linear/sRGB conversion anywhere.
@@ -45,7 +45,10 @@ export class SceneView {
   private width = 1;
   private height = 1;
   private pending = 0;
-  private lookThrough = false;
+  /** Whose eyes the view looks through: the orbit's, the source camera's or the target path's. */
+  private lookThrough: 'off' | 'source' | 'target' = 'off';
+  private frustumDepth = 1;
+  private sceneSize = 10;
   private disposed = false;
   /** Frames rendered so far (tests and the status line read it). */
   renders = 0;
@@ -67,7 +70,7 @@ export class SceneView {
     const controls = new OrbitControls(this.orbitCamera, this.canvas);
     controls.screenSpacePanning = true;
     controls.zoomToCursor = true;
-    controls.enabled = !this.lookThrough;
+    controls.enabled = this.lookThrough === 'off';
     controls.addEventListener('change', () => this.invalidate());
     return controls;
   }
@@ -103,7 +106,9 @@ export class SceneView {
       this.controls = this.makeControls();
     }
     this.cloud.set(cloud);
-    this.sourceCamera.set(source, framing.frustumDepth, framing.box.getSize(new THREE.Vector3()).length());
+    this.frustumDepth = framing.frustumDepth;
+    this.sceneSize = framing.box.getSize(new THREE.Vector3()).length();
+    this.sourceCamera.set(source, this.frustumDepth, this.sceneSize);
     this.gizmos.set(framing.up, framing.box, cloud);
     this.invalidate();
     return {
@@ -114,15 +119,25 @@ export class SceneView {
     };
   }
 
-  /** Follows the playhead: the highlighted source camera, and the view when looking through it. */
-  setFrame(frame: number): void {
-    this.sourceCamera.setFrame(frame);
+  /** Shows a target path (null: none), at the scale the source camera's frusta are drawn. */
+  setTargetPath(path: TargetPathView | null): void {
+    this.targetPath.set(path, this.frustumDepth, this.sceneSize);
+    if (this.lookThrough === 'target' && !this.targetPath.hasPath) this.setLookThrough('off');
     this.invalidate();
   }
 
-  setLookThrough(on: boolean): void {
-    this.lookThrough = this.sourceCamera.setLookThrough(on);
-    this.controls.enabled = !this.lookThrough;
+  /** Follows the playhead: the highlighted cameras, and the view when looking through one. */
+  setFrame(frame: number): void {
+    this.sourceCamera.setFrame(frame);
+    this.targetPath.setFrame(frame);
+    this.invalidate();
+  }
+
+  setLookThrough(mode: 'off' | 'source' | 'target'): void {
+    const source = this.sourceCamera.setLookThrough(mode === 'source');
+    const target = this.targetPath.setLookThrough(mode === 'target');
+    this.lookThrough = source ? 'source' : target ? 'target' : 'off';
+    this.controls.enabled = this.lookThrough === 'off';
     this.invalidate();
   }
 
@@ -153,8 +168,9 @@ export class SceneView {
     r.setScissorTest(false);
     r.setViewport(0, 0, this.width, this.height);
     r.clear();
-    const picture = this.sourceCamera.picture;
-    if (this.lookThrough && picture) {
+    const through = this.lookThrough === 'target' ? this.targetPath : this.sourceCamera;
+    const picture = through.picture;
+    if (this.lookThrough !== 'off' && picture) {
       // The source camera's picture, letterboxed like the viewer letterboxes the frame.
       const rect = pictureRect(this.width * dpr, this.height * dpr, {
         ...picture,
@@ -165,7 +181,7 @@ export class SceneView {
       r.setViewport(x, y, rect.w / dpr, rect.h / dpr);
       r.setScissor(x, y, rect.w / dpr, rect.h / dpr);
       r.setScissorTest(true);
-      r.render(this.scene, this.sourceCamera.camera);
+      r.render(this.scene, through.camera);
       r.setScissorTest(false);
     } else {
       r.render(this.scene, this.orbitCamera);

@@ -19,14 +19,14 @@ const MAX_FRUSTA = 12;
 /** OpenCV → three.js camera axes: a half turn about x. */
 const CV_TO_GL = new THREE.Quaternion(1, 0, 0, 0);
 /** 11 segments per frustum: 4 from the apex, the 4 image edges, a small "up" triangle. */
-const FRUSTUM_VERTS = 22;
+export const FRUSTUM_VERTS = 22;
 
 /** The three.js orientation of a source camera from its R_wc quaternion [w, x, y, z]. */
-function threeOrientation(q: readonly [number, number, number, number]): THREE.Quaternion {
+export function threeOrientation(q: readonly [number, number, number, number]): THREE.Quaternion {
   return new THREE.Quaternion(q[1], q[2], q[3], q[0]).normalize().multiply(CV_TO_GL);
 }
 
-function writeFrustum(
+export function writeFrustum(
   out: Float32Array,
   at: number,
   f: SourceFrame,

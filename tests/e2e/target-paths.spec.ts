@@ -1,0 +1,149 @@
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { screenshot, typePath, watchPageErrors } from './support';
+import { startWebApp, type WebApp } from './web-server';
+
+// Issue 13: make a preset target path on an analysed shot, see it in the 3D view and look through it,
+// edit a keyframe numerically, undo/redo, reload and find it as left, transfer from another shot and read
+// the PCE, read the coverage strip. The project is prepared with the CLI (a 16-frame cut of orbit_a,
+// the gt camera imported, analysed; a second shot: the same cut with its world scaled by 2).
+
+const GT = resolve('../shared/gt/orbit_a');
+const FRAMES = 16;
+
+let app: WebApp;
+let work: string;
+let project: string;
+
+const cli = (...args: string[]) =>
+  execFileSync(process.execPath, ['bin/reshoot.js', ...args], { encoding: 'utf8' });
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  work = mkdtempSync(join(tmpdir(), 'reshoot-e2e-paths-'));
+  const clip = join(work, 'orbit_short.mp4');
+  execFileSync('ffmpeg', [
+    ...['-v', 'error', '-y', '-framerate', '24', '-i', join(GT, 'frames/frame_%04d.png')],
+    ...['-frames:v', String(FRAMES), '-c:v', 'libx264', '-crf', '12', '-pix_fmt', 'yuv420p', clip],
+  ]);
+  const doc = JSON.parse(readFileSync(join(GT, 'cameras.json'), 'utf8')) as {
+    frames: { C: number[]; t_cw: number[] }[];
+  };
+  doc.frames = doc.frames.slice(0, FRAMES);
+  writeFileSync(join(work, 'cams.json'), JSON.stringify(doc));
+  const scaled = {
+    ...doc,
+    frames: doc.frames.map((f) => ({ ...f, C: f.C.map((x) => 2 * x), t_cw: f.t_cw.map((x) => 2 * x) })),
+  };
+  writeFileSync(join(work, 'cams2.json'), JSON.stringify(scaled));
+  cli('new', join(work, 'Paths'));
+  project = join(work, 'Paths.reshoot');
+  cli('import', project, clip);
+  cli('import', project, clip);
+  cli('camera', 'import', project, '1', join(work, 'cams.json'));
+  cli('camera', 'import', project, '2', join(work, 'cams2.json'));
+  cli('analyze', project, '1');
+  cli('analyze', project, '2');
+  app = await startWebApp();
+});
+
+test.afterAll(async () => {
+  await app?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+async function openProject(page: Page): Promise<void> {
+  await page.goto(app.url);
+  await page.getByTestId('open-project').click();
+  const browser = await typePath(page, project);
+  await browser.getByTestId('file-browser-choose').click();
+  await expect(page.getByTestId('project-view')).toBeVisible();
+}
+
+test('make, see, shape, undo and transfer a target path; read its coverage', async ({ page }) => {
+  const pageErrors = watchPageErrors(page);
+  await openProject(page);
+  await page.getByTestId('shot-row').first().click();
+  await page.getByTestId('tab-paths').click();
+  const panel = page.getByTestId('paths-panel');
+  await expect(panel.getByTestId('paths-empty')).toBeVisible();
+
+  await test.step('a dolly preset in gauge-free units', async () => {
+    await panel.getByTestId('path-kind').selectOption('dolly');
+    await panel.getByTestId('path-amount').fill('0.3');
+    await panel.getByTestId('path-create').click();
+    await expect(panel.getByTestId('path-row')).toHaveCount(1);
+    await expect(panel.getByTestId('path-row').first()).toHaveAttribute('data-name', 'dolly');
+    await expect(panel.getByTestId('path-keys').locator('tbody tr')).toHaveCount(2);
+    await screenshot(page, '01-dolly-preset');
+  });
+
+  await test.step('the path in the 3D view, and through its camera', async () => {
+    await page.getByTestId('view-3d').click();
+    const canvas = page.getByTestId('scene-canvas');
+    await expect(canvas).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+    await expect(canvas).toHaveAttribute('data-target-path', String(FRAMES));
+    await page.waitForTimeout(300);
+    await page.getByTestId('viewer').screenshot({ path: test.info().outputPath('02-path-in-3d.png') });
+    await page.getByTestId('scene-look-through-target').click();
+    await expect(canvas).toHaveAttribute('data-look-through', 'target');
+    await page.waitForTimeout(300);
+    await page.getByTestId('viewer').screenshot({ path: test.info().outputPath('03-through-target.png') });
+    await page.getByTestId('scene-look-through-target').click();
+  });
+
+  await test.step('edit a keyframe numerically; undo and redo', async () => {
+    const pan = panel.getByTestId('key-pan').nth(1);
+    const before = await pan.inputValue();
+    await pan.fill(String(Number(before) + 10));
+    await pan.press('Enter');
+    await expect(panel.getByTestId('key-pan').nth(1)).toHaveValue((Number(before) + 10).toFixed(1));
+    await expect(page.getByTestId('undo')).toContainText('Undo Edit dolly');
+    await page.getByTestId('undo').click();
+    await expect(panel.getByTestId('key-pan').nth(1)).toHaveValue(before);
+    await page.getByTestId('redo').click();
+    await expect(panel.getByTestId('key-pan').nth(1)).toHaveValue((Number(before) + 10).toFixed(1));
+  });
+
+  await test.step('reload: the path is as it was left', async () => {
+    const pan = await panel.getByTestId('key-pan').nth(1).inputValue();
+    await page.reload();
+    await expect(page.getByTestId('project-view')).toBeVisible();
+    await page.getByTestId('shot-row').first().click();
+    await page.getByTestId('tab-paths').click();
+    await expect(page.getByTestId('paths-panel').getByTestId('key-pan').nth(1)).toHaveValue(pan);
+  });
+
+  await test.step('transfer the other shot’s move with ParaScale and read the PCE', async () => {
+    const p = page.getByTestId('paths-panel');
+    await p.getByTestId('path-transfer-from').selectOption({ index: 1 });
+    await p.getByTestId('path-transfer').click();
+    await expect(p.getByTestId('path-row')).toHaveCount(2);
+    await expect(p.getByTestId('path-pce')).toContainText(/PCE ParaScale \d\.\d{3} · raw \d\.\d{3}/);
+    const text = (await p.getByTestId('path-pce').textContent()) ?? '';
+    const [para, raw] = [...text.matchAll(/\d\.\d{3}/g)].map((m) => Number(m[0]));
+    // the reference's world is twice as large: raw copies its steps and is off by about log 2
+    expect(para!).toBeLessThan(0.1);
+    expect(raw!).toBeGreaterThan(0.5);
+    await screenshot(page, '04-transfer-pce');
+  });
+
+  await test.step('coverage strip', async () => {
+    const p = page.getByTestId('paths-panel');
+    await p.getByTestId('path-row').first().getByRole('button', { name: 'dolly' }).click();
+    await p.getByTestId('path-coverage').click();
+    const cells = p.getByTestId('coverage-strip').locator('button');
+    await expect(cells).toHaveCount(FRAMES);
+    const values = await cells.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-coverage'))));
+    expect(values.every((v) => v > 0 && v <= 1)).toBe(true);
+    await expect(p.getByTestId('coverage-summary')).toContainText('mean');
+    await cells.nth(FRAMES - 1).click();
+    await expect(page.getByTestId('frame-number')).toHaveText(String(FRAMES - 1));
+    await screenshot(page, '05-coverage');
+  });
+
+  expect(pageErrors.list, 'no errors in the page console').toEqual([]);
+});
