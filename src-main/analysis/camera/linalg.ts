@@ -76,7 +76,30 @@ export function choleskySolveInPlace(A: Float64Array, b: Float64Array, n: number
     const d = Math.sqrt(s);
     A[rj + j] = d;
     const inv = 1 / d;
-    for (let i = j + 1; i < n; i++) {
+    let i = j + 1;
+    // four rows at a time: each element of row j loaded once for all four
+    for (; i + 3 < n; i += 4) {
+      const r0 = i * n,
+        r1 = r0 + n,
+        r2 = r1 + n,
+        r3 = r2 + n;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
+      for (let k = 0; k < j; k++) {
+        const a = A[rj + k]!;
+        s0 += A[r0 + k]! * a;
+        s1 += A[r1 + k]! * a;
+        s2 += A[r2 + k]! * a;
+        s3 += A[r3 + k]! * a;
+      }
+      A[r0 + j] = (A[r0 + j]! - s0) * inv;
+      A[r1 + j] = (A[r1 + j]! - s1) * inv;
+      A[r2 + j] = (A[r2 + j]! - s2) * inv;
+      A[r3 + j] = (A[r3 + j]! - s3) * inv;
+    }
+    for (; i < n; i++) {
       const ri = i * n;
       A[ri + j] = (A[ri + j]! - dotRows(A, ri, rj, j)) * inv;
     }
