@@ -15,15 +15,15 @@ import {
 } from '../../src-shared/geometry';
 import { DepthState, depthStateOf } from '../../src-shared/depth-layout';
 import { ApiError } from '../../src-shared/api/contract';
-import { decodeFloat16, float16FromBytesLE } from '../analysis/depth/float16';
+import { float16Table } from '../analysis/depth/float16';
 import { sourceCameraTrack } from '../shots';
 import type { Project } from '../store';
 import { contentOf, pathOr404 } from './target-paths';
 
 /** Columns of the grid coverage is measured on (the target image scaled to this width). */
 export const COVERAGE_GRID_WIDTH = 160;
-/** Decoded depth maps kept while walking the frames (the windows of neighbouring frames overlap). */
-const CACHE_FRAMES = 12;
+/** Decoded depth maps kept while walking the frames (neighbouring frames pick overlapping sources). */
+const CACHE_FRAMES = 16;
 
 export interface PathCoverage {
   frames: { index: number; coverage: number }[];
@@ -53,6 +53,9 @@ export async function pathCoverage(
   const medians = new Float64Array(shot.frameCount).fill(NaN);
   for (const f of project.analysis.depthFrames(shot.id))
     if (f.frame < medians.length) medians[f.frame] = f.median;
+  const gridWidth = options.gridWidth ?? COVERAGE_GRID_WIDTH;
+  // the depth maps sampled at about the coverage grid's density (every 4th pixel of a 640-wide map)
+  const stride = Math.max(1, Math.round(depth.width / gridWidth));
   const cache = new Map<number, CoverageSource>();
   const source = async (f: number): Promise<CoverageSource> => {
     const hit = cache.get(f);
@@ -73,12 +76,25 @@ export async function pathCoverage(
     const n = depth.width * depth.height;
     if (bytes.length !== 2 * n)
       throw new ApiError('internal', `Shot '${shot.name}': the depth of frame ${f} is damaged (wrong size).`);
+    // only the samples coverage reads (every `stride`-th pixel in x and y) are decoded
+    const W = depth.width;
+    const z = new Float32Array(n);
+    const halves = new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+    const table = float16Table();
+    const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+    for (let y = 0; y < depth.height; y += stride)
+      for (let x = 0, p = y * W; x < W; x += stride, p += stride) {
+        const h = halves[p]!;
+        z[p] = table[little ? h : ((h & 0xff) << 8) | (h >>> 8)]!;
+      }
     let infinity: Uint8Array | undefined;
     try {
       const states = new Uint8Array(await readFile(project.paths.depthState(shot.id, f)));
       if (states.length === n) {
         infinity = new Uint8Array(n);
-        for (let i = 0; i < n; i++) if (depthStateOf(states[i]!) === DepthState.infinity) infinity[i] = 1;
+        for (let y = 0; y < depth.height; y += stride)
+          for (let x = 0, p = y * W; x < W; x += stride, p += stride)
+            if (depthStateOf(states[p]!) === DepthState.infinity) infinity[p] = 1;
       }
     } catch {
       // depth made before states were kept: no infinity
@@ -92,14 +108,13 @@ export async function pathCoverage(
       camera,
       width: depth.width,
       height: depth.height,
-      depth: decodeFloat16(float16FromBytesLE(bytes)),
+      depth: z,
       ...(infinity ? { infinity } : {}),
     };
     cache.set(f, s);
     if (cache.size > CACHE_FRAMES) cache.delete(cache.keys().next().value!);
     return s;
   };
-  const gridWidth = options.gridWidth ?? COVERAGE_GRID_WIDTH;
   const frames: PathCoverage['frames'] = [];
   for (const s of pathSamples(content, 0, shot.frameCount - 1)) {
     if (options.signal?.aborted) throw new ApiError('conflict', 'Coverage was cancelled.');
@@ -110,7 +125,10 @@ export async function pathCoverage(
     };
     const sources = [];
     for (const f of coverageSources(target, cams, medians)) sources.push(await source(f));
-    frames.push({ index: s.frame, coverage: frameCoverage(target, sources, gridWidth).coverage });
+    frames.push({
+      index: s.frame,
+      coverage: frameCoverage(target, sources, gridWidth, { stride }).coverage,
+    });
     if (s.frame % 8 === 7) await yieldToEvents();
   }
   return { frames, gridWidth };

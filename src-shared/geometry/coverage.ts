@@ -22,7 +22,11 @@ export interface CoverageSource {
 }
 
 export interface CoverageOptions {
-  /** Every `stride`-th source pixel in x and y (default 2). */
+  /**
+   * Every `stride`-th source pixel in x and y. Default: per source, about the grid's density (its focal
+   * over the grid's, at least 1): a finer sampling would land several samples in a cell, and each sample's
+   * footprint closes the gaps where the target sees the surface larger.
+   */
   stride?: number;
   /** Largest footprint of one sample, in grid cells (default 16: a push-in magnifies the samples apart). */
   maxFootprint?: number;
@@ -47,12 +51,15 @@ export function frameCoverage(
     cx = kt.cx * s,
     cy = kt.cy * s;
   const covered = new Uint8Array(GW * GH);
-  const stride = Math.max(1, Math.floor(options.stride ?? 2));
   const maxFoot = Math.max(1, options.maxFootprint ?? 16);
   const Rt = quatToMat3(target.q); // R_wc of the target
   const [tc0, tc1, tc2] = target.C;
   for (const src of sources) {
     const ks = src.camera.intrinsics;
+    const stride = Math.max(
+      1,
+      Math.floor(options.stride ?? Math.round(Math.min(ks.fx, ks.fy) / Math.max(fx, fy))),
+    );
     const Rs = quatToMat3(src.camera.q);
     const [sc0, sc1, sc2] = src.camera.C;
     // M = Rtᵀ·Rs (source camera → target camera rotation), d = Rtᵀ·(Cs − Ct)
@@ -69,11 +76,14 @@ export function frameCoverage(
     // target pixels per source pixel at equal depth
     const mag = (stride * Math.max(fx, fy)) / Math.min(ks.fx, ks.fy);
     const { width: W, height: H, depth, infinity } = src;
+    const xns = new Float64Array(Math.ceil(W / stride));
+    for (let x = 0, k = 0; x < W; x += stride, k++) xns[k] = (x + 0.5 - ks.cx) / ks.fx;
     for (let y = 0; y < H; y += stride) {
       const yn = (y + 0.5 - ks.cy) / ks.fy;
-      for (let x = 0; x < W; x += stride) {
-        const p = y * W + x;
-        const xn = (x + 0.5 - ks.cx) / ks.fx;
+      const row = y * W;
+      for (let x = 0, k = 0; x < W; x += stride, k++) {
+        const p = row + x;
+        const xn = xns[k]!;
         // the ray in the target camera's axes
         const r0 = M[0]! * xn + M[1]! * yn + M[2]!;
         const r1 = M[3]! * xn + M[4]! * yn + M[5]!;

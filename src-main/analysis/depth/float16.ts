@@ -54,6 +54,11 @@ function decodeTable(): Float32Array {
   return table;
 }
 
+/** The float of every half bit pattern (65,536 entries, made once): for decoding only some samples. */
+export function float16Table(): Float32Array {
+  return decodeTable();
+}
+
 /** Half bits → float. */
 export function fromFloat16Bits(h: number): number {
   return decodeTable()[h & 0xffff]!;
