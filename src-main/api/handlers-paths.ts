@@ -12,13 +12,14 @@ import {
   duplicatePath,
   exportPath,
   importPath,
+  orientShot,
   pathCoverage,
   pathOr404,
   removePath,
   transferPath,
   updatePath,
 } from '../paths';
-import { requireDirectory } from '../shots';
+import { requireDirectory, toApiShot } from '../shots';
 import type { Project, TargetPathRecord } from '../store';
 import { refuseProjectFiles, resolveOutputPath } from '../util/output-guard';
 import type { AppCore } from './core';
@@ -36,6 +37,7 @@ type PathHandlers = Pick<
   | 'paths.import'
   | 'paths.transfer'
   | 'paths.coverage'
+  | 'shots.orient'
   | 'paths.export'
 >;
 
@@ -108,6 +110,13 @@ export function createPathHandlers(core: AppCore): PathHandlers {
       if (!reference) throw new ApiError('not-found', `There is no shot ${fromShotId} in this project.`);
       const r = await transferPath(core.edits, project, shot, reference, name, raw ? 'raw' : 'parascale');
       return { path: changed(project, r.path), pce: r.pce, frames: r.frames };
+    },
+    async 'shots.orient'(req) {
+      const { project, shot } = shotOr404(req.shotId);
+      await orientShot(core.edits, project, shot, req);
+      core.bus.emit({ type: 'shots-changed' });
+      core.bus.emit({ type: 'edit-state', state: core.edits.state(core.project) });
+      return toApiShot(project, project.shots.get(shot.id)!);
     },
     async 'paths.coverage'({ pathId }) {
       const { project } = core.require();

@@ -20,3 +20,4 @@ export {
 } from './target-paths';
 export { transferPath, type TransferOutcome } from './transfer';
 export { pathCoverage, COVERAGE_GRID_WIDTH, type PathCoverage } from './coverage';
+export { orientShot, sceneUpOf, type OrientRequest } from './orientation';

@@ -9,7 +9,6 @@ import {
   pathSamples,
   presetPath,
   representativeDepthFromPoints,
-  sceneUp,
   validateTargetPath,
   TargetPathError,
   PresetError,
@@ -30,6 +29,7 @@ import {
 import { fitTrackToShot, sourceCameraTrack } from '../shots';
 import type { Project, ShotRecord, TargetPathRecord } from '../store';
 import { readPoints } from '../analysis/point-file';
+import { sceneUpOf } from './orientation';
 
 /** An undoable change to a shot's target paths; records carry whole paths so every edit has an exact inverse. */
 export type PathEditRecord =
@@ -224,7 +224,7 @@ export async function createPresetPath(
   const sceneDepth = await sceneDepthAt(project, shot, frame);
   let content: TargetPathContent;
   try {
-    content = presetPath(req, { source, sceneDepth, up: sceneUp(source.map((s) => s.orientation)) });
+    content = presetPath(req, { source, sceneDepth, up: sceneUpOf(project, shot) });
   } catch (e) {
     if (e instanceof PresetError) throw new ApiError('invalid-argument', `${e.message}.`);
     throw e;

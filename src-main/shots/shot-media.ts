@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { ApiError, type Shot } from '../../src-shared/api/contract';
 import type { MediaFacts } from '../media/types';
-import { shotLens, type Project, type ShotRecord } from '../store';
+import { shotLens, shotOrientation, type Project, type ShotRecord } from '../store';
 
 /**
  * Where a shot's media is now: the recorded absolute path, or — when the project folder was moved
@@ -104,6 +104,7 @@ export function toApiShot(project: Project, s: ShotRecord): Shot {
     })),
     camera: cameraSummary(project, s.id),
     lens: shotLens(s),
+    orientation: shotOrientation(s),
     analysis: project.analysis.stages(s.id).map((r) => ({
       stage: r.stage,
       status: r.status,

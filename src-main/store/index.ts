@@ -2,7 +2,7 @@ export { Project, projectPaths, PROJECT_EXTENSION, type ProjectPaths, type OpenO
 export { ProjectError } from './errors';
 export { SCHEMA_VERSION, MIGRATIONS, migrate } from './migrations';
 export type { ShotRecord, NewShot, ShotEdit } from './shots';
-export { shotLens } from './shots';
+export { shotLens, shotOrientation } from './shots';
 export type { JobRecord, JobChunk } from './jobs';
 export { INTERRUPTED_MESSAGE } from './jobs';
 export type { JournalEntry } from './journal';

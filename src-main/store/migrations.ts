@@ -228,6 +228,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 9,
+    description: "the orientation of a shot's scene",
+    up(db) {
+      db.exec(`
+        -- The floor's up and an origin on it, as JSON (src-shared/geometry/orientation.ts); NULL = the
+        -- scene is as the solve or the imported camera left it.
+        ALTER TABLE shots ADD COLUMN orientation_json TEXT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { MediaFacts } from '../media/types';
+import { parseOrientation, type SceneOrientation } from '../../src-shared/geometry/orientation';
 
 /** A shot as stored. The API's `Shot` adds what only the file system can tell (offline, cache files). */
 export interface ShotRecord {
@@ -26,6 +27,8 @@ export interface ShotRecord {
   /** The lens as the user gave it (mm); null = not given. */
   lensFocalMm: number | null;
   lensSensorWidthMm: number | null;
+  /** The scene's orientation (src-shared/geometry/orientation.ts) as JSON; null = not oriented. */
+  orientationJson: string | null;
 }
 
 interface ShotRow {
@@ -51,11 +54,12 @@ interface ShotRow {
   sort_order: number;
   lens_focal_mm: number | null;
   lens_sensor_width_mm: number | null;
+  orientation_json: string | null;
 }
 
 const COLUMNS = `id, name, kind, media_path, media_relpath, fingerprint, width, height, par_num, par_den, rotation,
   fps_num, fps_den, frame_count, start_timecode, reel_name, colour_tag, facts_json, imported_at, sort_order,
-  lens_focal_mm, lens_sensor_width_mm`;
+  lens_focal_mm, lens_sensor_width_mm, orientation_json`;
 
 function fromRow(r: ShotRow): ShotRecord {
   return {
@@ -81,6 +85,7 @@ function fromRow(r: ShotRow): ShotRecord {
     sortOrder: r.sort_order,
     lensFocalMm: r.lens_focal_mm,
     lensSensorWidthMm: r.lens_sensor_width_mm,
+    orientationJson: r.orientation_json,
   };
 }
 
@@ -108,12 +113,13 @@ function toRow(s: ShotRecord): ShotRow {
     sort_order: s.sortOrder,
     lens_focal_mm: s.lensFocalMm ?? null,
     lens_sensor_width_mm: s.lensSensorWidthMm ?? null,
+    orientation_json: s.orientationJson ?? null,
   };
 }
 
 export type NewShot = Omit<
   ShotRecord,
-  'id' | 'sortOrder' | 'importedAt' | 'colourTag' | 'lensFocalMm' | 'lensSensorWidthMm'
+  'id' | 'sortOrder' | 'importedAt' | 'colourTag' | 'lensFocalMm' | 'lensSensorWidthMm' | 'orientationJson'
 > & {
   colourTag?: string;
 };
@@ -131,6 +137,7 @@ export type ShotEdit = Partial<
     | 'fpsDen'
     | 'lensFocalMm'
     | 'lensSensorWidthMm'
+    | 'orientationJson'
   >
 >;
 
@@ -144,6 +151,7 @@ const EDIT_COLUMNS: Record<keyof ShotEdit, string> = {
   fpsDen: 'fps_den',
   lensFocalMm: 'lens_focal_mm',
   lensSensorWidthMm: 'lens_sensor_width_mm',
+  orientationJson: 'orientation_json',
 };
 
 export class ShotRepository {
@@ -175,6 +183,7 @@ export class ShotRepository {
       colourTag: shot.colourTag ?? 'none',
       lensFocalMm: null,
       lensSensorWidthMm: null,
+      orientationJson: null,
     });
     const { id: _id, ...values } = row;
     const names = Object.keys(values);
@@ -229,4 +238,14 @@ export function shotLens(s: ShotRecord): {
     };
   }
   return null;
+}
+
+/** The shot's scene orientation, or null when it has none (or the stored value is not a sound one). */
+export function shotOrientation(s: ShotRecord): SceneOrientation | null {
+  if (s.orientationJson === null) return null;
+  try {
+    return parseOrientation(JSON.parse(s.orientationJson));
+  } catch {
+    return null;
+  }
 }

@@ -16,6 +16,7 @@ export * from './target-path';
 export * from './presets';
 export * from './coverage';
 export * from './pan-tilt-roll';
+export * from './orientation';
 export * from './raxels';
 export * from './paired-tracks';
 export { symmetricEigen } from './eigen';

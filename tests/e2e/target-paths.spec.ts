@@ -95,6 +95,36 @@ test('make, see, shape, undo and transfer a target path; read its coverage', asy
     await page.getByTestId('scene-look-through-target').click();
   });
 
+  await test.step('orient the scene: the floor fitted to the cloud, then picked from three points', async () => {
+    const canvas = page.getByTestId('scene-canvas');
+    await page.getByTestId('scene-auto-floor').click();
+    // the gt world is Blender's, Z-up, with the ground at z = 0
+    await expect(canvas).toHaveAttribute('data-floor', /^-?0\.0\d\d,-?0\.0\d\d,(0\.99\d|1\.000)$/);
+    await expect(page.getByTestId('scene-info')).toContainText('floor');
+    await page.waitForTimeout(300);
+    await page.getByTestId('viewer').screenshot({ path: test.info().outputPath('03b-floor.png') });
+    await expect(page.getByTestId('undo')).toContainText('Undo Set floor');
+    await page.getByTestId('scene-clear-floor').click();
+    await expect(canvas).toHaveAttribute('data-floor', '');
+    await page.getByTestId('undo').click();
+    await expect(canvas).not.toHaveAttribute('data-floor', '');
+    // three clicks on the cloud (clicks that hit no point are not counted)
+    await page.getByTestId('scene-pick-floor').click();
+    const box = (await canvas.boundingBox())!;
+    const undoBefore = await page.getByTestId('undo').textContent();
+    for (let i = 0; i < 40; i++) {
+      if (!(await page.getByTestId('scene-pick-floor').textContent())?.startsWith('Pick ')) break;
+      if ((await page.getByTestId('scene-pick-floor').textContent()) === 'Pick floor') break;
+      const x = box.x + box.width * (0.3 + (0.4 * ((i * 7) % 10)) / 10);
+      const y = box.y + box.height * (0.35 + (0.5 * ((i * 3) % 10)) / 10);
+      await page.mouse.click(x, y);
+    }
+    await expect(page.getByTestId('scene-pick-floor')).toHaveText('Pick floor');
+    await expect(page.getByTestId('undo')).toContainText('from three points');
+    expect(undoBefore).not.toContain('three points');
+    await page.getByTestId('undo').click();
+  });
+
   await test.step('edit a keyframe numerically; undo and redo', async () => {
     const pan = panel.getByTestId('key-pan').nth(1);
     const before = await pan.inputValue();

@@ -18,6 +18,14 @@ export const COLOUR_TAGS = [
 export const ColourTagSchema = z.enum(COLOUR_TAGS);
 
 export const WORLD_UPS = ['z', 'y', '-y'] as const;
+
+const Vec3Schema = z.tuple([z.number(), z.number(), z.number()]);
+/** src-shared/geometry/orientation.ts SceneOrientation. */
+export const SceneOrientationSchema = z.strictObject({
+  up: Vec3Schema,
+  origin: Vec3Schema,
+  method: z.enum(['auto-floor', 'three-points', 'origin']),
+});
 export const CAMERA_FILE_FORMATS = ['json', 'chan', 'usda', 'colmap'] as const;
 
 /** A shot's source camera: imported from the user's solve, or solved by Reshoot. */
@@ -99,6 +107,8 @@ export const ShotSchema = z.strictObject({
   camera: SourceCameraSchema.nullable(),
   /** The lens the camera solve uses; null = unknown (the focal is estimated). */
   lens: ShotLensSchema.nullable(),
+  /** How the scene is oriented (the floor's up and an origin on it); null = as the solve left it. */
+  orientation: SceneOrientationSchema.nullable(),
   analysis: z.array(StageReportSchema),
   depth: ShotDepthSchema.nullable(),
   importedAt: z.string(),
@@ -139,6 +149,24 @@ export const shotsContract = {
     z.strictObject({ shotId: Id, lens: LensInputSchema.nullable() }),
     ShotSchema,
     'Set the lens (focal length and sensor width in mm) the camera solve uses instead of estimating the focal; null = unknown. Undoable; the next Analyze re-solves the camera.',
+  ),
+  'shots.orient': method(
+    z.discriminatedUnion('method', [
+      /** Fit the dominant floor to the shot's point cloud. */
+      z.strictObject({ shotId: Id, method: z.literal('auto-floor') }),
+      /** The floor through three picked points (world coordinates). */
+      z.strictObject({
+        shotId: Id,
+        method: z.literal('three-points'),
+        points: z.tuple([Vec3Schema, Vec3Schema, Vec3Schema]),
+      }),
+      /** Keep the up, put the origin at a picked point. */
+      z.strictObject({ shotId: Id, method: z.literal('origin'), origin: Vec3Schema }),
+      /** Back to the world the solve or the imported camera defines. */
+      z.strictObject({ shotId: Id, method: z.literal('clear') }),
+    ]),
+    ShotSchema,
+    "Orient the shot's scene: its floor (up) and origin, used by presets, the angle editor and exports. Undoable.",
   ),
   'shots.interpretFps': method(
     z.strictObject({ shotId: Id, fps: RationalSchema }),

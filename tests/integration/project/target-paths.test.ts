@@ -335,6 +335,70 @@ describe('target camera paths in the project', () => {
     expect(mean).toBeLessThan(1);
   });
 
+  it('orient the scene: the gt floor found from the depth points, undoable; presets use its up', async () => {
+    // the dense cloud the analysis would write: the gt depth of a few frames back-projected
+    const track = documentToTrack(parseCamerasJson(readFileSync(join(GT, 'cameras.json'), 'utf8')));
+    const xyz: number[] = [];
+    for (const f of [0, 16, 32, 47]) {
+      const raw = readFileSync(join(GT, 'depth', `frame_${String(f + 1).padStart(4, '0')}.f32`));
+      const z = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+      const c = track.frames[f]!.camera;
+      const k = {
+        fx: c.intrinsics.fx / 2,
+        fy: c.intrinsics.fy / 2,
+        cx: c.intrinsics.cx / 2,
+        cy: c.intrinsics.cy / 2,
+      };
+      for (let y = 0; y < 180; y += 3)
+        for (let x = 0; x < 320; x += 3) {
+          const d = z[y * 320 + x]!;
+          if (!(d > 0)) continue;
+          const w = quatRotate(c.q, [((x + 0.5 - k.cx) / k.fx) * d, ((y + 0.5 - k.cy) / k.fy) * d, d]);
+          xyz.push(c.C[0] + w[0], c.C[1] + w[1], c.C[2] + w[2]);
+        }
+    }
+    const dense = Float32Array.from(xyz);
+    writeFileSync(
+      core.require().project.paths.densePoints(shotId),
+      encodePoints({ xyz: dense, rgb: new Uint8Array(dense.length) }),
+    );
+    const shot = await api['shots.orient']({ shotId, method: 'auto-floor' });
+    // Blender's world is Z-up and the gt ground is the plane z = 0
+    expect(shot.orientation!.up[2]).toBeGreaterThan(Math.cos((1 * Math.PI) / 180));
+    expect(Math.abs(shot.orientation!.origin[2])).toBeLessThan(0.05);
+    expect((await api['edit.state']()).undoLabel).toMatch(/^Set floor of/);
+    await api['edit.undo']();
+    expect((await api['shots.list']()).find((s) => s.id === shotId)!.orientation).toBeNull();
+    await api['edit.redo']();
+    // a pedestal goes up the floor's normal
+    const p = await api['paths.preset']({ shotId, name: 'rise', kind: 'pedestal', amount: 0.2 });
+    const [a, b] = [pathSamples(p.content, 0, 47)[0]!, pathSamples(p.content, 0, 47)[47]!];
+    const d = [0, 1, 2].map((k) => b.position[k]! - a.position[k]!);
+    expect(d[2]! / Math.hypot(...d)).toBeGreaterThan(0.999);
+    await expect(
+      api['shots.orient']({
+        shotId,
+        method: 'three-points',
+        points: [
+          [0, 0, 0],
+          [1, 1, 1],
+          [2, 2, 2],
+        ],
+      }),
+    ).rejects.toThrow(/in a line/);
+    const three = await api['shots.orient']({
+      shotId,
+      method: 'three-points',
+      points: [
+        [0, 0, 0.1],
+        [1, 0, 0.1],
+        [0, 1, 0.1],
+      ],
+    });
+    expect(three.orientation).toMatchObject({ method: 'three-points', origin: [0, 0, 0.1] });
+    expect(three.orientation!.up[2]).toBeCloseTo(1, 12);
+  });
+
   it('go with their shot when it is removed, and come back with it on undo', async () => {
     const before = (await api['paths.list']({ shotId })).map((p) => p.name);
     expect(before.length).toBeGreaterThan(0);

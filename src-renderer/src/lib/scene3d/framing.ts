@@ -52,7 +52,12 @@ function snapUp(up: THREE.Vector3): string {
   return `≈ (${up.x.toFixed(2)}, ${up.y.toFixed(2)}, ${up.z.toFixed(2)})`;
 }
 
-export function frameScene(source: SourceCamera | null, cloud: Cloud | null): SceneFraming {
+/** `floorUp`: the oriented scene's up (the shot's floor), which replaces the cameras' mean up. */
+export function frameScene(
+  source: SourceCamera | null,
+  cloud: Cloud | null,
+  floorUp: readonly [number, number, number] | null = null,
+): SceneFraming {
   const box = new THREE.Box3();
   const up = new THREE.Vector3();
   const forward = new THREE.Vector3();
@@ -71,7 +76,8 @@ export function frameScene(source: SourceCamera | null, cloud: Cloud | null): Sc
   const diag = Math.max(1e-6, box.getSize(new THREE.Vector3()).length());
   if (up.lengthSq() < 1e-12) up.set(0, 1, 0);
   up.normalize();
-  const upLabel = snapUp(up);
+  if (floorUp) up.set(...floorUp).normalize();
+  const upLabel = floorUp ? `floor ${snapUp(up.clone())}` : snapUp(up);
   return {
     box,
     up,

@@ -8,12 +8,16 @@ const GRID_COLOUR = 0x303236;
 export class GizmoLayer implements SceneLayer {
   readonly group = new THREE.Group();
 
-  /** A ground grid across the scene `box`, square to `up`, at the low end of the cloud along it. */
-  set(up: THREE.Vector3, box: THREE.Box3, cloud: Cloud | null): void {
+  /**
+   * A ground grid across the scene `box`, square to `up`: through `floorAt` (the oriented scene's origin)
+   * when given, else at the low end of the cloud along `up`.
+   */
+  set(up: THREE.Vector3, box: THREE.Box3, cloud: Cloud | null, floorAt: THREE.Vector3 | null = null): void {
     clearGroup(this.group);
     const centre = box.getCenter(new THREE.Vector3());
     let ground = centre.dot(up) - box.getSize(new THREE.Vector3()).length() / 4;
-    if (cloud && cloud.count > 0) {
+    if (floorAt) ground = floorAt.dot(up);
+    else if (cloud && cloud.count > 0) {
       const stride = Math.max(1, Math.floor(cloud.count / 60_000));
       const h: number[] = [];
       for (let i = 0; i < cloud.count; i += stride)

@@ -22,6 +22,12 @@ THREE.ColorManagement.enabled = false;
 
 const BACKGROUND = 0x0b0b0c;
 
+/** The oriented scene's floor: its up and an origin on it. */
+export interface SceneFloor {
+  up: [number, number, number];
+  origin: [number, number, number];
+}
+
 export interface SceneStats {
   cameras: number;
   points: number;
@@ -41,6 +47,8 @@ export class SceneView {
   private readonly gizmos = new GizmoLayer();
   private readonly layers: SceneLayer[] = [this.cloud, this.sourceCamera, this.targetPath, this.gizmos];
   private bounds: THREE.Box3 | null = null;
+  private cloudPoints: Cloud | null = null;
+  private readonly raycaster = new THREE.Raycaster();
   private forward = new THREE.Vector3(0, 0, 1);
   private width = 1;
   private height = 1;
@@ -94,9 +102,20 @@ export class SceneView {
     this.invalidate();
   }
 
-  /** Replaces the source camera and the cloud (either may be missing); returns what the view now holds. */
-  setData(source: SourceCamera | null, cloud: Cloud | null): SceneStats {
-    const framing = frameScene(source && source.frames.length > 0 ? source : null, cloud);
+  /**
+   * Replaces the source camera and the cloud (either may be missing) and the scene's orientation (null:
+   * as the solve left it); returns what the view now holds.
+   */
+  setData(
+    source: SourceCamera | null,
+    cloud: Cloud | null,
+    orientation: SceneFloor | null = null,
+  ): SceneStats {
+    const framing = frameScene(
+      source && source.frames.length > 0 ? source : null,
+      cloud,
+      orientation?.up ?? null,
+    );
     this.bounds = framing.box;
     this.forward = framing.forward;
     if (!this.orbitCamera.up.equals(framing.up)) {
@@ -109,7 +128,13 @@ export class SceneView {
     this.frustumDepth = framing.frustumDepth;
     this.sceneSize = framing.box.getSize(new THREE.Vector3()).length();
     this.sourceCamera.set(source, this.frustumDepth, this.sceneSize);
-    this.gizmos.set(framing.up, framing.box, cloud);
+    this.gizmos.set(
+      framing.up,
+      framing.box,
+      cloud,
+      orientation ? new THREE.Vector3(...orientation.origin) : null,
+    );
+    this.cloudPoints = cloud;
     this.invalidate();
     return {
       cameras: source?.frames.length ?? 0,
@@ -139,6 +164,31 @@ export class SceneView {
     this.lookThrough = source ? 'source' : target ? 'target' : 'off';
     this.controls.enabled = this.lookThrough === 'off';
     this.invalidate();
+  }
+
+  /**
+   * The cloud point under a position of the canvas (CSS pixels from its top-left), or null: the nearest
+   * to the eye among the points within a few pixels of the ray.
+   */
+  pickPoint(x: number, y: number): [number, number, number] | null {
+    const cloud = this.cloudPoints;
+    if (!cloud || cloud.count === 0 || this.lookThrough !== 'off') return null;
+    const ndc = new THREE.Vector2((2 * x) / this.width - 1, 1 - (2 * y) / this.height);
+    const cam = this.orbitCamera;
+    this.raycaster.setFromCamera(ndc, cam);
+    const ray = this.raycaster.ray;
+    // the pick radius: 6 pixels at each point's distance
+    const pxAngle = (cam.fov * Math.PI) / 180 / this.height;
+    let best: { t: number; p: [number, number, number] } | null = null;
+    const v = new THREE.Vector3();
+    for (let i = 0; i < cloud.count; i++) {
+      v.set(cloud.xyz[3 * i]!, cloud.xyz[3 * i + 1]!, cloud.xyz[3 * i + 2]!);
+      const t = v.clone().sub(ray.origin).dot(ray.direction);
+      if (!(t > cam.near)) continue;
+      if (ray.distanceSqToPoint(v) > (6 * pxAngle * t) ** 2) continue;
+      if (!best || t < best.t) best = { t, p: [v.x, v.y, v.z] };
+    }
+    return best?.p ?? null;
   }
 
   /** Puts the whole scene in view, from behind and above the source cameras. */
