@@ -16,6 +16,7 @@ import { readTrackFrameRange } from '../analysis/tracking';
 import { decodeFrameBatch, decodeFrameImage } from '../media';
 import type { AppCore } from './core';
 import { toApiError } from './dispatch';
+import { pairedWindow } from '../paths';
 import { shotMedia } from '../shots/shot-media';
 
 /** Small LRU of encoded frames so scrubbing back and forth doesn't decode the same frame twice. */
@@ -143,6 +144,20 @@ export function createMediaHandler(core: AppCore): MediaHandler {
     if (!shot) return new Response('no such shot', { status: 404 });
     try {
       switch (route.kind) {
+        case 'paired': {
+          const path = project.targetPaths.get(route.pathId);
+          if (!path || path.shotId !== shot.id) return new Response('no such target path', { status: 404 });
+          try {
+            const body = await pairedWindow(project, route.pathId, route.start, route.count);
+            return new Response(body as Uint8Array<ArrayBuffer>, {
+              headers: { ...CACHE_HEADERS, 'Content-Type': 'application/octet-stream' },
+            });
+          } catch (e) {
+            const err = toApiError(e);
+            if (err.code === 'not-found') return new Response(err.message, { status: 404 });
+            throw e;
+          }
+        }
         case 'thumbnail':
           return fileResponse(project.dir, project.paths.thumbnail(shot.id), 'image/jpeg', request);
         case 'filmstrip':

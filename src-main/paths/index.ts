@@ -21,3 +21,4 @@ export {
 export { transferPath, type TransferOutcome } from './transfer';
 export { pathCoverage, COVERAGE_GRID_WIDTH, type PathCoverage } from './coverage';
 export { orientShot, sceneUpOf, type OrientRequest } from './orientation';
+export { pairedWindow } from './paired';

@@ -19,12 +19,15 @@ export type MediaRoute =
   | { kind: 'tracks'; shotId: number; method: TrackMethod; start: number; count: number }
   | { kind: 'depth'; shotId: number; frame: number }
   | { kind: 'depth-state'; shotId: number; frame: number }
-  | { kind: 'cloud'; shotId: number };
+  | { kind: 'cloud'; shotId: number }
+  | { kind: 'paired'; shotId: number; pathId: number; start: number; count: number };
 
 export const MAX_BATCH_FRAMES = 48;
 /** Frames of tracks per request: enough for trails around the playhead and prefetch. */
 export const MAX_TRACK_FRAMES = 240;
 export const MAX_FRAME_WIDTH = 8192;
+/** Frames of paired tracks per request (the dual view asks for its playhead's stretch and trails). */
+export const MAX_PAIRED_FRAMES = 96;
 
 /** `base` is `reshoot-media://app` in Electron and `<origin>/media` in web mode. */
 export function mediaUrl(base: string, route: MediaRoute, cacheKey?: string): string {
@@ -58,6 +61,11 @@ export function mediaUrl(base: string, route: MediaRoute, cacheKey?: string): st
       break;
     case 'cloud':
       path = `cloud/${route.shotId}.bin`;
+      break;
+    case 'paired':
+      path = `paired/${route.shotId}/${route.pathId}`;
+      q.set('start', String(route.start));
+      q.set('count', String(route.count));
       break;
     case 'tracks':
       path = `tracks/${route.shotId}/${route.method}`;
@@ -118,6 +126,15 @@ export function parseMediaRoute(pathname: string, search: URLSearchParams): Medi
     const start = intParam(search.get('start'), 0, 1e9);
     const count = intParam(search.get('count'), 1, MAX_TRACK_FRAMES);
     return shotId && start !== null && count !== null ? { kind, shotId, method: b, start, count } : null;
+  }
+  if (parts.length === 3 && kind === 'paired') {
+    const shotId = intParam(a, 1, 1e9);
+    const pathId = intParam(b, 1, 1e9);
+    const start = intParam(search.get('start'), 0, 1e9);
+    const count = intParam(search.get('count'), 1, MAX_PAIRED_FRAMES);
+    return shotId && pathId && start !== null && count !== null
+      ? { kind, shotId, pathId, start, count }
+      : null;
   }
   if (parts.length === 2 && kind === 'frames') {
     const shotId = intParam(a, 1, 1e9);
@@ -326,5 +343,68 @@ export function decodeCloud(buf: ArrayBuffer): CloudHeader & { xyz: Float32Array
     ...header,
     xyz: new Float32Array(buf.slice(offset, offset + xyzBytes)),
     rgb: new Uint8Array(buf, offset + xyzBytes, 3 * header.count),
+  };
+}
+
+/**
+ * Paired tracks of a target path (route 'paired', SPEC §4 Track2View) for a stretch of frames: 4-byte LE
+ * header length, JSON header (padded to 4 bytes), then FRAME-MAJOR blocks over the tracks that have a 3D
+ * position somewhere in the stretch (`trackIds`, indices into the shot's tracks): source xy float32 ×2,
+ * target xy float32 ×2 (pixels of the shot's frame; NaN where not projected), flags uint8
+ * (geometry/paired-tracks.ts TRACK_FLAGS: visible in the target when all four bits are set).
+ */
+export interface PairedWindow {
+  width: number;
+  height: number;
+  start: number;
+  count: number;
+  trackIds: number[];
+  /** Per track of trackIds, 1 when it moves in the world (a subject, not the scene). */
+  dynamic: number[];
+  sourceXY: Float32Array;
+  targetXY: Float32Array;
+  flags: Uint8Array;
+}
+
+export function encodePairedWindow(w: PairedWindow): Uint8Array {
+  const { sourceXY, targetXY, flags, ...head } = w;
+  const header = new TextEncoder().encode(JSON.stringify(head));
+  const n = w.trackIds.length * w.count;
+  if (
+    sourceXY.length !== 2 * n ||
+    targetXY.length !== 2 * n ||
+    flags.length !== n ||
+    w.dynamic.length !== w.trackIds.length
+  )
+    throw new RangeError(`Paired window arrays do not match ${w.trackIds.length} tracks × ${w.count} frames`);
+  const pad = pad4(4 + header.length);
+  const out = new Uint8Array(4 + header.length + pad + 16 * n + n);
+  new DataView(out.buffer).setUint32(0, header.length + pad, true);
+  out.set(header, 4);
+  out.fill(0x20, 4 + header.length, 4 + header.length + pad);
+  let p = 4 + header.length + pad;
+  out.set(new Uint8Array(sourceXY.buffer, sourceXY.byteOffset, sourceXY.byteLength), p);
+  p += 8 * n;
+  out.set(new Uint8Array(targetXY.buffer, targetXY.byteOffset, targetXY.byteLength), p);
+  p += 8 * n;
+  out.set(flags, p);
+  return out;
+}
+
+export function decodePairedWindow(buf: ArrayBuffer): PairedWindow {
+  const headerLength = new DataView(buf).getUint32(0, true);
+  const head = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, headerLength))) as Omit<
+    PairedWindow,
+    'sourceXY' | 'targetXY' | 'flags'
+  >;
+  const n = head.trackIds.length * head.count;
+  const o = 4 + headerLength;
+  if (buf.byteLength < o + 17 * n)
+    throw new RangeError(`A paired-tracks window of ${n} samples is truncated (${buf.byteLength} bytes)`);
+  return {
+    ...head,
+    sourceXY: new Float32Array(buf, o, 2 * n),
+    targetXY: new Float32Array(buf, o + 8 * n, 2 * n),
+    flags: new Uint8Array(buf, o + 16 * n, n),
   };
 }

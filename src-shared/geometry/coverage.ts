@@ -1,4 +1,5 @@
 import type { Camera, Pose } from './camera';
+import type { DepthBuffer } from './paired-tracks';
 import { quatRotate, quatToMat3 } from './quat';
 
 /**
@@ -42,6 +43,38 @@ export function frameCoverage(
   gridWidth: number,
   options: CoverageOptions = {},
 ): { coverage: number; covered: Uint8Array; width: number; height: number } {
+  const { covered, width, height } = reproject(target, sources, gridWidth, options, false);
+  let n = 0;
+  for (let i = 0; i < covered.length; i++) n += covered[i]!;
+  return { coverage: n / covered.length, covered, width, height };
+}
+
+/**
+ * The target view's depth as the shot's own pixels give it: the same reprojection as frameCoverage, each
+ * cell keeping the nearest surface (planar z in the target camera; 0 where nothing lands or only sky),
+ * with the intrinsics of the grid — the z-buffer the paired tracks' occlusion test reads.
+ */
+export function targetDepth(
+  target: Camera,
+  sources: readonly CoverageSource[],
+  gridWidth: number,
+  options: CoverageOptions = {},
+): DepthBuffer {
+  const { zbuf, width, height, scale } = reproject(target, sources, gridWidth, options, true);
+  const k = target.intrinsics;
+  return {
+    intrinsics: { width, height, fx: k.fx * scale, fy: k.fy * scale, cx: k.cx * scale, cy: k.cy * scale },
+    data: zbuf!,
+  };
+}
+
+function reproject(
+  target: Camera,
+  sources: readonly CoverageSource[],
+  gridWidth: number,
+  options: CoverageOptions,
+  withDepth: boolean,
+): { covered: Uint8Array; zbuf: Float32Array | null; width: number; height: number; scale: number } {
   const kt = target.intrinsics;
   const s = gridWidth / kt.width;
   const GW = Math.max(1, Math.round(kt.width * s));
@@ -51,6 +84,7 @@ export function frameCoverage(
     cx = kt.cx * s,
     cy = kt.cy * s;
   const covered = new Uint8Array(GW * GH);
+  const zbuf = withDepth ? new Float32Array(GW * GH) : null;
   const maxFoot = Math.max(1, options.maxFootprint ?? 16);
   const Rt = quatToMat3(target.q); // R_wc of the target
   const [tc0, tc1, tc2] = target.C;
@@ -90,7 +124,8 @@ export function frameCoverage(
         const r2 = M[6]! * xn + M[7]! * yn + M[8]!;
         let X0: number, X1: number, X2: number;
         let foot: number;
-        if (infinity?.[p]) {
+        const atInfinity = infinity?.[p] === 1;
+        if (atInfinity) {
           X0 = r0;
           X1 = r1;
           X2 = r2;
@@ -106,18 +141,21 @@ export function frameCoverage(
         if (!(X2 > 1e-9)) continue;
         const u = (fx * X0) / X2 + cx;
         const v = (fy * X1) / X2 + cy;
-        const f = Math.min(maxFoot, Math.max(1, Math.ceil(foot)));
+        // coverage closes every gap (ceil); a z-buffer does not grow surfaces past their edges (round)
+        const f = Math.min(maxFoot, Math.max(1, withDepth ? Math.round(foot) : Math.ceil(foot)));
         const u0 = Math.floor(u - 0.5 * (f - 1));
         const v0 = Math.floor(v - 0.5 * (f - 1));
         if (u0 + f <= 0 || v0 + f <= 0 || u0 >= GW || v0 >= GH) continue;
         for (let yy = Math.max(0, v0); yy < Math.min(GH, v0 + f); yy++)
-          for (let xx = Math.max(0, u0); xx < Math.min(GW, u0 + f); xx++) covered[yy * GW + xx] = 1;
+          for (let xx = Math.max(0, u0); xx < Math.min(GW, u0 + f); xx++) {
+            const c = yy * GW + xx;
+            covered[c] = 1;
+            if (zbuf && !atInfinity && (zbuf[c] === 0 || X2 < zbuf[c]!)) zbuf[c] = X2;
+          }
       }
     }
   }
-  let n = 0;
-  for (let i = 0; i < covered.length; i++) n += covered[i]!;
-  return { coverage: n / covered.length, covered, width: GW, height: GH };
+  return { covered, zbuf, width: GW, height: GH, scale: s };
 }
 
 /**

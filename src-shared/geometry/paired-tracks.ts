@@ -113,9 +113,13 @@ export function projectTracks(
   sourceXY: Float32Array,
   targetCameras: readonly Camera[],
   targetDepth?: (frame: number) => DepthBuffer | undefined,
-  opts: { relTol?: number; absTol?: number; near?: number } = {},
+  opts: { relTol?: number; absTol?: number; near?: number; radius?: number } = {},
 ): PairedTracks {
   const { numTracks: N, numFrames: T } = world;
+  // radius r > 0: the point is occluded only when every cell within r of its own lies in front of it (a
+  // depth estimated near an edge puts a few cells of the occluder around the point: an occluder covers
+  // them all); an empty cell among them (sky, nothing seen) never occludes
+  const radius = Math.max(0, Math.floor(opts.radius ?? 0));
   if (targetCameras.length < T)
     throw new RangeError(`projectTracks: ${T} frames but ${targetCameras.length} target cameras`);
   const relTol = 1 + (opts.relTol ?? Z_TEST_DEFAULTS.relTol);
@@ -162,7 +166,16 @@ export function projectTracks(
           if (bd) {
             const x = Math.floor(u * sx + ox);
             const y = Math.floor(v * sy + oy);
-            const D = x >= 0 && y >= 0 && x < bw && y < bh ? bd[y * bw + x]! : 0;
+            let D = x >= 0 && y >= 0 && x < bw && y < bh ? bd[y * bw + x]! : 0;
+            for (let yy = y - radius; yy <= y + radius && D > 0; yy++)
+              for (let xx = x - radius; xx <= x + radius; xx++) {
+                const e = xx >= 0 && yy >= 0 && xx < bw && yy < bh ? bd[yy * bw + xx]! : 0;
+                if (!(e > 0)) {
+                  D = 0;
+                  break;
+                }
+                if (e > D) D = e;
+              }
             if (!(D > 0) || z <= D * relTol + absTol) f |= TRACK_FLAGS.unoccluded;
           } else f |= TRACK_FLAGS.unoccluded;
         }
@@ -187,7 +200,7 @@ export function pairTracks(
   sourceDepth: (frame: number) => DepthBuffer | undefined,
   targetCameras: readonly Camera[],
   targetDepth?: (frame: number) => DepthBuffer | undefined,
-  opts?: { relTol?: number; absTol?: number; near?: number },
+  opts?: { relTol?: number; absTol?: number; near?: number; radius?: number },
 ): PairedTracks {
   return projectTracks(
     liftTracks(tracks, sourceCameras, sourceDepth),
