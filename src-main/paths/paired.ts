@@ -116,6 +116,7 @@ export async function pairedWindow(
       sourceXY,
       targets,
       (t) => depths[t],
+      { relTol: Z_TEST_REL_TOL, radius: 1 },
     );
     return encodePairedWindow({
       width: shot.width,
