@@ -161,6 +161,38 @@ test('make, see, shape, undo and transfer a target path; read its coverage', asy
     await screenshot(page, '04-transfer-pce');
   });
 
+  await test.step('the dual view: source tracks beside the target view with the paired tracks', async () => {
+    const p = page.getByTestId('paths-panel');
+    await p.getByTestId('path-row').first().getByRole('button', { name: 'dolly' }).click();
+    await page.getByTestId('view-dual').click();
+    const source = page.getByTestId('paired-source');
+    const target = page.getByTestId('paired-target');
+    await expect
+      .poll(async () => Number(await source.getAttribute('data-drawn')), { timeout: 30_000 })
+      .toBeGreaterThan(50);
+    await expect.poll(async () => Number(await target.getAttribute('data-drawn'))).toBeGreaterThan(20);
+    await expect(page.getByTestId('paired-legend-target')).toContainText('dolly');
+    // hover points of the target side until one is under the pointer: both sides highlight it
+    const box = (await target.boundingBox())!;
+    let hovered = '';
+    for (let i = 0; i < 60 && !hovered; i++) {
+      await page.mouse.move(
+        box.x + box.width * (0.15 + (0.7 * ((i * 7) % 20)) / 20),
+        box.y + box.height * (0.3 + (0.4 * ((i * 3) % 10)) / 10),
+      );
+      hovered = (await target.getAttribute('data-hover')) ?? '';
+    }
+    expect(hovered).not.toBe('');
+    await expect(source).toHaveAttribute('data-hover', hovered);
+    await expect(page.getByTestId('paired-legend-source')).toContainText(`track ${hovered}`);
+    await page.getByTestId('viewer').screenshot({ path: test.info().outputPath('06-dual-view.png') });
+    // scrubbing moves both sides
+    await page.keyboard.press('End');
+    await expect(page.getByTestId('frame-number')).toHaveText(String(FRAMES - 1));
+    await expect.poll(async () => Number(await target.getAttribute('data-drawn'))).toBeGreaterThan(0);
+    await page.getByTestId('view-picture').click();
+  });
+
   await test.step('coverage strip', async () => {
     const p = page.getByTestId('paths-panel');
     await p.getByTestId('path-row').first().getByRole('button', { name: 'dolly' }).click();

@@ -4,7 +4,8 @@
  */
 import type { ShotTracks, TrackMethod } from '../../../../src-shared/api/contract';
 
-export type ViewerMode = 'picture' | '3d';
+/** 'dual': the source picture beside the selected target path's view, with the paired tracks. */
+export type ViewerMode = 'picture' | '3d' | 'dual';
 /** The depth overlay's view: the depth in false colour, or what each pixel is (measured, propagated…). */
 export type DepthOverlayMode = 'depth' | 'state';
 

@@ -79,6 +79,9 @@ export function viewerKey(view: ViewState, key: string, shift: boolean): boolean
     case '1':
       overlays.mode = 'picture';
       break;
+    case '2':
+      overlays.mode = 'dual';
+      break;
     case '3':
       overlays.mode = '3d';
       break;
