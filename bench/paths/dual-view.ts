@@ -14,6 +14,7 @@
 import { build } from 'esbuild';
 import os from 'node:os';
 import { chromium } from '@playwright/test';
+import type { drawPaired } from '../../src-renderer/src/lib/paired-draw';
 import { writeBenchmarkSection } from '../lib/benchmarks-doc';
 
 const argv = process.argv.slice(2);
@@ -88,7 +89,15 @@ try {
     const draw = (f: number, settle: boolean) => {
       canvases.forEach((ctx, i) => {
         ctx.clearRect(0, 0, 560, 315);
-        (globalThis as any).drawPaired(ctx, w, f, i === 0 ? 'source' : 'target', rect, 1, 17);
+        (globalThis as unknown as { drawPaired: typeof drawPaired }).drawPaired(
+          ctx,
+          w,
+          f,
+          i === 0 ? 'source' : 'target',
+          rect,
+          1,
+          17,
+        );
       });
       // for the timed draws: make the raster happen inside the timing (the animation, like the app, does not)
       if (settle) canvases[1]!.getImageData(0, 0, 1, 1);
