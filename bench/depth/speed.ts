@@ -44,6 +44,8 @@ interface Row {
   shot: string;
   referenceMs: number;
   sweepMs: number;
+  /** The same coarse-to-fine sweep with the TypeScript kernels (the WebAssembly ones' reference). */
+  sweepTsMs: number;
   oneThreadMs: number;
   twoThreadMs: number;
   frames: number;
@@ -67,6 +69,7 @@ for (const name of shots) {
   const buf = new SweepBuffers(640, 360);
   const reference: number[] = [];
   const sweeps: number[] = [];
+  const sweepsTs: number[] = [];
   const probe = new ShotDepthEstimator(views, options);
   for (const r of refs) {
     const nb = chooseNeighbours(cams, r, { sceneDepth: Math.sqrt(150) });
@@ -91,6 +94,19 @@ for (const name of shots) {
       req.options,
     );
     sweeps.push(performance.now() - t0);
+    const ts = { ...req.options, kernels: 'typescript' as const };
+    coarseToFineSweep(
+      views[r]!,
+      req.neighbours.map((j) => views[j]!),
+      ts,
+    ); // warm
+    t0 = performance.now();
+    coarseToFineSweep(
+      views[r]!,
+      req.neighbours.map((j) => views[j]!),
+      ts,
+    );
+    sweepsTs.push(performance.now() - t0);
   }
   // the pipeline walking `walk` frames from the middle of the shot, one thread then two
   const from = Math.max(0, Math.floor(T / 2) - Math.floor(walk / 2));
@@ -115,6 +131,7 @@ for (const name of shots) {
     shot: name,
     referenceMs: median(reference),
     sweepMs: median(sweeps),
+    sweepTsMs: median(sweepsTs),
     oneThreadMs,
     twoThreadMs,
     frames: to - from,
@@ -130,7 +147,8 @@ const lines = [
   'Dense depth at the analysis resolution, 640×360, on the real frames of `../shared/gt` (true cameras).',
   'Reference = the full plane sweep at 640×360 (64 planes, the 6 frames at ±1, ±2, ±4, 19×19 windows, guided',
   'cost filter); coarse-to-fine = the sweep the product runs (planes on a 160×90 level, then a few per-pixel',
-  'hypotheses at 320 and 640, views chosen by parallax and overlap). Sweep figures: median of 3 reference',
+  'hypotheses at 320 and 640, views chosen by parallax and overlap), scored by the WebAssembly SIMD kernels',
+  '(native/stereo) and, for the speed-up, by the TypeScript kernels they mirror bit for bit. Sweep figures: median of 3 reference',
   `frames (a quarter, half and three quarters into the shot). Pipeline figures: ${walk} consecutive frames from the middle of`,
   'the shot, everything per frame (sweep, consistency, fusion, propagation, infinity, planar fill), per frame',
   'on one thread, and with the helper thread sweeping ahead (the depth stage on a 2-core machine).',
@@ -140,11 +158,11 @@ const lines = [
   `- Load average when the run finished: ${load.map((x) => x.toFixed(2)).join(' / ')} (1 / 5 / 15 min) — absolute times are upper bounds; ratios are within this run`,
   '- Command: `npx tsx bench/depth/speed.ts --write`',
   '',
-  '| shot | reference sweep ms | coarse-to-fine sweep ms | sweep speed-up | pipeline, 1 thread, ms/frame | pipeline, 2 threads, ms/frame | frames/s (2 threads) | vs reference sweep alone |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|',
+  '| shot | reference sweep ms | coarse-to-fine sweep, TypeScript kernels, ms | coarse-to-fine sweep, WebAssembly kernels, ms | WebAssembly speed-up | sweep speed-up vs reference | pipeline, 1 thread, ms/frame | pipeline, 2 threads, ms/frame | frames/s (2 threads) | vs reference sweep alone |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...rows.map(
     (r) =>
-      `| ${r.shot} | ${r.referenceMs.toFixed(0)} | ${r.sweepMs.toFixed(0)} | ${(r.referenceMs / r.sweepMs).toFixed(1)}× | ${r.oneThreadMs.toFixed(0)} | ${r.twoThreadMs.toFixed(0)} | ${(1000 / r.twoThreadMs).toFixed(2)} | ${(r.referenceMs / r.twoThreadMs).toFixed(1)}× |`,
+      `| ${r.shot} | ${r.referenceMs.toFixed(0)} | ${r.sweepTsMs.toFixed(0)} | ${r.sweepMs.toFixed(0)} | ${(r.sweepTsMs / r.sweepMs).toFixed(2)}× | ${(r.referenceMs / r.sweepMs).toFixed(1)}× | ${r.oneThreadMs.toFixed(0)} | ${r.twoThreadMs.toFixed(0)} | ${(1000 / r.twoThreadMs).toFixed(2)} | ${(r.referenceMs / r.twoThreadMs).toFixed(1)}× |`,
   ),
   '',
 ];
