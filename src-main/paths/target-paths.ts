@@ -20,13 +20,8 @@ import {
 } from '../../src-shared/geometry';
 import { ApiError } from '../../src-shared/api/contract';
 import type { EditKind, EditRegistry } from '../edits';
-import {
-  FIRST_FRAME_NUMBER,
-  readCameraTrack,
-  writeCameraTrack,
-  type CameraFileFormat,
-} from '../geometry-io/camera-files';
-import { fitTrackToShot, sourceCameraTrack } from '../shots';
+import { FIRST_FRAME_NUMBER, writeCameraTrack, type CameraFileFormat } from '../geometry-io/camera-files';
+import { fitTrackToShot, readCameraFileForShot, sourceCameraTrack } from '../shots';
 import type { Project, ShotRecord, TargetPathRecord } from '../store';
 import { readPoints } from '../analysis/point-file';
 import { sceneUpOf } from './orientation';
@@ -252,17 +247,7 @@ export function importPath(
   file: string,
   worldUp: WorldUp,
 ): TargetPathRecord {
-  let read: ReturnType<typeof readCameraTrack>;
-  try {
-    read = readCameraTrack(file, {
-      width: shot.width,
-      height: shot.height,
-      fps: [shot.fpsNum, shot.fpsDen],
-      worldUp,
-    });
-  } catch (e) {
-    throw new ApiError('invalid-argument', (e as Error).message);
-  }
+  const read = readCameraFileForShot(file, shot, worldUp);
   const given = read.track.frames.length;
   const fitted = fitTrackToShot(read.track, shot, file, {
     firstNumber: FIRST_FRAME_NUMBER[read.format],

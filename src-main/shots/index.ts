@@ -8,4 +8,10 @@ export { proxyJob, PROXY_CHUNK_FRAMES } from './proxy-job';
 export { thumbnailsJob } from './thumbnails-job';
 export { shotEditKinds, updateShot, removeShot, attachmentsOf, type ShotEditRecord } from './shot-edits';
 export { relinkShot } from './relink';
-export { importSourceCamera, exportSourceCamera, sourceCameraTrack, fitTrackToShot } from './source-camera';
+export {
+  importSourceCamera,
+  exportSourceCamera,
+  sourceCameraTrack,
+  fitTrackToShot,
+  readCameraFileForShot,
+} from './source-camera';

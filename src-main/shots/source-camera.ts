@@ -115,17 +115,14 @@ export function importedCameraReport(frameCount: number, given: readonly number[
   );
 }
 
-export function importSourceCamera(
-  edits: EditRegistry,
-  project: Project,
-  shot: ShotRecord,
+/** A camera file read for a shot (its size and rate where the format carries none); a bad file: 400. */
+export function readCameraFileForShot(
   path: string,
+  shot: ShotRecord,
   worldUp: WorldUp,
-  interpolate = false,
-): SourceCameraRecord {
-  let read: ReturnType<typeof readCameraTrack>;
+): ReturnType<typeof readCameraTrack> {
   try {
-    read = readCameraTrack(path, {
+    return readCameraTrack(path, {
       width: shot.width,
       height: shot.height,
       fps: [shot.fpsNum, shot.fpsDen],
@@ -134,6 +131,17 @@ export function importSourceCamera(
   } catch (e) {
     throw new ApiError('invalid-argument', (e as Error).message);
   }
+}
+
+export function importSourceCamera(
+  edits: EditRegistry,
+  project: Project,
+  shot: ShotRecord,
+  path: string,
+  worldUp: WorldUp,
+  interpolate = false,
+): SourceCameraRecord {
+  const read = readCameraFileForShot(path, shot, worldUp);
   const track = fitTrackToShot(read.track, shot, path, {
     firstNumber: FIRST_FRAME_NUMBER[read.format],
     interpolate,

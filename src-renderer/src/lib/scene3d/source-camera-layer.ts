@@ -21,6 +21,26 @@ const CV_TO_GL = new THREE.Quaternion(1, 0, 0, 0);
 /** 11 segments per frustum: 4 from the apex, the 4 image edges, a small "up" triangle. */
 export const FRUSTUM_VERTS = 22;
 
+/**
+ * Puts a three.js camera where a frame's camera is, with its field of view and pixel aspect, clipping at
+ * a range that suits a scene `sceneSize` across (to look through it).
+ */
+export function placeCamera(
+  cam: THREE.PerspectiveCamera,
+  f: SourceFrame,
+  width: number,
+  height: number,
+  sceneSize: number,
+): void {
+  cam.position.set(...f.C);
+  cam.quaternion.copy(threeOrientation(f.q));
+  cam.fov = (2 * Math.atan(height / 2 / f.fy) * 180) / Math.PI;
+  cam.aspect = (width * f.fy) / (height * f.fx);
+  cam.near = sceneSize * 1e-4;
+  cam.far = sceneSize * 50;
+  cam.updateProjectionMatrix();
+}
+
 /** The three.js orientation of a source camera from its R_wc quaternion [w, x, y, z]. */
 export function threeOrientation(q: readonly [number, number, number, number]): THREE.Quaternion {
   return new THREE.Quaternion(q[1], q[2], q[3], q[0]).normalize().multiply(CV_TO_GL);
@@ -163,14 +183,7 @@ export class SourceCameraLayer implements SceneLayer {
     const pos = this.current.geometry.getAttribute('position') as THREE.BufferAttribute;
     pos.needsUpdate = true;
     this.current.geometry.computeBoundingSphere();
-    const cam = this.camera;
-    cam.position.set(...f.C);
-    cam.quaternion.copy(threeOrientation(f.q));
-    cam.fov = (2 * Math.atan(source.height / 2 / f.fy) * 180) / Math.PI;
-    cam.aspect = (source.width * f.fy) / (source.height * f.fx);
-    cam.near = this.sceneSize * 1e-4;
-    cam.far = this.sceneSize * 50;
-    cam.updateProjectionMatrix();
+    placeCamera(this.camera, f, source.width, source.height, this.sceneSize);
   }
 
   /** Looking through the camera hides the frusta and the highlight; returns whether it is on. */

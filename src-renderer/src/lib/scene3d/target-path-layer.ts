@@ -5,7 +5,7 @@
  */
 import * as THREE from 'three';
 import { clearGroup, type SceneLayer } from './layer';
-import { FRUSTUM_VERTS, threeOrientation, writeFrustum } from './source-camera-layer';
+import { FRUSTUM_VERTS, placeCamera, writeFrustum } from './source-camera-layer';
 import type { SourceCamera } from './types';
 
 const CURVE_COLOUR = 0x3fb6d8;
@@ -107,14 +107,7 @@ export class TargetPathLayer implements SceneLayer {
     writeFrustum(this.currentPositions, 0, f, p.camera.width, p.camera.height, this.frustumDepth * 1.6);
     (this.current.geometry.getAttribute('position') as THREE.BufferAttribute).needsUpdate = true;
     this.current.geometry.computeBoundingSphere();
-    const cam = this.camera;
-    cam.position.set(...f.C);
-    cam.quaternion.copy(threeOrientation(f.q));
-    cam.fov = (2 * Math.atan(p.camera.height / 2 / f.fy) * 180) / Math.PI;
-    cam.aspect = (p.camera.width * f.fy) / (p.camera.height * f.fx);
-    cam.near = this.sceneSize * 1e-4;
-    cam.far = this.sceneSize * 50;
-    cam.updateProjectionMatrix();
+    placeCamera(this.camera, f, p.camera.width, p.camera.height, this.sceneSize);
   }
 
   setLookThrough(on: boolean): boolean {
