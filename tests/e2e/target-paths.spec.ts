@@ -93,6 +93,26 @@ test('make, see, shape, undo and transfer a target path; read its coverage', asy
     await page.waitForTimeout(300);
     await page.getByTestId('viewer').screenshot({ path: test.info().outputPath('03-through-target.png') });
     await page.getByTestId('scene-look-through-target').click();
+    // orbit about a point of the cloud (double-click), then key the path at the playhead from the view
+    const box = (await canvas.boundingBox())!;
+    for (let i = 0; i < 30 && !(await canvas.getAttribute('data-pivot')); i++)
+      await page.mouse.dblclick(
+        box.x + box.width * (0.3 + (0.4 * ((i * 7) % 10)) / 10),
+        box.y + box.height * (0.4 + (0.4 * ((i * 3) % 10)) / 10),
+      );
+    await expect(canvas).not.toHaveAttribute('data-pivot', '');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const before = await panel.getByTestId('key-x').first().inputValue();
+    await page.getByTestId('scene-key-from-view').click();
+    await expect(page.getByTestId('undo')).toContainText('Undo Edit dolly');
+    await expect(panel.getByTestId('key-x').first()).not.toHaveValue(before);
+    await page.getByTestId('undo').click();
+    await expect(panel.getByTestId('key-x').first()).toHaveValue(before);
+    // F frames everything again
+    await page.keyboard.press('f');
   });
 
   await test.step('orient the scene: the floor fitted to the cloud, then picked from three points', async () => {

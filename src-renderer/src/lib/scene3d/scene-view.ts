@@ -191,6 +191,35 @@ export class SceneView {
     return best?.p ?? null;
   }
 
+  /** Orbits about `point` from now on (the view does not jump: only the pivot moves). */
+  setPivot(point: [number, number, number]): void {
+    if (this.lookThrough !== 'off') return;
+    this.controls.target.set(...point);
+    this.controls.update();
+    this.invalidate();
+  }
+
+  /**
+   * Where the orbiting view is, as a camera in the shot's world (OpenCV axes, R_wc [w, x, y, z]) with the
+   * focal in pixels of an image `height` pixels high at the view's vertical field of view: what "key from
+   * view" stores.
+   */
+  viewPose(height: number): {
+    C: [number, number, number];
+    q: [number, number, number, number];
+    focalPx: number;
+  } {
+    const cam = this.orbitCamera;
+    cam.updateMatrixWorld();
+    // three.js looks down −Z with +Y up: OpenCV axes are a half turn about x from it
+    const q = cam.quaternion
+      .clone()
+      .multiply(new THREE.Quaternion(1, 0, 0, 0))
+      .normalize();
+    const fy = height / 2 / Math.tan((cam.fov * Math.PI) / 360);
+    return { C: [cam.position.x, cam.position.y, cam.position.z], q: [q.w, q.x, q.y, q.z], focalPx: fy };
+  }
+
   /** Puts the whole scene in view, from behind and above the source cameras. */
   frameAll(): void {
     const box = this.bounds;
