@@ -113,6 +113,22 @@ test('make, see, shape, undo and transfer a target path; read its coverage', asy
     await expect(panel.getByTestId('key-x').first()).toHaveValue(before);
     // F frames everything again
     await page.keyboard.press('f');
+    // move the second keyframe with the gizmo: drag its centre handle
+    await panel.getByTestId('key-row').nth(1).click();
+    await page.getByTestId('scene-gizmo-move').click();
+    await expect(canvas).not.toHaveAttribute('data-gizmo-at', '');
+    const [gx, gy] = (await canvas.getAttribute('data-gizmo-at'))!.split(',').map(Number);
+    const x1 = await panel.getByTestId('key-x').nth(1).inputValue();
+    await page.mouse.move(box.x + gx!, box.y + gy!);
+    await page.mouse.down();
+    await page.mouse.move(box.x + gx! + 40, box.y + gy! - 25, { steps: 6 });
+    await page.mouse.up();
+    await expect(page.getByTestId('undo')).toContainText('Undo Edit dolly');
+    await expect(panel.getByTestId('key-x').nth(1)).not.toHaveValue(x1);
+    await page.getByTestId('viewer').screenshot({ path: test.info().outputPath('02b-gizmo.png') });
+    await page.getByTestId('undo').click();
+    await expect(panel.getByTestId('key-x').nth(1)).toHaveValue(x1);
+    await page.getByTestId('scene-gizmo-move').click();
   });
 
   await test.step('orient the scene: the floor fitted to the cloud, then picked from three points', async () => {
@@ -128,6 +144,7 @@ test('make, see, shape, undo and transfer a target path; read its coverage', asy
     await expect(canvas).toHaveAttribute('data-floor', '');
     await page.getByTestId('undo').click();
     await expect(canvas).not.toHaveAttribute('data-floor', '');
+    const autoFloor = (await canvas.getAttribute('data-floor')) ?? '';
     // three clicks on the cloud (clicks that hit no point are not counted)
     await page.getByTestId('scene-pick-floor').click();
     const box = (await canvas.boundingBox())!;
@@ -143,6 +160,8 @@ test('make, see, shape, undo and transfer a target path; read its coverage', asy
     await expect(page.getByTestId('undo')).toContainText('from three points');
     expect(undoBefore).not.toContain('three points');
     await page.getByTestId('undo').click();
+    // the fitted floor is back (the angles below are measured against it)
+    await expect(canvas).toHaveAttribute('data-floor', autoFloor);
   });
 
   await test.step('edit a keyframe numerically; undo and redo', async () => {

@@ -8,6 +8,7 @@
  */
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { TransformControls } from 'three/examples/jsm/controls/TransformControls.js';
 import { pictureRect } from '../picture';
 import { frameScene } from './framing';
 import { GizmoLayer } from './gizmo-layer';
@@ -48,6 +49,11 @@ export class SceneView {
   private readonly layers: SceneLayer[] = [this.cloud, this.sourceCamera, this.targetPath, this.gizmos];
   private bounds: THREE.Box3 | null = null;
   private cloudPoints: Cloud | null = null;
+  /** The keyframe gizmo (move / rotate), attached to a stand-in placed as the selected keyframe's camera. */
+  private gizmo: TransformControls | null = null;
+  private readonly gizmoTarget = new THREE.Object3D();
+  private gizmoDone: ((C: [number, number, number], q: [number, number, number, number]) => void) | null =
+    null;
   private readonly raycaster = new THREE.Raycaster();
   private forward = new THREE.Vector3(0, 0, 1);
   private width = 1;
@@ -163,6 +169,10 @@ export class SceneView {
     const target = this.targetPath.setLookThrough(mode === 'target');
     this.lookThrough = source ? 'source' : target ? 'target' : 'off';
     this.controls.enabled = this.lookThrough === 'off';
+    if (this.gizmo) {
+      this.gizmo.enabled = this.lookThrough === 'off';
+      this.gizmo.getHelper().visible = this.lookThrough === 'off';
+    }
     this.invalidate();
   }
 
@@ -189,6 +199,58 @@ export class SceneView {
       if (!best || t < best.t) best = { t, p: [v.x, v.y, v.z] };
     }
     return best?.p ?? null;
+  }
+
+  /**
+   * Shows a move or rotate gizmo on a keyframe's camera (C, R_wc [w, x, y, z] in OpenCV axes), or hides it
+   * (null). When a drag ends, `done` gets the new pose in the same terms.
+   */
+  setKeyGizmo(
+    key: { C: [number, number, number]; q: [number, number, number, number] } | null,
+    mode: 'translate' | 'rotate',
+    done: (C: [number, number, number], q: [number, number, number, number]) => void,
+  ): void {
+    this.gizmoDone = done;
+    if (!key) {
+      this.gizmo?.detach();
+      this.invalidate();
+      return;
+    }
+    if (!this.gizmo) {
+      const g = new TransformControls(this.orbitCamera, this.canvas);
+      g.setSize(0.8);
+      g.addEventListener('change', () => this.invalidate());
+      g.addEventListener('dragging-changed', (e) => {
+        this.controls.enabled = !(e as unknown as { value: boolean }).value && this.lookThrough === 'off';
+      });
+      g.addEventListener('mouseUp', () => {
+        const t = this.gizmoTarget;
+        const q = t.quaternion
+          .clone()
+          .multiply(new THREE.Quaternion(1, 0, 0, 0))
+          .normalize();
+        this.gizmoDone?.([t.position.x, t.position.y, t.position.z], [q.w, q.x, q.y, q.z]);
+      });
+      this.scene.add(this.gizmoTarget, g.getHelper());
+      this.gizmo = g;
+    }
+    this.gizmoTarget.position.set(...key.C);
+    // OpenCV camera axes → three.js: a half turn about x
+    this.gizmoTarget.quaternion
+      .set(key.q[1], key.q[2], key.q[3], key.q[0])
+      .normalize()
+      .multiply(new THREE.Quaternion(1, 0, 0, 0));
+    this.gizmo.setMode(mode);
+    this.gizmo.setSpace(mode === 'rotate' ? 'local' : 'world');
+    this.gizmo.attach(this.gizmoTarget);
+    this.invalidate();
+  }
+
+  /** Where a world point is on the canvas (CSS pixels), or null behind the view (tests aim with it). */
+  screenOf(p: [number, number, number]): [number, number] | null {
+    const v = new THREE.Vector3(...p).project(this.orbitCamera);
+    if (v.z > 1) return null;
+    return [((v.x + 1) / 2) * this.width, ((1 - v.y) / 2) * this.height];
   }
 
   /** Orbits about `point` from now on (the view does not jump: only the pivot moves). */
@@ -272,6 +334,7 @@ export class SceneView {
   dispose(): void {
     this.disposed = true;
     if (this.pending) cancelAnimationFrame(this.pending);
+    this.gizmo?.dispose();
     this.controls.dispose();
     for (const layer of this.layers) layer.dispose();
     this.renderer.dispose();

@@ -18,6 +18,8 @@ class Paths {
   shotId = $state<number | null>(null);
   list = $state<TargetPath[]>([]);
   selectedId = $state<number | null>(null);
+  /** The selected keyframe of the selected path (its index), for the 3D view's gizmo. */
+  selectedKey = $state<number | null>(null);
   coverage = $state<Coverage | null>(null);
   coverageError = $state<string | null>(null);
   busy = $state<string | null>(null);
