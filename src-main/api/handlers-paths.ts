@@ -109,7 +109,7 @@ export function createPathHandlers(core: AppCore): PathHandlers {
       const reference = project.shots.get(fromShotId);
       if (!reference) throw new ApiError('not-found', `There is no shot ${fromShotId} in this project.`);
       const r = await transferPath(core.edits, project, shot, reference, name, raw ? 'raw' : 'parascale');
-      return { path: changed(project, r.path), pce: r.pce, frames: r.frames };
+      return { path: changed(project, r.path), pce: r.pce, pi: r.pi, frames: r.frames };
     },
     async 'shots.orient'(req) {
       const { project, shot } = shotOr404(req.shotId);

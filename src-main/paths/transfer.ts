@@ -24,6 +24,8 @@ export interface TransferOutcome {
   path: TargetPathRecord;
   /** Mean |log| ratio of the output's Π to the reference's (lower is better), for each mode. */
   pce: { parascale: number | null; raw: number | null };
+  /** Π per step (frame i → i+1): the reference's, and the output's in each mode (null: not measurable). */
+  pi: { reference: (number | null)[]; parascale: (number | null)[] | null; raw: (number | null)[] | null };
   frames: number;
 }
 
@@ -81,8 +83,8 @@ export async function transferPath(
       throw new ApiError('invalid-argument', `Transfer onto shot '${shot.name}': ${(e as Error).message}.`);
     }
   };
-  const score = (r: TransferResult) => {
-    // Π of the output in the target scene (its Z̄ where the output looks) against the reference's
+  /** Π of the output in the target scene (its Z̄ where the output looks), or null where not measurable. */
+  const outputPi = (r: TransferResult): Float64Array | null => {
     const z = r.poses.map((p) =>
       representativeDepthFromPoints({ ...p, intrinsics: k }, tgt.points, { minPoints: 8 }),
     );
@@ -94,10 +96,15 @@ export async function transferPath(
             .reverse()
             .find((x) => x > 0) ?? NaN),
     );
-    if (!filled.every((v) => v > 0)) return null;
-    const e = pce(r.referencePi, parallaxNumbers(r.poses, filled));
+    return filled.every((v) => v > 0) ? parallaxNumbers(r.poses, filled) : null;
+  };
+  const score = (r: TransferResult, pi: Float64Array | null) => {
+    if (!pi) return null;
+    const e = pce(r.referencePi, pi);
     return Number.isFinite(e) ? e : null;
   };
+  const finiteOrNull = (a: ArrayLike<number> | null) =>
+    a ? Array.from(a, (x) => (Number.isFinite(x) ? x : null)) : null;
   const results = { parascale: run('parascale'), raw: run('raw') };
   const chosen = results[mode];
   const content = {
@@ -110,5 +117,16 @@ export async function transferPath(
     })),
   };
   const path = createPath(edits, project, shot, name, content, `transfer:${mode}:${reference.id}`);
-  return { path, pce: { parascale: score(results.parascale), raw: score(results.raw) }, frames: n };
+  const piPara = outputPi(results.parascale);
+  const piRaw = outputPi(results.raw);
+  return {
+    path,
+    pce: { parascale: score(results.parascale, piPara), raw: score(results.raw, piRaw) },
+    pi: {
+      reference: finiteOrNull(results.parascale.referencePi)!,
+      parascale: finiteOrNull(piPara),
+      raw: finiteOrNull(piRaw),
+    },
+    frames: n,
+  };
 }

@@ -197,6 +197,16 @@ test('make, see, shape, undo and transfer a target path; read its coverage', asy
     // the reference's world is twice as large: raw copies its steps and is off by about log 2
     expect(para!).toBeLessThan(0.1);
     expect(raw!).toBeGreaterThan(0.5);
+    // the Π plot: the ParaScale line lies on the reference's, raw's does not
+    const plot = p.getByTestId('pi-plot');
+    await expect(plot.locator('polyline[data-series="reference"]')).toHaveAttribute('points', /\d/);
+    const pts = async (series: string) =>
+      ((await plot.locator(`polyline[data-series="${series}"]`).getAttribute('points')) ?? '')
+        .split(' ')
+        .map((q) => Number(q.split(',')[1]));
+    const [yRef, yPara, yRaw] = [await pts('reference'), await pts('parascale'), await pts('raw')];
+    const gap = (a: number[]) => a.reduce((m, y, i) => m + Math.abs(y - yRef[i]!), 0) / a.length;
+    expect(gap(yPara)).toBeLessThan(gap(yRaw));
     await screenshot(page, '04-transfer-pce');
   });
 

@@ -87,6 +87,12 @@ export const pathsContract = {
       path: TargetPathSchema,
       /** Mean |log| ratio of the output's Π to the reference's Π, for both modes (lower is better; null: not measurable). */
       pce: z.strictObject({ parascale: z.number().nullable(), raw: z.number().nullable() }),
+      /** Π per step (frame i → i+1): the reference's and the output's in each mode; null where not measurable. */
+      pi: z.strictObject({
+        reference: z.array(z.number().nullable()),
+        parascale: z.array(z.number().nullable()).nullable(),
+        raw: z.array(z.number().nullable()).nullable(),
+      }),
       frames: z.number().int(),
     }),
     "Make a target path by transferring another analysed shot's camera move: ParaScale (scale by Π = ‖ΔC‖/Z̄) or raw. Undoable.",

@@ -268,6 +268,12 @@ describe('target camera paths in the project', () => {
     // raw copies steps 3× too long: Π off by about log 3
     expect(raw.pce.raw).toBeGreaterThan(0.8);
     expect(raw.pce.parascale).toBeCloseTo(para.pce.parascale!, 9);
+    // the Π series: one per step, ParaScale's on the reference's, raw's 3× too large (steps copied from a 3× world)
+    expect(para.pi.reference.length).toBe(47);
+    const ratio = (a: (number | null)[]) =>
+      a.map((x, i) => x! / para.pi.reference[i]!).sort((u, v) => u - v)[23]!;
+    expect(ratio(para.pi.parascale!)).toBeCloseTo(1, 1);
+    expect(ratio(raw.pi.raw!)).toBeGreaterThan(2);
     // ParaScale from the 3× world gives this shot's own move back (the same scene, the same start)
     const own = documentToTrack(parseCamerasJson(readFileSync(join(GT, 'cameras.json'), 'utf8')));
     const out = pathSamples(para.path.content, 0, 47);

@@ -24,7 +24,12 @@ class Paths {
   coverageError = $state<string | null>(null);
   busy = $state<string | null>(null);
   /** The last transfer's PCE values, for the path it made. */
-  lastTransfer = $state<{ pathId: number; parascale: number | null; raw: number | null } | null>(null);
+  lastTransfer = $state<{
+    pathId: number;
+    parascale: number | null;
+    raw: number | null;
+    pi: { reference: (number | null)[]; parascale: (number | null)[] | null; raw: (number | null)[] | null };
+  } | null>(null);
 
   /** The scene's up (geometry/pan-tilt-roll.ts sceneUp of the source camera); +Z until it is known. */
   up = $state<Vec3>([0, 0, 1]);
@@ -98,7 +103,7 @@ class Paths {
     if (shotId === null) return Promise.resolve(null);
     return this.run('Transfer', async () => {
       const r = await call('paths.transfer', { shotId, name, fromShotId, raw });
-      this.lastTransfer = { pathId: r.path.id, ...r.pce };
+      this.lastTransfer = { pathId: r.path.id, ...r.pce, pi: r.pi };
       return r.path;
     });
   }
