@@ -177,6 +177,34 @@ test('make, see, shape, undo and transfer a target path; read its coverage', asy
     await expect(panel.getByTestId('key-pan').nth(1)).toHaveValue((Number(before) + 10).toFixed(1));
   });
 
+  await test.step('the curve editor: drag a key in time and value; click to move the playhead', async () => {
+    const curves = panel.getByTestId('curve-editor');
+    await curves.getByTestId('curve-channel-x').click();
+    const key = curves.getByTestId('curve-key').nth(1);
+    await expect(key).toHaveAttribute('data-frame', '15');
+    const kb = (await key.boundingBox())!;
+    const x0 = await panel.getByTestId('key-x').nth(1).inputValue();
+    await page.mouse.move(kb.x + kb.width / 2, kb.y + kb.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(kb.x + kb.width / 2 - 90, kb.y + kb.height / 2 + 20, { steps: 6 });
+    await page.mouse.up();
+    // (the undo label was already "Edit dolly": wait for the key itself)
+    await expect(panel.getByTestId('key-frame').nth(1)).not.toHaveValue('15');
+    await expect(page.getByTestId('undo')).toContainText('Undo Edit dolly');
+    const moved = Number(await panel.getByTestId('key-frame').nth(1).inputValue());
+    expect(moved).toBeLessThan(15);
+    expect(moved).toBeGreaterThan(0);
+    await expect(panel.getByTestId('key-x').nth(1)).not.toHaveValue(x0);
+    await screenshot(page, '01b-curve-editor');
+    await page.getByTestId('undo').click();
+    await expect(panel.getByTestId('key-frame').nth(1)).toHaveValue('15');
+    // a click on the curve's background moves the playhead
+    const svg = (await curves.getByTestId('curve-svg').boundingBox())!;
+    await page.mouse.click(svg.x + svg.width / 2, svg.y + 6);
+    await expect(page.getByTestId('frame-number')).toHaveText(/^[78]$/);
+    await page.keyboard.press('Home');
+  });
+
   await test.step('reload: the path is as it was left', async () => {
     const pan = await panel.getByTestId('key-pan').nth(1).inputValue();
     await page.reload();
