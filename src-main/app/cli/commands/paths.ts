@@ -119,7 +119,7 @@ export const pathExportCommand: CliCommand = {
   help: `Usage: reshoot path export <project> <shot id or name> --path NAME --format json|colmap|chan|usd --out FILE
        [--world-up z|y|-y] [--overwrite]
 
-Writes the path's camera at every frame of the shot: json = cameras.json (the ../shared/gt layout), colmap
+Writes the path's camera at every frame of the shot: json = cameras.json (Reshoot's interchange layout, docs/geometry.md), colmap
 = a COLMAP text model folder, chan = Nuke .chan, usd = USD .usda. Cameras are in the shot's gauge. A file
 named by --out is replaced atomically; a COLMAP folder that already holds a model is refused unless
 --overwrite; a Reshoot project's own files are refused (exit 2).`,
