@@ -1,3 +1,4 @@
+import { RESHOOT_VERSION } from '../../src-shared/version';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -26,6 +27,7 @@ import {
 } from '../shots';
 import { createModelHandlers } from './handlers-models';
 import { createPathHandlers } from './handlers-paths';
+import { createRenderHandlers } from './handlers-renders';
 import { isProjectFolder, refuseProjectFiles, resolveOutputPath, topLevelRole } from '../util/output-guard';
 
 export type Handlers = {
@@ -34,7 +36,7 @@ export type Handlers = {
   ) => Promise<MethodOutput<M>>;
 };
 
-const VERSION = '0.1.0';
+const VERSION = RESHOOT_VERSION;
 export function createHandlers(core: AppCore): Handlers {
   /** The folder the in-app file browser showed last (this session): where it opens next time. */
   let lastBrowsed: string | null = null;
@@ -231,6 +233,8 @@ export function createHandlers(core: AppCore): Handlers {
     },
     async 'jobs.start'({ type, shotId, method }) {
       const { runner } = core.require();
+      if (type === 'render')
+        throw new ApiError('invalid-argument', 'A render is started with renders.start, for a target path.');
       return runner.toApi(runner.start(type, shotId, method ? { method } : {}));
     },
     async 'jobs.cancel'({ jobId }) {
@@ -304,5 +308,6 @@ export function createHandlers(core: AppCore): Handlers {
     },
     ...createModelHandlers(core),
     ...createPathHandlers(core),
+    ...createRenderHandlers(core),
   };
 }

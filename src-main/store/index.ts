@@ -9,5 +9,6 @@ export type { JournalEntry } from './journal';
 export type { TrackRecord, TrackMethod } from './tracks';
 export type { SourceCameraRecord } from './source-cameras';
 export type { TargetPathRecord } from './target-paths';
+export type { RenderRecord, RenderFrameRecord, RenderStatus } from './renders';
 export type { StageRecord, DepthFrameStats } from './analysis';
 export { useSqliteNativeBinding } from './sqlite';

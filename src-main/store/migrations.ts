@@ -239,6 +239,46 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    description: 'renders of target paths and their frames',
+    up(db) {
+      db.exec(`
+        -- A render version of a target path (src-main/render): v001, v002, … per path, never overwritten.
+        -- No foreign keys: a render outlives the removal of its path or shot (undo brings them back).
+        -- provenance_json: method, input hashes, settings, Reshoot's version.
+        CREATE TABLE renders (
+          id               INTEGER PRIMARY KEY AUTOINCREMENT,
+          shot_id          INTEGER NOT NULL,
+          path_id          INTEGER NOT NULL,
+          path_name        TEXT NOT NULL,
+          version          INTEGER NOT NULL CHECK (version > 0),
+          status           TEXT NOT NULL CHECK (status IN ('rendering', 'done', 'failed', 'cancelled')),
+          method           TEXT NOT NULL,
+          first_frame      INTEGER NOT NULL,
+          last_frame       INTEGER NOT NULL,
+          provenance_json  TEXT NOT NULL,
+          message          TEXT,
+          job_id           INTEGER,
+          created_at       TEXT NOT NULL,
+          finished_at      TEXT,
+          UNIQUE (shot_id, path_id, version)
+        ) STRICT;
+        -- Each rendered frame: the key of its inputs (a frame with the same key is the same picture, so a
+        -- later version reuses it) and what its mask says.
+        CREATE TABLE render_frames (
+          render_id  INTEGER NOT NULL REFERENCES renders(id) ON DELETE CASCADE,
+          frame      INTEGER NOT NULL,
+          input_key  TEXT NOT NULL,
+          seen       REAL NOT NULL,
+          filled     REAL NOT NULL,
+          reused     INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (render_id, frame)
+        ) STRICT;
+        CREATE INDEX render_frames_key ON render_frames(input_key);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -12,6 +12,7 @@ import { migrate, SCHEMA_VERSION } from './migrations';
 import { ShotRepository } from './shots';
 import { TrackRepository } from './tracks';
 import { TargetPathRepository } from './target-paths';
+import { RenderRepository } from './renders';
 import { SourceCameraRepository } from './source-cameras';
 import { AnalysisRepository } from './analysis';
 import { PROJECT_DB, PROJECT_FOLDERS, projectBackupName } from '../../src-shared/project-layout';
@@ -119,6 +120,7 @@ export class Project {
   readonly sourceCameras: SourceCameraRepository;
   readonly analysis: AnalysisRepository;
   readonly targetPaths: TargetPathRepository;
+  readonly renders: RenderRepository;
   readonly paths: ProjectPaths;
   private closed = false;
 
@@ -144,6 +146,7 @@ export class Project {
     this.sourceCameras = new SourceCameraRepository(db);
     this.analysis = new AnalysisRepository(db);
     this.targetPaths = new TargetPathRepository(db);
+    this.renders = new RenderRepository(db);
   }
 
   get dir(): string {

@@ -12,11 +12,13 @@ import { ModelDownloadSchema, modelsContract } from './contract/models';
 import { EditStateSchema, ProjectSummarySchema, projectContract } from './contract/project';
 import { shotsContract } from './contract/shots';
 import { pathsContract } from './contract/paths';
+import { rendersContract } from './contract/renders';
 
 export * from './contract/common';
 export * from './contract/analysis';
 export * from './contract/shots';
 export * from './contract/paths';
+export * from './contract/renders';
 export * from './contract/project';
 export * from './contract/jobs';
 export * from './contract/app';
@@ -29,6 +31,7 @@ export const contract = {
   ...projectContract,
   ...shotsContract,
   ...pathsContract,
+  ...rendersContract,
   ...jobsContract,
   ...modelsContract,
 } as const;

@@ -188,3 +188,43 @@ export function coverageSources(
   }
   return out;
 }
+
+/**
+ * A render window chosen by how much of the target view each frame sees (issue 14): from `candidates`
+ * (source frames with their depth, e.g. the best few by coverageSources), greedily the frame that covers the
+ * most target cells not yet covered, until `count` frames are chosen or no frame adds more than
+ * `minGain` of the view. Returns indices into `candidates`, best first: the first covers the most alone,
+ * the later ones fill what it cannot see (disocclusions, the area outside its frame).
+ */
+export function windowByCoverage(
+  target: Camera,
+  candidates: readonly CoverageSource[],
+  count: number,
+  options: CoverageOptions & { gridWidth?: number; minGain?: number } = {},
+): number[] {
+  const gridWidth = options.gridWidth ?? 64;
+  const minGain = options.minGain ?? 0.002;
+  const grids = candidates.map((c) => frameCoverage(target, [c], gridWidth, options).covered);
+  const n = grids[0]?.length ?? 0;
+  const union = new Uint8Array(n);
+  const chosen: number[] = [];
+  while (chosen.length < count) {
+    let best = -1,
+      bestGain = 0;
+    for (let i = 0; i < grids.length; i++) {
+      if (chosen.includes(i)) continue;
+      const g = grids[i]!;
+      let gain = 0;
+      for (let c = 0; c < n; c++) if (g[c] === 1 && union[c] === 0) gain++;
+      if (gain > bestGain) {
+        best = i;
+        bestGain = gain;
+      }
+    }
+    if (best < 0 || bestGain <= minGain * n) break;
+    chosen.push(best);
+    const g = grids[best]!;
+    for (let c = 0; c < n; c++) if (g[c] === 1) union[c] = 1;
+  }
+  return chosen;
+}

@@ -13,6 +13,7 @@ import { cameraImportCommand, cameraStatusCommand, exportCameraCommand } from '.
 import { lensCommand } from './commands/shot-lens';
 import { modelsCommands } from './commands/models';
 import { pathCommands } from './commands/paths';
+import { renderCommands } from './commands/render';
 
 /** Every `reshoot` sub-command, in the order `reshoot --help` lists them. */
 export const commands: CliCommand[] = [
@@ -32,6 +33,7 @@ export const commands: CliCommand[] = [
   exportCameraCommand,
   exportDepthCommand,
   ...pathCommands,
+  ...renderCommands,
   ...modelsCommands,
   cameraConvertCommand,
   parascaleTransferCommand,

@@ -1,0 +1,133 @@
+/**
+ * A shot's frames as reprojection sources for a render: colour at the shot's resolution with 16 bits per
+ * channel (ffmpeg's rgb48le: an 8-bit source is scaled exactly, ×257), the whole depth map with its
+ * infinity states, and the source camera. Frames are decoded in short runs (the windows of neighbouring
+ * target frames overlap) and kept in a cache bounded in bytes, so a 4K shot of any length stays within
+ * a fixed amount of memory.
+ */
+import { decodeFrames, type MediaFacts } from '../media';
+import { ApiError } from '../../src-shared/api/contract';
+import { coverageSources, windowByCoverage, type Camera, type PathSample } from '../../src-shared/geometry';
+import { DepthSources } from '../paths/depth-sources';
+import { shotMedia } from '../shots';
+import type { Project, ShotRecord } from '../store';
+import type { PlateSource } from './reproject';
+
+/** Colour kept decoded, in bytes (about 14 frames of 4K, 60 of 1080p). */
+const COLOUR_BUDGET_BYTES = 768 * 1024 * 1024;
+/** Frames decoded in one run when a frame is missing. */
+const DECODE_RUN = 6;
+/** Candidate frames for a window (the best by distance and angle), and the coverage grid they are ranked on. */
+const WINDOW_CANDIDATES = 12;
+const WINDOW_GRID_WIDTH = 64;
+
+export class PlateSources {
+  readonly facts: MediaFacts;
+  private readonly depth: DepthSources;
+  private readonly coarse: DepthSources;
+  private readonly colour = new Map<number, Uint16Array>();
+  private readonly capacity: number;
+
+  constructor(
+    private readonly project: Project,
+    private readonly shot: ShotRecord,
+    window: number,
+  ) {
+    this.facts = shotMedia(project, shot);
+    const d = project.analysis.depth(shot.id);
+    if (!d) throw new ApiError('not-found', `Shot '${shot.name}' has no depth yet: analyse it first.`);
+    this.depth = new DepthSources(project, shot, d.width);
+    this.coarse = new DepthSources(project, shot, WINDOW_GRID_WIDTH);
+    const frameBytes = shot.width * shot.height * 6;
+    this.capacity = Math.max(window + 1, Math.min(64, Math.floor(COLOUR_BUDGET_BYTES / frameBytes)));
+  }
+
+  /** The target camera of a path sample (the source camera's aspect and principal point). */
+  targetCamera(s: PathSample): Camera {
+    return this.depth.targetCamera(s);
+  }
+
+  get cameras(): readonly Camera[] {
+    return this.depth.cameras;
+  }
+
+  /** The window for a target camera: up to `count` frames, chosen by how much of the view each one sees. */
+  async windowFor(target: Camera, count: number): Promise<number[]> {
+    const candidates = coverageSources(
+      target,
+      this.coarse.cameras,
+      this.coarse.medians,
+      Math.max(count, WINDOW_CANDIDATES),
+      1,
+    );
+    const loaded = [];
+    for (const f of candidates) loaded.push(await this.coarse.source(f));
+    const chosen = windowByCoverage(target, loaded, count, {
+      gridWidth: WINDOW_GRID_WIDTH,
+      stride: this.coarse.stride,
+    });
+    return chosen.map((i) => candidates[i]!);
+  }
+
+  /** The frames as reprojection sources, in the given order. */
+  async load(frames: readonly number[], signal?: AbortSignal): Promise<PlateSource[]> {
+    const out: PlateSource[] = [];
+    for (const f of frames) {
+      const colour = await this.colourOf(f, signal);
+      const d = await this.depth.source(f);
+      out.push({
+        camera: this.depth.cameras[f]!,
+        width: this.shot.width,
+        height: this.shot.height,
+        colour,
+        depthWidth: d.width,
+        depthHeight: d.height,
+        depth: d.depth,
+        infinity: d.infinity ?? null,
+      });
+    }
+    return out;
+  }
+
+  private async colourOf(f: number, signal?: AbortSignal): Promise<Uint16Array> {
+    const hit = this.colour.get(f);
+    if (hit) {
+      this.colour.delete(f);
+      this.colour.set(f, hit);
+      return hit;
+    }
+    // decode a short run from f: the frames after it are usually the next windows' frames
+    let count = 1;
+    while (count < DECODE_RUN && f + count < this.shot.frameCount && !this.colour.has(f + count)) count++;
+    let got: Uint16Array | undefined;
+    for await (const frame of decodeFrames(this.facts, {
+      start: f,
+      count,
+      width: this.shot.width,
+      height: this.shot.height,
+      pixelFormat: 'rgb48le',
+      signal,
+    })) {
+      const n = frame.width * frame.height * 3;
+      if (frame.width !== this.shot.width || frame.height !== this.shot.height)
+        throw new ApiError(
+          'internal',
+          `${this.facts.path}: frame ${frame.index} decoded at ${frame.width}×${frame.height}, not the shot's ${this.shot.width}×${this.shot.height}.`,
+        );
+      // rgb48le: copy out of ffmpeg's buffer (reused between frames), little-endian as the machine is
+      const px = new Uint16Array(n);
+      const bytes = frame.data;
+      for (let i = 0, b = 0; i < n; i++, b += 2) px[i] = bytes[b]! | (bytes[b + 1]! << 8);
+      this.keep(frame.index, px);
+      if (frame.index === f) got = px;
+    }
+    if (!got)
+      throw new ApiError('internal', `${this.facts.path}: frame ${f} could not be decoded for the render.`);
+    return got;
+  }
+
+  private keep(f: number, px: Uint16Array): void {
+    this.colour.set(f, px);
+    while (this.colour.size > this.capacity) this.colour.delete(this.colour.keys().next().value!);
+  }
+}

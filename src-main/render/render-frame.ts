@@ -1,0 +1,59 @@
+/**
+ * One target frame of a render, start to finish: its window, the reprojection, the optional hole fill,
+ * and its three files written atomically (colour last: a frame whose colour exists is complete).
+ */
+import { mkdir } from 'node:fs/promises';
+import { writePngAtomic } from '../media/png';
+import { writeFileAtomic } from '../util/atomic-write';
+import type { Camera } from '../../src-shared/geometry';
+import { inpaintHoles } from './inpaint';
+import { reprojectFrame, type ReprojectOptions } from './reproject';
+import type { PlateSources } from './plate-sources';
+import { frameFiles } from './render-files';
+
+export interface FrameSettings extends ReprojectOptions {
+  /** Window frames per target frame. */
+  window: number;
+  fill: 'none' | 'inpaint';
+}
+
+export interface FrameResult {
+  seen: number;
+  filled: number;
+  /** The window's source frames, best first. */
+  window: number[];
+}
+
+export async function renderFrame(
+  sources: PlateSources,
+  target: Camera,
+  frame: number,
+  dir: string,
+  settings: FrameSettings,
+  signal?: AbortSignal,
+): Promise<FrameResult> {
+  const window = await sources.windowFor(target, settings.window);
+  const plate = reprojectFrame(target, await sources.load(window, signal), settings);
+  let filled = 0;
+  if (settings.fill === 'inpaint') filled = inpaintHoles(plate.colour, plate.mask, plate.width, plate.height);
+  const files = frameFiles(dir, frame);
+  await mkdir(dir, { recursive: true });
+  const depth = plate.depth;
+  await writeFileAtomic(files.depth, new Uint8Array(depth.buffer, depth.byteOffset, depth.byteLength));
+  await writePngAtomic(files.mask, {
+    width: plate.width,
+    height: plate.height,
+    channels: 1,
+    bitDepth: 8,
+    data: plate.mask,
+  });
+  await writePngAtomic(files.colour, {
+    width: plate.width,
+    height: plate.height,
+    channels: 3,
+    bitDepth: 16,
+    data: plate.colour,
+  });
+  const n = plate.width * plate.height;
+  return { seen: plate.seen, filled: filled / n, window };
+}

@@ -1,0 +1,137 @@
+/**
+ * Render versions of a target path (issue 14 item 2): each render is a new version (v001, v002, …, never
+ * overwritten) that records its provenance — the method, the content hashes of its inputs (the shot's
+ * media, its source camera, its depth, the target path), its settings and Reshoot's version — and the
+ * path's content as it was when the render started, so editing the path meanwhile changes nothing.
+ * A frame whose inputs are the same as a frame already rendered for this shot (its key) is reused.
+ */
+import { createHash } from 'node:crypto';
+import { ApiError, MAX_RENDER_WINDOW, RENDER_FILLS } from '../../src-shared/api/contract';
+import { pathSamples, type Camera, type TargetPathContent } from '../../src-shared/geometry';
+import { RESHOOT_VERSION } from '../../src-shared/version';
+import { contentOf, pathOr404 } from '../paths/target-paths';
+import type { Project, RenderRecord, ShotRecord } from '../store';
+import type { FrameSettings } from './render-frame';
+
+/** Bumped whenever the reprojection's output for the same inputs changes: old frames are then not reused. */
+export const REPROJECTION_VERSION = 1;
+export const DEFAULT_WINDOW = 5;
+
+export interface RenderRequest {
+  pathId: number;
+  /** First and last shot frame (default: the whole shot). */
+  first?: number;
+  last?: number;
+  window?: number;
+  fill?: 'none' | 'inpaint';
+}
+
+export interface RenderProvenance {
+  method: 'reprojection';
+  methodVersion: number;
+  reshootVersion: string;
+  settings: FrameSettings;
+  inputs: { shot: string; sourceCamera: string; depth: string; targetPath: string };
+  /** The target path as it was rendered. */
+  path: TargetPathContent;
+}
+
+const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** The hashes of what a render of this shot reads besides the path. */
+function shotInputs(
+  project: Project,
+  shot: ShotRecord,
+): { shot: string; sourceCamera: string; depth: string } {
+  const camera = project.sourceCameras.get(shot.id);
+  const depth = project.analysis.stage(shot.id, 'depth');
+  const d = project.analysis.depth(shot.id);
+  if (!camera || !depth || depth.status === 'failed' || !d)
+    throw new ApiError(
+      'not-found',
+      `Shot '${shot.name}' has no source camera and depth yet: analyse it before rendering.`,
+    );
+  return {
+    shot: sha(`${shot.fingerprint}:${shot.width}x${shot.height}:${shot.frameCount}`),
+    sourceCamera: sha(camera.trackJson),
+    depth: sha(`${depth.inputHash}:${depth.outputHash ?? ''}:${depth.finishedAt}:${d.width}x${d.height}`),
+  };
+}
+
+export function provenanceOf(r: RenderRecord): RenderProvenance {
+  return JSON.parse(r.provenanceJson) as RenderProvenance;
+}
+
+/** Checks a request and records the new version (status 'rendering'); the job renders it. */
+export function createRender(project: Project, req: RenderRequest, now: string): RenderRecord {
+  const { path, shot } = pathOr404(project, req.pathId);
+  const last = shot.frameCount - 1;
+  const first = req.first ?? 0;
+  const end = req.last ?? last;
+  if (!(Number.isInteger(first) && Number.isInteger(end) && first >= 0 && end <= last && first <= end))
+    throw new ApiError(
+      'invalid-argument',
+      `Frames ${first}–${end} are not a range of shot '${shot.name}' (frames 0–${last}).`,
+    );
+  const window = req.window ?? DEFAULT_WINDOW;
+  if (!(Number.isInteger(window) && window >= 1 && window <= MAX_RENDER_WINDOW))
+    throw new ApiError(
+      'invalid-argument',
+      `The window must be 1–${MAX_RENDER_WINDOW} frames, got ${window}.`,
+    );
+  const fill = req.fill ?? 'none';
+  if (!RENDER_FILLS.includes(fill))
+    throw new ApiError(
+      'invalid-argument',
+      `Fill must be ${RENDER_FILLS.join(' or ')}, got '${String(fill)}'.`,
+    );
+  const content = contentOf(shot, path);
+  const settings: FrameSettings = { window, fill, depthTolerance: 0.03, blend: 3 };
+  const provenance: RenderProvenance = {
+    method: 'reprojection',
+    methodVersion: REPROJECTION_VERSION,
+    reshootVersion: RESHOOT_VERSION,
+    settings,
+    inputs: { ...shotInputs(project, shot), targetPath: sha(JSON.stringify(content)) },
+    path: content,
+  };
+  return project.renders.create({
+    shotId: shot.id,
+    pathId: path.id,
+    pathName: path.name,
+    status: 'rendering',
+    method: 'reprojection',
+    firstFrame: first,
+    lastFrame: end,
+    provenanceJson: JSON.stringify(provenance),
+    jobId: null,
+    createdAt: now,
+  });
+}
+
+/**
+ * The key of one frame's inputs: the same key is the same picture (same shot, camera, depth, target camera
+ * at this frame, settings and reprojection version), whichever path or version it came from.
+ */
+export function frameKey(p: RenderProvenance, target: Camera): string {
+  const { shot, sourceCamera, depth } = p.inputs;
+  return sha(
+    JSON.stringify([
+      p.method,
+      p.methodVersion,
+      shot,
+      sourceCamera,
+      depth,
+      p.settings,
+      target.C,
+      target.q,
+      target.intrinsics.fx,
+      target.intrinsics.fy,
+    ]),
+  );
+}
+
+/** The target path's samples for the render's frames, by shot frame. */
+export function renderSamples(r: RenderRecord): ReturnType<typeof pathSamples> {
+  return pathSamples(provenanceOf(r).path, r.firstFrame, r.lastFrame);
+}
