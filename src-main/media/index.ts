@@ -1,4 +1,4 @@
-/** Media I/O: probe, frame-accurate decode, thumbnails, proxies, fingerprints. */
+/** Media I/O: probe, frame-accurate decode, thumbnails, proxies, fingerprints, PNG writing. */
 export type { LensFacts, MediaFacts, MediaIntegrity, MediaKind, Rational, SequencePattern } from './types';
 export { lensFromTags } from './lens-metadata';
 export { MediaError, isMediaError, mediaErrorReason, type MediaErrorCode } from './errors';
@@ -44,3 +44,12 @@ export {
   type JobProgress,
 } from './progress';
 export { fingerprintFile, fingerprintMedia, FINGERPRINT_CHUNK } from './fingerprint';
+export {
+  encodePng,
+  encodePngAsync,
+  writePngAtomic,
+  DEFAULT_PNG_LEVEL,
+  type RasterImage,
+  type PngFilter,
+  type PngOptions,
+} from './png';
