@@ -342,11 +342,18 @@ export function consensusDepth(perSource: readonly Float32Array[], tol: number):
       out[c] = vals[0]!;
       continue;
     }
+    // the nearest run of depths within tol of its first: averaged (each frame's noise is its own)
     let chosen = 0;
-    for (let i = 0; i < k && chosen === 0; i++) {
+    for (let i = 0; i < k - 1 && chosen === 0; i++) {
       const z = vals[i]!;
-      const next = vals[i + 1];
-      if (next !== undefined && i + 1 < k && (next === z || next - z <= tol * z)) chosen = z;
+      if (z === Infinity) {
+        if (vals[i + 1] === Infinity) chosen = Infinity;
+        continue;
+      }
+      let j = i + 1,
+        sum = z;
+      while (j < k && vals[j]! - z <= tol * z) sum += vals[j++]!;
+      if (j - i >= 2) chosen = sum / (j - i);
     }
     // nothing confirmed: the farthest (what the others see through to), as no frame agrees on more
     out[c] = chosen !== 0 ? chosen : vals[k - 1]!;
@@ -429,24 +436,83 @@ function carveInfinity(
   }
 }
 
-/** Per source, what the lookup needs: target camera → source camera, intrinsics, buffers. */
-interface Lookup {
-  m: Float64Array;
-  d: Float64Array;
-  fx: number;
-  fy: number;
-  cx: number;
-  cy: number;
-  W: number;
-  H: number;
-  colour: Uint16Array;
-  dW: number;
-  dH: number;
+/**
+ * Per window frame, the projection of a target ray into it: for the ray r = (xn, yn, 1) of a target pixel
+ * at planar depth z, the homogeneous source pixel is h = z·(A·r) + b (A = K_s·M, b = K_s·d; at infinity
+ * h = A·r), and the pixel (u, v) = (h0/h2, h1/h2).
+ */
+interface Projector {
+  a: Float64Array;
+  b: Float64Array;
+  src: PlateSource;
+  /** Depth pixels per source pixel. */
   kx: number;
   ky: number;
-  depth: Float32Array;
-  infinity: Uint8Array | null;
 }
+
+function projectorOf(target: Camera, s: PlateSource): Projector {
+  const { m, d } = relative(target, s.camera);
+  const k = s.camera.intrinsics;
+  const a = new Float64Array(9);
+  for (let j = 0; j < 3; j++) {
+    a[j] = k.fx * m[j]! + k.cx * m[6 + j]!;
+    a[3 + j] = k.fy * m[3 + j]! + k.cy * m[6 + j]!;
+    a[6 + j] = m[6 + j]!;
+  }
+  const b = new Float64Array([k.fx * d[0]! + k.cx * d[2]!, k.fy * d[1]! + k.cy * d[2]!, d[2]!]);
+  return { a, b, src: s, kx: s.depthWidth / s.width, ky: s.depthHeight / s.height };
+}
+
+/** Whether window frame `P` sees the point at planar depth z (Infinity: the direction) along target ray (xn, yn). */
+function sees(P: Projector, xn: number, yn: number, z: number, tol: number): boolean {
+  const a = P.a;
+  let h0 = a[0]! * xn + a[1]! * yn + a[2]!,
+    h1 = a[3]! * xn + a[4]! * yn + a[5]!,
+    h2 = a[6]! * xn + a[7]! * yn + a[8]!;
+  const atInfinity = z === Infinity;
+  if (!atInfinity) {
+    h0 = h0 * z + P.b[0]!;
+    h1 = h1 * z + P.b[1]!;
+    h2 = h2 * z + P.b[2]!;
+  }
+  if (!(h2 > 1e-9)) return false;
+  const u = h0 / h2,
+    v = h1 / h2;
+  const s = P.src;
+  // in the colour image, where bilinear sampling has its four pixels (centres at +½)
+  if (!(u >= 0.5 && v >= 0.5 && u <= s.width - 0.5 && v <= s.height - 0.5)) return false;
+  // the frame's own depth about the spot: the 2×2 depth pixels around it
+  const du = u * P.kx - 0.5,
+    dv = v * P.ky - 0.5;
+  const dW = s.depthWidth;
+  const dx0 = du < 0 ? 0 : Math.floor(du),
+    dy0 = dv < 0 ? 0 : Math.floor(dv);
+  const dx1 = dx0 + 1 < dW ? dx0 + 1 : dx0,
+    dy1 = dy0 + 1 < s.depthHeight ? dy0 + 1 : dy0;
+  const p00 = dy0 * dW + dx0,
+    p01 = dy0 * dW + dx1,
+    p10 = dy1 * dW + dx0,
+    p11 = dy1 * dW + dx1;
+  if (atInfinity) {
+    const inf = s.infinity;
+    return inf !== null && (inf[p00] === 1 || inf[p01] === 1 || inf[p10] === 1 || inf[p11] === 1);
+  }
+  const dep = s.depth;
+  const lim = tol * h2;
+  const e00 = dep[p00]!,
+    e01 = dep[p01]!,
+    e10 = dep[p10]!,
+    e11 = dep[p11]!;
+  return (
+    (e00 > 0 && Math.abs(e00 - h2) <= lim) ||
+    (e01 > 0 && Math.abs(e01 - h2) <= lim) ||
+    (e10 > 0 && Math.abs(e10 - h2) <= lim) ||
+    (e11 > 0 && Math.abs(e11 - h2) <= lim)
+  );
+}
+
+/** Most window frames one target frame can be rendered from (visibility is a 16-bit mask per cell). */
+export const MAX_WINDOW = 16;
 
 /**
  * Renders one target frame from its window (`sources`, best first): see the module comment. The result's
@@ -462,12 +528,19 @@ export function reprojectFrame(
     H = kt.height;
   if (!(Number.isInteger(W) && Number.isInteger(H) && W > 0 && H > 0))
     throw new RangeError(`the target camera's image size ${W}×${H} is not a positive whole size`);
+  if (sources.length > MAX_WINDOW)
+    throw new RangeError(`a window of ${sources.length} frames is more than ${MAX_WINDOW}`);
   return lookupColour(target, sources, splatTargetDepth(target, sources, options), options);
 }
 
 /**
  * Step 2 of reprojectFrame: the colour of every target pixel, looked up in the window through the target
  * depth `grid` (planar z on a grid of the target image; Infinity at infinity; 0 = nothing).
+ *
+ * Which frames see a point is decided once per grid cell, at its centre, with the cell's depth (at a depth
+ * edge a cell no frame sees with its own depth tries its neighbours' depths: it may belong to the other
+ * surface). Each pixel then takes its depth from the grid (bilinear in inverse depth inside a smooth
+ * surface, else its cell's) and samples, bilinearly, the first `blend` frames that see its cell, averaged.
  */
 export function lookupColour(
   target: Camera,
@@ -481,178 +554,153 @@ export function lookupColour(
   const tol = options.depthTolerance ?? 0.03;
   const blend = Math.max(1, options.blend ?? 1);
   const GW = grid.width,
-    GH = grid.height,
-    gz = grid.depth;
-  const gsx = GW / W,
-    gsy = GH / H;
-  const lookups: Lookup[] = sources.map((s) => {
-    const { m, d } = relative(target, s.camera);
-    const k = s.camera.intrinsics;
-    return {
-      m,
-      d,
-      fx: k.fx,
-      fy: k.fy,
-      cx: k.cx,
-      cy: k.cy,
-      W: s.width,
-      H: s.height,
-      colour: s.colour,
-      dW: s.depthWidth,
-      dH: s.depthHeight,
-      kx: s.depthWidth / s.width,
-      ky: s.depthHeight / s.height,
-      depth: s.depth,
-      infinity: s.infinity,
-    };
-  });
+    GH = grid.height;
+  const gz = grid.depth;
+  const S = Math.min(sources.length, MAX_WINDOW);
+  const projectors = sources.slice(0, S).map((s) => projectorOf(target, s));
+  // the grid's rays
+  const gfx = (kt.fx * GW) / W,
+    gfy = (kt.fy * GH) / H,
+    gcx = (kt.cx * GW) / W,
+    gcy = (kt.cy * GH) / H;
+  // 1. per cell: which frames see it (bit s), and the depth they see it at (its own, or a neighbour's)
+  const visible = new Uint16Array(GW * GH);
+  const cellDepth = new Float32Array(GW * GH);
+  for (let gy = 0; gy < GH; gy++) {
+    const yn = (gy + 0.5 - gcy) / gfy;
+    for (let gx = 0; gx < GW; gx++) {
+      const c = gy * GW + gx;
+      const xn = (gx + 0.5 - gcx) / gfx;
+      let z = gz[c]!;
+      let bits = 0;
+      if (z > 0) for (let s = 0; s < S; s++) if (sees(projectors[s]!, xn, yn, z, tol)) bits |= 1 << s;
+      if (bits === 0) {
+        // at an edge the cell may belong to a neighbour's surface
+        for (let k = 0; k < 4 && bits === 0; k++) {
+          const nx = gx + (k === 0 ? -1 : k === 1 ? 1 : 0),
+            ny = gy + (k === 2 ? -1 : k === 3 ? 1 : 0);
+          if (nx < 0 || ny < 0 || nx >= GW || ny >= GH) continue;
+          const nz = gz[ny * GW + nx]!;
+          if (!(nz > 0) || nz === z) continue;
+          for (let s = 0; s < S; s++) if (sees(projectors[s]!, xn, yn, nz, tol)) bits |= 1 << s;
+          if (bits !== 0) z = nz;
+        }
+      }
+      visible[c] = bits;
+      cellDepth[c] = bits !== 0 ? z : 0;
+    }
+  }
+  // 2. per pixel: depth, then the colour of the frames that see its cell
   const colour = new Uint16Array(W * H * 3);
   const mask = new Uint8Array(W * H);
+  const gsx = GW / W,
+    gsy = GH / H;
   const xns = new Float64Array(W);
-  for (let x = 0; x < W; x++) xns[x] = (x + 0.5 - kt.cx) / kt.fx;
-  const sample = new Float64Array(3);
-  const candidates = new Float64Array(4);
-
-  /**
-   * Looks the point (xn·z, yn·z, z) (z = Infinity: the direction) up in the window; writes its colour to
-   * `sample` and returns true when a frame sees it.
-   */
-  const look = (xn: number, yn: number, z: number): boolean => {
-    const atInfinity = z === Infinity;
-    sample[0] = sample[1] = sample[2] = 0;
-    let found = 0;
-    for (let s = 0; s < lookups.length; s++) {
-      const L = lookups[s]!;
-      const m = L.m;
-      let X0 = m[0]! * xn + m[1]! * yn + m[2]!,
-        X1 = m[3]! * xn + m[4]! * yn + m[5]!,
-        X2 = m[6]! * xn + m[7]! * yn + m[8]!;
-      if (!atInfinity) {
-        X0 = X0 * z + L.d[0]!;
-        X1 = X1 * z + L.d[1]!;
-        X2 = X2 * z + L.d[2]!;
-      }
-      if (!(X2 > 1e-9)) continue;
-      const iz = 1 / X2;
-      const u = L.fx * X0 * iz + L.cx,
-        v = L.fy * X1 * iz + L.cy;
-      // colour pixel centres at +½: bilinear needs u − ½ in [0, W − 1]
-      const fu = u - 0.5,
-        fv = v - 0.5;
-      if (!(fu >= 0 && fv >= 0 && fu <= L.W - 1 && fv <= L.H - 1)) continue;
-      // visibility: the frame's own depth around the spot (the 2×2 depth pixels about it)
-      const du = u * L.kx - 0.5,
-        dv = v * L.ky - 0.5;
-      let dx0 = Math.floor(du),
-        dy0 = Math.floor(dv);
-      if (dx0 < 0) dx0 = 0;
-      if (dy0 < 0) dy0 = 0;
-      const dx1 = dx0 + 1 < L.dW ? dx0 + 1 : dx0,
-        dy1 = dy0 + 1 < L.dH ? dy0 + 1 : dy0;
-      const p00 = dy0 * L.dW + dx0,
-        p01 = dy0 * L.dW + dx1,
-        p10 = dy1 * L.dW + dx0,
-        p11 = dy1 * L.dW + dx1;
-      let ok: boolean;
-      if (atInfinity) {
-        const inf = L.infinity;
-        ok = inf !== null && (inf[p00] === 1 || inf[p01] === 1 || inf[p10] === 1 || inf[p11] === 1);
-      } else {
-        const dep = L.depth;
-        const lim = tol * X2;
-        const a = dep[p00]!,
-          b = dep[p01]!,
-          c = dep[p10]!,
-          e = dep[p11]!;
-        ok =
-          (a > 0 && Math.abs(a - X2) <= lim) ||
-          (b > 0 && Math.abs(b - X2) <= lim) ||
-          (c > 0 && Math.abs(c - X2) <= lim) ||
-          (e > 0 && Math.abs(e - X2) <= lim);
-      }
-      if (!ok) continue;
-      let ix = Math.floor(fu),
-        iy = Math.floor(fv);
-      if (ix > L.W - 2) ix = Math.max(0, L.W - 2);
-      if (iy > L.H - 2) iy = Math.max(0, L.H - 2);
-      const ax = fu - ix,
-        ay = fv - iy;
-      const w00 = (1 - ax) * (1 - ay),
-        w01 = ax * (1 - ay),
-        w10 = (1 - ax) * ay,
-        w11 = ax * ay;
-      const stepX = L.W > 1 ? 3 : 0,
-        stepY = L.H > 1 ? 3 * L.W : 0;
-      const q = 3 * (iy * L.W + ix);
-      const col = L.colour;
-      for (let ch = 0; ch < 3; ch++) {
-        const o = q + ch;
-        sample[ch] =
-          sample[ch]! +
-          w00 * col[o]! +
-          w01 * col[o + stepX]! +
-          w10 * col[o + stepY]! +
-          w11 * col[o + stepX + stepY]!;
-      }
-      if (++found >= blend) break;
-    }
-    if (found > 1) {
-      const k = 1 / found;
-      sample[0] *= k;
-      sample[1] *= k;
-      sample[2] *= k;
-    }
-    return found > 0;
-  };
-
+  const gxs = new Int32Array(W),
+    gx0s = new Int32Array(W),
+    axs = new Float64Array(W);
+  for (let x = 0; x < W; x++) {
+    xns[x] = (x + 0.5 - kt.cx) / kt.fx;
+    const gxf = (x + 0.5) * gsx - 0.5;
+    const g0 = Math.floor(gxf);
+    gx0s[x] = Math.max(0, Math.min(GW - 1, g0));
+    axs[x] = g0 < 0 ? 0 : g0 >= GW - 1 ? 0 : gxf - g0;
+    gxs[x] = Math.min(GW - 1, Math.max(0, Math.round(gxf)));
+  }
   let seen = 0;
   for (let y = 0; y < H; y++) {
     const yn = (y + 0.5 - kt.cy) / kt.fy;
     const gyf = (y + 0.5) * gsy - 0.5;
-    let gy0 = Math.floor(gyf);
-    const ay = gyf - gy0;
-    if (gy0 < 0) gy0 = 0;
+    const g0 = Math.floor(gyf);
+    const gy0 = Math.max(0, Math.min(GH - 1, g0));
+    const ay = g0 < 0 ? 0 : g0 >= GH - 1 ? 0 : gyf - g0;
     const gy1 = gy0 + 1 < GH ? gy0 + 1 : gy0;
     const gyn = Math.min(GH - 1, Math.max(0, Math.round(gyf)));
+    const rowN = gyn * GW,
+      row0 = gy0 * GW,
+      row1 = gy1 * GW;
     for (let x = 0; x < W; x++) {
-      const gxf = (x + 0.5) * gsx - 0.5;
-      let gx0 = Math.floor(gxf);
-      const ax = gxf - gx0;
-      if (gx0 < 0) gx0 = 0;
-      const gx1 = gx0 + 1 < GW ? gx0 + 1 : gx0;
-      const a = gz[gy0 * GW + gx0]!,
-        b = gz[gy0 * GW + gx1]!,
-        c = gz[gy1 * GW + gx0]!,
-        e = gz[gy1 * GW + gx1]!;
-      const nearest = gz[gyn * GW + Math.min(GW - 1, Math.max(0, Math.round(gxf)))]!;
-      let z = nearest;
-      if (a > 0 && b > 0 && c > 0 && e > 0 && a < Infinity && b < Infinity && c < Infinity && e < Infinity) {
-        const lo = Math.min(a, b, c, e),
-          hi = Math.max(a, b, c, e);
-        if (hi <= lo * 1.05) z = 1 / ((1 - ay) * ((1 - ax) / a + ax / b) + ay * ((1 - ax) / c + ax / e));
+      const cell = rowN + gxs[x]!;
+      let bits = visible[cell]!;
+      if (bits === 0) continue;
+      let z = cellDepth[cell]!;
+      if (z !== Infinity) {
+        const gx0 = gx0s[x]!;
+        const gx1 = gx0 + 1 < GW ? gx0 + 1 : gx0;
+        const ax = axs[x]!;
+        const a = cellDepth[row0 + gx0]!,
+          b = cellDepth[row0 + gx1]!,
+          c = cellDepth[row1 + gx0]!,
+          e = cellDepth[row1 + gx1]!;
+        if (
+          a > 0 &&
+          b > 0 &&
+          c > 0 &&
+          e > 0 &&
+          a < Infinity &&
+          b < Infinity &&
+          c < Infinity &&
+          e < Infinity
+        ) {
+          const lo = Math.min(a, b, c, e),
+            hi = Math.max(a, b, c, e);
+          if (hi <= lo * 1.05) z = 1 / ((1 - ay) * ((1 - ax) / a + ax / b) + ay * ((1 - ax) / c + ax / e));
+        }
       }
       const xn = xns[x]!;
-      let hit = z > 0 && look(xn, yn, z);
-      if (!hit) {
-        // at an edge the pixel may belong to the other surface: try the neighbouring cells' depths
-        let n = 0;
-        for (const cz of [a, b, c, e])
-          if (cz > 0 && cz !== z && Math.abs(cz - z) > 0.02 * Math.min(cz, z)) {
-            let dup = false;
-            for (let i = 0; i < n; i++) if (candidates[i] === cz) dup = true;
-            if (!dup) candidates[n++] = cz;
-          }
-        for (let i = 0; i < n && !hit; i++) hit = look(xn, yn, candidates[i]!);
+      let r0 = 0,
+        r1 = 0,
+        r2 = 0,
+        n = 0;
+      for (let s = 0; bits !== 0 && n < blend; s++, bits >>>= 1) {
+        if ((bits & 1) === 0) continue;
+        const P = projectors[s]!;
+        const A = P.a;
+        let h0 = A[0]! * xn + A[1]! * yn + A[2]!,
+          h1 = A[3]! * xn + A[4]! * yn + A[5]!,
+          h2 = A[6]! * xn + A[7]! * yn + A[8]!;
+        if (z !== Infinity) {
+          h0 = h0 * z + P.b[0]!;
+          h1 = h1 * z + P.b[1]!;
+          h2 = h2 * z + P.b[2]!;
+        }
+        if (!(h2 > 1e-9)) continue;
+        const src = P.src;
+        const sw = src.width;
+        // bilinear at (u − ½, v − ½), clamped into the image
+        let fu = h0 / h2 - 0.5,
+          fv = h1 / h2 - 0.5;
+        if (!(fu >= 0)) fu = 0;
+        if (!(fv >= 0)) fv = 0;
+        if (fu > sw - 1) fu = sw - 1;
+        if (fv > src.height - 1) fv = src.height - 1;
+        const ix = Math.min(Math.floor(fu), sw > 1 ? sw - 2 : 0),
+          iy = Math.min(Math.floor(fv), src.height > 1 ? src.height - 2 : 0);
+        const tx = fu - ix,
+          ty = fv - iy;
+        const q = 3 * (iy * sw + ix);
+        const sx = sw > 1 ? 3 : 0,
+          sy = src.height > 1 ? 3 * sw : 0;
+        const col = src.colour;
+        const w00 = (1 - tx) * (1 - ty),
+          w01 = tx * (1 - ty),
+          w10 = (1 - tx) * ty,
+          w11 = tx * ty;
+        r0 += w00 * col[q]! + w01 * col[q + sx]! + w10 * col[q + sy]! + w11 * col[q + sx + sy]!;
+        r1 +=
+          w00 * col[q + 1]! + w01 * col[q + sx + 1]! + w10 * col[q + sy + 1]! + w11 * col[q + sx + sy + 1]!;
+        r2 +=
+          w00 * col[q + 2]! + w01 * col[q + sx + 2]! + w10 * col[q + sy + 2]! + w11 * col[q + sx + sy + 2]!;
+        n++;
       }
-      if (hit) {
-        const p = y * W + x;
-        const o = 3 * p;
-        colour[o] = sample[0]! + 0.5;
-        colour[o + 1] = sample[1]! + 0.5;
-        colour[o + 2] = sample[2]! + 0.5;
-        mask[p] = MASK_SEEN;
-        seen++;
-      }
+      if (n === 0) continue;
+      const p = y * W + x;
+      const k = 1 / n;
+      colour[3 * p] = r0 * k + 0.5;
+      colour[3 * p + 1] = r1 * k + 0.5;
+      colour[3 * p + 2] = r2 * k + 0.5;
+      mask[p] = MASK_SEEN;
+      seen++;
     }
   }
   return {
