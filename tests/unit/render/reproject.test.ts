@@ -19,7 +19,8 @@ describe('reprojection of a target frame', () => {
     const r = reprojectFrame(camAt(0), sources);
     expect(r.seen).toBe(1);
     let worst = 0;
-    for (let i = 0; i < r.colour.length; i++) worst = Math.max(worst, Math.abs(r.colour[i]! - sources[0]!.colour[i]!));
+    for (let i = 0; i < r.colour.length; i++)
+      worst = Math.max(worst, Math.abs(r.colour[i]! - sources[0]!.colour[i]!));
     expect(worst).toBeLessThanOrEqual(1);
   });
 
@@ -39,7 +40,12 @@ describe('reprojection of a target frame', () => {
         let anySeen = false;
         for (let dy = -1; dy <= 1 && !anySeen; dy++)
           for (let dx = -1; dx <= 1 && !anySeen; dx++)
-            anySeen = seenBySome(target, xs.map((v) => camAt(v)), x + 0.5 + dx, y + 0.5 + dy);
+            anySeen = seenBySome(
+              target,
+              xs.map((v) => camAt(v)),
+              x + 0.5 + dx,
+              y + 0.5 + dy,
+            );
         if (anySeen) continue;
         unseenTruth++;
         if (rendered.mask[y * W + x] !== MASK_EMPTY) wrongly.rendered++;
@@ -90,7 +96,9 @@ describe('reprojection of a target frame', () => {
           worst = 0;
         for (let p = 0; p < W * H; p++) {
           if (a.mask[p] !== b.mask[p]) differ++;
-          else for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(a.colour[3 * p + c]! - b.colour[3 * p + c]!));
+          else
+            for (let c = 0; c < 3; c++)
+              worst = Math.max(worst, Math.abs(a.colour[3 * p + c]! - b.colour[3 * p + c]!));
         }
         // depths are float32: scaled, they round differently, which may flip a pixel on the card's edge
         expect(differ).toBeLessThanOrEqual(2);
@@ -102,16 +110,26 @@ describe('reprojection of a target frame', () => {
 
   it('a camera that only turns, with everything at infinity, is the rotation homography', () => {
     const src = sourceAt(camAt(0));
-    const sky: PlateSource = { ...src, depth: new Float32Array(W * H), infinity: new Uint8Array(W * H).fill(1) };
+    const sky: PlateSource = {
+      ...src,
+      depth: new Float32Array(W * H),
+      infinity: new Uint8Array(W * H).fill(1),
+    };
     const q = quatFromAxisAngle([0, 1, 0], 0.08);
     const target: Camera = { C: [0, 0, 0], q, intrinsics: { ...K, fx: 90, fy: 90 } };
     const r = reprojectFrame(target, [sky]);
     // the homography: target pixel → ray R·K_t⁻¹ p → source pixel K_s r; bilinear
     const [w, x, y, z] = q;
     const R = [
-      1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-      2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-      2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
+      1 - 2 * (y * y + z * z),
+      2 * (x * y - w * z),
+      2 * (x * z + w * y),
+      2 * (x * y + w * z),
+      1 - 2 * (x * x + z * z),
+      2 * (y * z - w * x),
+      2 * (x * z - w * y),
+      2 * (y * z + w * x),
+      1 - 2 * (x * x + y * y),
     ];
     let checked = 0;
     for (let py = 0; py < H; py += 5)
@@ -133,7 +151,10 @@ describe('reprojection of a target frame', () => {
         for (let c = 0; c < 3; c++) {
           const at = (xx: number, yy: number) => src.colour[3 * (yy * W + xx) + c]!;
           const want =
-            (1 - tx) * (1 - ty) * at(ix, iy) + tx * (1 - ty) * at(ix + 1, iy) + (1 - tx) * ty * at(ix, iy + 1) + tx * ty * at(ix + 1, iy + 1);
+            (1 - tx) * (1 - ty) * at(ix, iy) +
+            tx * (1 - ty) * at(ix + 1, iy) +
+            (1 - tx) * ty * at(ix, iy + 1) +
+            tx * ty * at(ix + 1, iy + 1);
           expect(Math.abs(r.colour[3 * p + c]! - want)).toBeLessThanOrEqual(1);
         }
         checked++;
@@ -162,7 +183,10 @@ describe('consensus of the window frames on the target depth', () => {
   it('is the nearest depth some other frame confirms, whatever the order of the frames', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0.5, max: 50, noNaN: true })), { minLength: 2, maxLength: 8 }),
+        fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0.5, max: 50, noNaN: true })), {
+          minLength: 2,
+          maxLength: 8,
+        }),
         (vals) => {
           const grids = vals.map((v) => Float32Array.of(v));
           const z = consensusDepth(grids, 0.03)[0]!;

@@ -13,7 +13,11 @@ export const K = { width: W, height: H, fx: 80, fy: 80, cx: 48, cy: 32 };
 const CARD = { z: 4, half: 0.6 };
 const WALL_Z = 10;
 
-export const camAt = (x: number, y = 0, q: Quat = quatIdentity()): Camera => ({ C: [x, y, 0], q, intrinsics: K });
+export const camAt = (x: number, y = 0, q: Quat = quatIdentity()): Camera => ({
+  C: [x, y, 0],
+  q,
+  intrinsics: K,
+});
 
 /** Smooth colours (16-bit) of each surface at world (x, y). */
 function texture(surface: 'wall' | 'card', x: number, y: number): [number, number, number] {
@@ -26,12 +30,17 @@ function texture(surface: 'wall' | 'card', x: number, y: number): [number, numbe
 }
 
 /** What the ray of camera `c` (identity orientation) through pixel centre (px, py) hits: surface, depth, point. */
-export function castRay(c: Camera, px: number, py: number): { surface: 'wall' | 'card'; z: number; x: number; y: number } {
+export function castRay(
+  c: Camera,
+  px: number,
+  py: number,
+): { surface: 'wall' | 'card'; z: number; x: number; y: number } {
   const xn = (px - K.cx) / K.fx,
     yn = (py - K.cy) / K.fy;
   const cx = c.C[0] + xn * CARD.z,
     cy = c.C[1] + yn * CARD.z;
-  if (Math.abs(cx) <= CARD.half && Math.abs(cy) <= CARD.half) return { surface: 'card', z: CARD.z, x: cx, y: cy };
+  if (Math.abs(cx) <= CARD.half && Math.abs(cy) <= CARD.half)
+    return { surface: 'card', z: CARD.z, x: cx, y: cy };
   return { surface: 'wall', z: WALL_Z, x: c.C[0] + xn * WALL_Z, y: c.C[1] + yn * WALL_Z };
 }
 
@@ -66,7 +75,8 @@ export function seenBySome(target: Camera, sources: readonly Camera[], px: numbe
       v = K.fy * ((hit.y - s.C[1]) / hit.z) + K.cy;
     if (u < 0 || v < 0 || u > W || v > H) continue;
     const back = castRay(s, u, v);
-    if (back.surface === hit.surface && Math.abs(back.x - hit.x) < 1e-6 && Math.abs(back.y - hit.y) < 1e-6) return true;
+    if (back.surface === hit.surface && Math.abs(back.x - hit.x) < 1e-6 && Math.abs(back.y - hit.y) < 1e-6)
+      return true;
   }
   return false;
 }
