@@ -32,6 +32,8 @@ export class PlateSources {
     private readonly project: Project,
     private readonly shot: ShotRecord,
     window: number,
+    /** The camera only turns: depth is ignored and every pixel is at infinity (the rotation homography). */
+    private readonly rotationOnly = false,
   ) {
     this.facts = shotMedia(project, shot);
     const d = project.analysis.depth(shot.id);
@@ -51,22 +53,29 @@ export class PlateSources {
     return this.depth.cameras;
   }
 
-  /** The window for a target camera: up to `count` frames, chosen by how much of the view each one sees. */
+  /**
+   * The window for a target camera: the nearest viewpoint (coverageSources: distance over scene depth
+   * plus angle), then the frames that add the most of the view it cannot see (windowByCoverage), up to
+   * `count`; looked up in the order of their closeness to the target.
+   */
   async windowFor(target: Camera, count: number): Promise<number[]> {
     const candidates = coverageSources(
       target,
       this.coarse.cameras,
-      this.coarse.medians,
+      // a rotation-only shot has no scene depth; its cameras are all at one place, ranked by angle alone
+      this.rotationOnly ? this.coarse.medians.map(() => 1) : this.coarse.medians,
       Math.max(count, WINDOW_CANDIDATES),
       1,
     );
     const loaded = [];
-    for (const f of candidates) loaded.push(await this.coarse.source(f));
+    for (const f of candidates) loaded.push(this.asDirections(await this.coarse.source(f)));
     const chosen = windowByCoverage(target, loaded, count, {
       gridWidth: WINDOW_GRID_WIDTH,
       stride: this.coarse.stride,
+      first: 0,
     });
-    return chosen.map((i) => candidates[i]!);
+    // looked up nearest viewpoint first: the least parallax, so the least harm from depth errors
+    return chosen.sort((a, b) => a - b).map((i) => candidates[i]!);
   }
 
   /** The frames as reprojection sources, in the given order. */
@@ -74,7 +83,7 @@ export class PlateSources {
     const out: PlateSource[] = [];
     for (const f of frames) {
       const colour = await this.colourOf(f, signal);
-      const d = await this.depth.source(f);
+      const d = this.asDirections(await this.depth.source(f));
       out.push({
         camera: this.depth.cameras[f]!,
         width: this.shot.width,
@@ -87,6 +96,16 @@ export class PlateSources {
       });
     }
     return out;
+  }
+
+  /** For a rotation-only shot, a depth map as all directions. */
+  private asDirections<T extends { depth: Float32Array; infinity?: Uint8Array }>(d: T): T {
+    if (!this.rotationOnly) return d;
+    return {
+      ...d,
+      depth: new Float32Array(d.depth.length),
+      infinity: new Uint8Array(d.depth.length).fill(1),
+    };
   }
 
   private async colourOf(f: number, signal?: AbortSignal): Promise<Uint16Array> {

@@ -15,6 +15,8 @@ export interface FrameSettings extends ReprojectOptions {
   /** Window frames per target frame. */
   window: number;
   fill: 'none' | 'inpaint';
+  /** The shot's camera only turns: every pixel is rendered as a direction (the rotation homography). */
+  rotationOnly?: boolean;
 }
 
 export interface FrameResult {

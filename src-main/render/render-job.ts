@@ -54,7 +54,7 @@ async function renderChunk(ctx: ChunkContext): Promise<null> {
   let sources = sessions.get(r.id);
   if (!sources) {
     sessions.clear();
-    sources = new PlateSources(project, shot, prov.settings.window);
+    sources = new PlateSources(project, shot, prov.settings.window, prov.settings.rotationOnly === true);
     sessions.set(r.id, sources);
   }
   const dir = renderDir(project, shot.id, r.pathId, r.version);

@@ -10,6 +10,7 @@ import { ApiError, MAX_RENDER_WINDOW, RENDER_FILLS } from '../../src-shared/api/
 import { pathSamples, type Camera, type TargetPathContent } from '../../src-shared/geometry';
 import { RESHOOT_VERSION } from '../../src-shared/version';
 import { contentOf, pathOr404 } from '../paths/target-paths';
+import { sourceCameraTrack } from '../shots';
 import type { Project, RenderRecord, ShotRecord } from '../store';
 import type { FrameSettings } from './render-frame';
 
@@ -62,6 +63,51 @@ export function provenanceOf(r: RenderRecord): RenderProvenance {
   return JSON.parse(r.provenanceJson) as RenderProvenance;
 }
 
+/**
+ * Whether the shot's camera only turned (a pan or tilt from a tripod): the solve says so, or every frame's
+ * camera centre is the same point. Such a shot has no parallax, so no depth: every pixel is a direction.
+ */
+export function isRotationOnly(project: Project, shot: ShotRecord): boolean {
+  const rec = project.sourceCameras.get(shot.id);
+  if (!rec) return false;
+  if (rec.status === 'rotation-only') return true;
+  const track = sourceCameraTrack(project, shot.id);
+  const cs = track?.frames.map((f) => f.camera.C) ?? [];
+  if (cs.length < 2) return false;
+  const c0 = cs[0]!;
+  const scale = 1 + Math.hypot(...c0);
+  return cs.every((c) => Math.hypot(c[0] - c0[0], c[1] - c0[1], c[2] - c0[2]) <= 1e-9 * scale);
+}
+
+/**
+ * A rotation-only shot renders exactly by homography along a path that only turns and zooms; a path
+ * that moves the camera would need depth the shot cannot give: refused, saying why.
+ */
+function refuseTranslation(
+  project: Project,
+  shot: ShotRecord,
+  pathName: string,
+  content: TargetPathContent,
+  first: number,
+  last: number,
+): void {
+  const track = sourceCameraTrack(project, shot.id);
+  const c0 = track?.frames[0]?.camera.C ?? [0, 0, 0];
+  const scale = 1 + Math.hypot(...c0);
+  const moved = pathSamples(content, first, last).filter(
+    (s) => Math.hypot(s.position[0] - c0[0], s.position[1] - c0[1], s.position[2] - c0[2]) > 1e-6 * scale,
+  );
+  if (moved.length === 0) return;
+  throw new ApiError(
+    'invalid-argument',
+    `Shot '${shot.name}' was filmed from one place (its camera only turns), so it has no depth: a render ` +
+      `along it can turn and zoom, but target path '${pathName}' moves the camera away from where it stood ` +
+      `(frames ${moved[0]!.frame}–${moved.at(-1)!.frame}). Moving needs depth, which only a depth model could ` +
+      `estimate for a shot without parallax; Reshoot does not do that yet. Make a path that only pans, tilts, ` +
+      `rolls or zooms (e.g. the pan, tilt or zoom presets).`,
+  );
+}
+
 /** Checks a request and records the new version (status 'rendering'); the job renders it. */
 export function createRender(project: Project, req: RenderRequest, now: string): RenderRecord {
   const { path, shot } = pathOr404(project, req.pathId);
@@ -86,7 +132,15 @@ export function createRender(project: Project, req: RenderRequest, now: string):
       `Fill must be ${RENDER_FILLS.join(' or ')}, got '${String(fill)}'.`,
     );
   const content = contentOf(shot, path);
-  const settings: FrameSettings = { window, fill, depthTolerance: 0.03, blend: 3 };
+  const rotationOnly = isRotationOnly(project, shot);
+  if (rotationOnly) refuseTranslation(project, shot, path.name, content, first, end);
+  const settings: FrameSettings = {
+    window,
+    fill,
+    depthTolerance: 0.03,
+    blend: 3,
+    ...(rotationOnly ? { rotationOnly: true } : {}),
+  };
   const provenance: RenderProvenance = {
     method: 'reprojection',
     methodVersion: REPROJECTION_VERSION,

@@ -24,15 +24,24 @@ export interface RenderFixture {
   projectDir: string;
   shotId: number;
   config: string;
+  shot: LongShot;
 }
 
+/**
+ * `rotationOnly`: the camera stays where frame 0 stands and only turns (a pan from a tripod); the depth is
+ * what the analysis leaves for such a shot: none (every pixel invalid).
+ */
 export async function analysedRoom(
   dir: string,
   frames = 24,
   width = 320,
   height = 180,
+  rotationOnly = false,
 ): Promise<RenderFixture> {
-  const shot = longShot(width, height, frames, 96);
+  const moving = longShot(width, height, frames, 96);
+  const shot: LongShot = rotationOnly
+    ? { ...moving, camera: (f) => ({ ...moving.camera(f), C: moving.camera(0).C }) }
+    : moving;
   const video = join(dir, 'room.mp4');
   await encodeShot(shot, video);
   writeFileSync(join(dir, 'cameras.json'), serializeCamerasJson(camerasDocument(shot)));
@@ -48,11 +57,15 @@ export async function analysedRoom(
   mkdirSync(join(project.paths.sparsePoints(shotId), '..'), { recursive: true });
   await writeSparsePoints(shot, project.paths.sparsePoints(shotId));
   for (let f = 0; f < frames; f++) {
-    const z = truthDepth(shot, f);
+    const z = rotationOnly ? new Float32Array(width * height) : truthDepth(shot, f);
     writeFileSync(project.paths.depthFrame(shotId, f), float16ToBytesLE(encodeFloat16(z)));
     writeFileSync(
       project.paths.depthState(shotId, f),
-      Uint8Array.from(z, (v) => encodeDepthState(v > 0 ? DepthState.measured : DepthState.infinity, 1)),
+      Uint8Array.from(z, (v) =>
+        rotationOnly
+          ? encodeDepthState(DepthState.invalid, 0)
+          : encodeDepthState(v > 0 ? DepthState.measured : DepthState.infinity, 1),
+      ),
     );
     const valid = [...z].filter((v) => v > 0).sort((a, b) => a - b);
     project.analysis.putDepthFrame(shotId, {
@@ -79,5 +92,5 @@ export async function analysedRoom(
     message: null,
     finishedAt: now,
   });
-  return { core, api, projectDir, shotId, config };
+  return { core, api, projectDir, shotId, config, shot };
 }
