@@ -193,14 +193,15 @@ export function coverageSources(
  * A render window chosen by how much of the target view each frame sees (issue 14): from `candidates`
  * (source frames with their depth, e.g. the best few by coverageSources), greedily the frame that covers the
  * most target cells not yet covered, until `count` frames are chosen or no frame adds more than
- * `minGain` of the view. Returns indices into `candidates`, best first: the first covers the most alone,
- * the later ones fill what it cannot see (disocclusions, the area outside its frame).
+ * `minGain` of the view. Returns indices into `candidates` in the order chosen: `first` when given (e.g.
+ * the nearest viewpoint, which sees the target with the least parallax), else the one that covers the most
+ * alone; the later ones fill what the earlier cannot see (disocclusions, the area outside their frames).
  */
 export function windowByCoverage(
   target: Camera,
   candidates: readonly CoverageSource[],
   count: number,
-  options: CoverageOptions & { gridWidth?: number; minGain?: number } = {},
+  options: CoverageOptions & { gridWidth?: number; minGain?: number; first?: number } = {},
 ): number[] {
   const gridWidth = options.gridWidth ?? 64;
   const minGain = options.minGain ?? 0.002;
@@ -208,6 +209,12 @@ export function windowByCoverage(
   const n = grids[0]?.length ?? 0;
   const union = new Uint8Array(n);
   const chosen: number[] = [];
+  const first = options.first;
+  if (first !== undefined && first >= 0 && first < grids.length && count > 0) {
+    chosen.push(first);
+    const g = grids[first]!;
+    for (let c = 0; c < n; c++) if (g[c] === 1) union[c] = 1;
+  }
   while (chosen.length < count) {
     let best = -1,
       bestGain = 0;
