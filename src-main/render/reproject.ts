@@ -368,11 +368,12 @@ const FREE_SPACE_STEPS = 32;
  * A cell at infinity is only at infinity when nothing stands between the target camera and the sky along
  * its ray: a source that saw the sky in that direction from elsewhere says nothing about a nearby object
  * that the target sees and no source did (a push-in that reveals the top of a post above the source
- * frames, or a sign the target sees around). So the ray is marched from the nearest to the farthest depth
- * the window saw: a point on it that some window frame has in view behind a surface it saw, and that no
- * frame sees as free space (its surface behind the point, or at infinity), may be inside an object; then
- * the cell becomes "nothing landed": an honest hole instead of sky. Points no frame has in view are no
- * evidence either way (else every sky the target tilts up to would be a hole).
+ * frames, or a sign the target sees around). So the ray is marched from half the nearest to the farthest
+ * depth the window saw, and every point on it must be seen as free space by some window frame (in its
+ * view, with its surface behind the point or at infinity). Where one is not — hidden behind a surface, or
+ * in no frame's view — the cell becomes "nothing landed": an honest hole instead of a guessed sky. (Taking
+ * points no frame has in view as free instead covers ~10 % more of orbit_a_target but paints sky over the
+ * tops of near posts there: 1.3 dB worse; docs/BENCHMARKS.md.)
  */
 function carveInfinity(
   k: { fx: number; fy: number; cx: number; cy: number; width: number; height: number },
@@ -406,9 +407,7 @@ function carveInfinity(
       let free = true;
       for (let i = 0; i < FREE_SPACE_STEPS && free; i++) {
         const z = steps[i]!;
-        // free unless a frame has the point in view behind a surface and none sees it as free space
-        let hidden = false,
-          clear = false;
+        let clear = false;
         // start with the frame that answered last: neighbouring samples mostly share it
         for (let j = 0; j < views.length && !clear; j++) {
           const jj = (order + j) % views.length;
@@ -427,9 +426,9 @@ function carveInfinity(
           if ((s.infinity !== null && s.infinity[p] === 1) || seen > X2 * (1 + tol)) {
             clear = true;
             order = jj;
-          } else if (seen > 0) hidden = true;
+          }
         }
-        free = clear || !hidden;
+        free = clear;
       }
       if (!free) zbuf[c] = 0;
     }
