@@ -108,13 +108,33 @@ export class PlateSources {
     };
   }
 
+  /** Decodes under way, by the frame they start at (two windows loading at once share one). */
+  private readonly decoding = new Map<number, Promise<void>>();
+
   private async colourOf(f: number, signal?: AbortSignal): Promise<Uint16Array> {
-    const hit = this.colour.get(f);
-    if (hit) {
-      this.colour.delete(f);
-      this.colour.set(f, hit);
-      return hit;
+    for (;;) {
+      const hit = this.colour.get(f);
+      if (hit) {
+        this.colour.delete(f);
+        this.colour.set(f, hit);
+        return hit;
+      }
+      const pending = [...this.decoding.entries()].find(([start]) => start <= f && f < start + DECODE_RUN);
+      if (!pending) break;
+      await pending[1];
+      if (!this.colour.has(f) && this.decoding.size === 0) break;
     }
+    let done!: () => void;
+    this.decoding.set(f, new Promise<void>((r) => (done = r)));
+    try {
+      return await this.decodeRun(f, signal);
+    } finally {
+      this.decoding.delete(f);
+      done();
+    }
+  }
+
+  private async decodeRun(f: number, signal?: AbortSignal): Promise<Uint16Array> {
     // decode a short run from f: the frames after it are usually the next windows' frames
     let count = 1;
     while (count < DECODE_RUN && f + count < this.shot.frameCount && !this.colour.has(f + count)) count++;
@@ -133,8 +153,9 @@ export class PlateSources {
           'internal',
           `${this.facts.path}: frame ${frame.index} decoded at ${frame.width}×${frame.height}, not the shot's ${this.shot.width}×${this.shot.height}.`,
         );
-      // rgb48le: copy out of ffmpeg's buffer (reused between frames), little-endian as the machine is
-      const px = new Uint16Array(n);
+      // rgb48le: copy out of ffmpeg's buffer (reused between frames), little-endian as the machine is, into
+      // shared memory: the render workers read it without a copy
+      const px = new Uint16Array(new SharedArrayBuffer(2 * n));
       const bytes = frame.data;
       for (let i = 0, b = 0; i < n; i++, b += 2) px[i] = bytes[b]! | (bytes[b + 1]! << 8);
       this.keep(frame.index, px);

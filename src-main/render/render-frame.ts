@@ -1,15 +1,18 @@
 /**
  * One target frame of a render, start to finish: its window, the reprojection, the optional hole fill,
- * and its three files written atomically (colour last: a frame whose colour exists is complete).
+ * and its three files written atomically (colour last: a frame whose colour exists is complete). The
+ * reprojection and the files are done by a render worker when the job has them (render-workers.ts), else
+ * here.
  */
 import { mkdir } from 'node:fs/promises';
 import { writePngAtomic } from '../media/png';
 import { writeFileAtomic } from '../util/atomic-write';
 import type { Camera } from '../../src-shared/geometry';
 import { inpaintHoles } from './inpaint';
-import { reprojectFrame, type ReprojectOptions } from './reproject';
+import { reprojectFrame, type PlateSource, type ReprojectOptions } from './reproject';
 import type { PlateSources } from './plate-sources';
 import { frameFiles } from './render-files';
+import type { RenderWorkers } from './render-workers';
 
 export interface FrameSettings extends ReprojectOptions {
   /** Window frames per target frame. */
@@ -26,16 +29,15 @@ export interface FrameResult {
   window: number[];
 }
 
-export async function renderFrame(
-  sources: PlateSources,
+/** Renders `frame` from its window and writes its files into `dir`; the shares seen and filled. */
+export async function renderAndWrite(
   target: Camera,
+  sources: readonly PlateSource[],
   frame: number,
   dir: string,
   settings: FrameSettings,
-  signal?: AbortSignal,
-): Promise<FrameResult> {
-  const window = await sources.windowFor(target, settings.window);
-  const plate = reprojectFrame(target, await sources.load(window, signal), settings);
+): Promise<{ seen: number; filled: number }> {
+  const plate = reprojectFrame(target, sources, settings);
   let filled = 0;
   if (settings.fill === 'inpaint') filled = inpaintHoles(plate.colour, plate.mask, plate.width, plate.height);
   const files = frameFiles(dir, frame);
@@ -56,6 +58,22 @@ export async function renderFrame(
     bitDepth: 16,
     data: plate.colour,
   });
-  const n = plate.width * plate.height;
-  return { seen: plate.seen, filled: filled / n, window };
+  return { seen: plate.seen, filled: filled / (plate.width * plate.height) };
+}
+
+export async function renderFrame(
+  sources: PlateSources,
+  target: Camera,
+  frame: number,
+  dir: string,
+  settings: FrameSettings,
+  signal?: AbortSignal,
+  workers?: RenderWorkers,
+): Promise<FrameResult> {
+  const window = await sources.windowFor(target, settings.window);
+  const loaded = await sources.load(window, signal);
+  const r = workers
+    ? await workers.render(frame, target, loaded, settings, dir)
+    : await renderAndWrite(target, loaded, frame, dir, settings);
+  return { ...r, window };
 }

@@ -12,6 +12,7 @@ import type { Project, RenderRecord, ShotRecord } from '../store';
 import { withAtomicOutput } from '../util/atomic-write';
 import { PlateSources } from './plate-sources';
 import { renderFrame } from './render-frame';
+import { RenderWorkers } from './render-workers';
 import { frameFiles, renderDir, versionName } from './render-files';
 import { frameKey, provenanceOf, renderSamples } from './renders';
 
@@ -24,8 +25,19 @@ interface RenderParams {
   last: number;
 }
 
-/** Decoded sources kept between the chunks of a running render (one render per shot at a time). */
-const sessions = new Map<number, PlateSources>();
+/** What a running render keeps between its chunks: decoded sources and its workers (one render at a time). */
+interface Session {
+  renderId: number;
+  sources: PlateSources;
+  workers: RenderWorkers;
+}
+let session: Session | null = null;
+
+async function endSession(): Promise<void> {
+  const s = session;
+  session = null;
+  await s?.workers.close();
+}
 
 function renderOf(project: Project, shot: ShotRecord, params: Record<string, unknown>): RenderRecord {
   const id = params.renderId;
@@ -48,23 +60,35 @@ async function copyAtomic(from: string, to: string): Promise<void> {
 }
 
 async function renderChunk(ctx: ChunkContext): Promise<null> {
+  try {
+    return await renderFrames(ctx);
+  } catch (e) {
+    // failed or cancelled: stop the workers (the job may never resume)
+    await endSession();
+    throw e;
+  }
+}
+
+async function renderFrames(ctx: ChunkContext): Promise<null> {
   const { project, shot, params, chunk, signal } = ctx;
   const r = renderOf(project, shot, params);
   const prov = provenanceOf(r);
-  let sources = sessions.get(r.id);
-  if (!sources) {
-    sessions.clear();
-    sources = new PlateSources(project, shot, prov.settings.window, prov.settings.rotationOnly === true);
-    sessions.set(r.id, sources);
+  if (session?.renderId !== r.id) {
+    await endSession();
+    session = {
+      renderId: r.id,
+      sources: new PlateSources(project, shot, prov.settings.window, prov.settings.rotationOnly === true),
+      workers: new RenderWorkers(),
+    };
   }
+  const { sources, workers } = session;
   const dir = renderDir(project, shot.id, r.pathId, r.version);
   const done = new Map(project.renders.frames(r.id).map((f) => [f.frame, f]));
   const samples = renderSamples(r).filter(
     (s) => s.frame >= chunk.start && s.frame < chunk.start + chunk.count,
   );
   let n = 0;
-  for (const s of samples) {
-    if (signal.aborted) throw new Error('cancelled');
+  const one = async (s: (typeof samples)[number]): Promise<void> => {
     const target = sources.targetCamera(s);
     const key = frameKey(prov, target);
     const files = frameFiles(dir, s.frame);
@@ -86,7 +110,7 @@ async function renderChunk(ctx: ChunkContext): Promise<null> {
         await copyAtomic(fromFiles.colour, files.colour);
         project.renders.putFrame({ ...earlier, renderId: r.id, frame: s.frame, reused: true });
       } else {
-        const out = await renderFrame(sources, target, s.frame, dir, prov.settings, signal);
+        const out = await renderFrame(sources, target, s.frame, dir, prov.settings, signal, workers);
         project.renders.putFrame({
           renderId: r.id,
           frame: s.frame,
@@ -98,14 +122,32 @@ async function renderChunk(ctx: ChunkContext): Promise<null> {
       }
     }
     ctx.onFrames(++n);
+  };
+  // as many frames at once as there are workers; the next window loads while they render
+  const running = new Set<Promise<void>>();
+  let failure: unknown = null;
+  for (const s of samples) {
+    if (failure !== null) break;
+    if (signal.aborted) throw new Error('cancelled');
+    const task: Promise<void> = one(s).then(
+      () => void running.delete(task),
+      (e: unknown) => {
+        running.delete(task);
+        failure ??= e;
+      },
+    );
+    running.add(task);
+    if (running.size >= workers.size) await Promise.race(running);
   }
+  await Promise.all(running);
+  if (failure !== null) throw failure;
   return null;
 }
 
 async function finishRender(ctx: FinishContext): Promise<string> {
   const { project, shot, params } = ctx;
   const r = renderOf(project, shot, params);
-  sessions.delete(r.id);
+  if (session?.renderId === r.id) await endSession();
   const frames = project.renders.frames(r.id);
   const count = r.lastFrame - r.firstFrame + 1;
   if (frames.length !== count)
