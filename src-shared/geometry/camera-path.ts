@@ -9,6 +9,7 @@ import {
   quatNormalize,
   quatSlerp,
 } from './quat';
+import { ease, isBezier, type Easing } from './easing';
 import type { Vec3 } from './vec3';
 
 /**
@@ -17,12 +18,10 @@ import type { Vec3 } from './vec3';
  *   keyframe and neither cusps nor self-intersects within a segment; end segments use reflected phantom points.
  * - Orientation: SQUAD over sign-aligned quaternions (shortest arc between neighbours), C¹ and exact at keys.
  * - Focal: interpolated in log space (a constant zoom RATE reads as uniform to the eye), linear per segment.
- * - Easing: a keyframe's `easing` reshapes time on the segment that starts at it (default linear).
+ * - Easing: a keyframe's `easing` reshapes time on the segment that starts at it (default linear; easing.ts:
+ *   named easings or Bézier handles, whose overshoot carries every channel past the next key and back).
  * Outside [first, last] keyframe the path holds the end values.
  */
-/** 'hold': the segment keeps its first keyframe's values until the next keyframe (a cut in the move). */
-export type Easing = 'linear' | 'ease-in' | 'ease-out' | 'ease-in-out' | 'hold';
-
 export interface Keyframe {
   frame: number;
   position: Vec3;
@@ -41,21 +40,6 @@ export interface PathSample {
   position: Vec3;
   orientation: Quat;
   focalPx: number;
-}
-
-export function ease(e: Easing | undefined, s: number): number {
-  switch (e ?? 'linear') {
-    case 'linear':
-      return s;
-    case 'ease-in':
-      return s * s * s;
-    case 'ease-out':
-      return 1 - (1 - s) ** 3;
-    case 'ease-in-out':
-      return s * s * (3 - 2 * s);
-    case 'hold':
-      return s < 1 ? 0 : 1;
-  }
 }
 
 /** Checks ordering and values; returns the path for chaining. */
@@ -200,7 +184,7 @@ export function insertKeyframe(path: CameraPath, frame: number, easing?: Easing)
   const k: Keyframe = { frame, position: v.position, orientation: v.orientation, focalPx: v.focalPx };
   const prev = [...path.keyframes].reverse().find((x) => x.frame < frame);
   const e = easing ?? prev?.easing;
-  if (e) k.easing = e;
+  if (e) k.easing = isBezier(e) ? { ...e } : e;
   return sorted([...path.keyframes.map((x) => ({ ...x })), k]);
 }
 

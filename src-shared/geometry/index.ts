@@ -11,6 +11,7 @@ export * from './camera-frames';
 export * from './sim3';
 export * from './metrics';
 export * from './parascale';
+export * from './easing';
 export * from './camera-path';
 export * from './target-path';
 export * from './presets';

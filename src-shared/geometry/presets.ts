@@ -1,4 +1,5 @@
-import { ease, type Keyframe, type PathSample } from './camera-path';
+import type { Keyframe, PathSample } from './camera-path';
+import { ease } from './easing';
 import {
   quatDot,
   quatFromAxisAngle,

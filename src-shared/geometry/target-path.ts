@@ -3,11 +3,11 @@ import {
   fitPath,
   samplePath,
   type CameraPath,
-  type Easing,
   type FitTolerance,
   type Keyframe,
   type PathSample,
 } from './camera-path';
+import { easingProblem, type Easing } from './easing';
 import { quatNormalize, type Quat } from './quat';
 import type { Vec3 } from './vec3';
 
@@ -22,8 +22,6 @@ import type { Vec3 } from './vec3';
  */
 export type TargetPathContent =
   { kind: 'keyframes'; keyframes: Keyframe[] } | { kind: 'samples'; samples: PathSample[] };
-
-export const EASINGS: readonly Easing[] = ['linear', 'ease-in', 'ease-out', 'ease-in-out', 'hold'];
 
 /** How far a given orientation's norm may be from 1 before it is refused rather than normalised. */
 export const UNIT_QUATERNION_TOLERANCE = 1e-3;
@@ -64,7 +62,7 @@ function focal(v: unknown, what: string): number {
  * Checks untrusted content (e.g. from the renderer, a file or the journal) against a shot of `frameCount`
  * frames and returns a clean copy: finite numbers, unit quaternions (normalised when within
  * UNIT_QUATERNION_TOLERANCE), frames inside the shot and strictly increasing (samples: whole frames, each
- * once), focal > 0, a known easing. Throws TargetPathError naming the keyframe or sample and its frame.
+ * once), focal > 0, a known easing (named, or Bézier handles in range). Throws TargetPathError naming the keyframe or sample and its frame.
  */
 export function validateTargetPath(content: unknown, frameCount: number): TargetPathContent {
   if (!(Number.isInteger(frameCount) && frameCount > 0))
@@ -93,9 +91,10 @@ export function validateTargetPath(content: unknown, frameCount: number): Target
         focalPx: focal(k.focalPx, what),
       };
       if (k.easing !== undefined) {
-        if (!EASINGS.includes(k.easing as Easing))
-          throw new TargetPathError(`${what}: easing must be one of ${EASINGS.join(', ')}`);
-        key.easing = k.easing as Easing;
+        const problem = easingProblem(k.easing);
+        if (problem !== null) throw new TargetPathError(`${what}: ${problem}`);
+        const e = k.easing as Easing;
+        key.easing = typeof e === 'string' ? e : { kind: 'bezier', x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 };
       }
       return key;
     });

@@ -1,5 +1,6 @@
 /** Target camera paths: a shot's named camera moves and the paths.* methods (src-main/paths). */
 import { z } from 'zod';
+import { NAMED_EASINGS } from '../../geometry/easing';
 import { PRESET_KINDS } from '../../geometry/presets';
 import { Id, method, ok, UiPath } from './common';
 import { CAMERA_FILE_FORMATS, WORLD_UPS } from './shots';
@@ -13,9 +14,18 @@ const SampleSchema = z.strictObject({
   orientation: QuatSchema,
   focalPx: z.number(),
 });
-const KeyframeSchema = SampleSchema.extend({
-  easing: z.enum(['linear', 'ease-in', 'ease-out', 'ease-in-out', 'hold']).optional(),
-});
+/** A named easing or Bézier handles (geometry/easing.ts); their ranges are checked with the values. */
+const EasingSchema = z.union([
+  z.enum(NAMED_EASINGS),
+  z.strictObject({
+    kind: z.literal('bezier'),
+    x1: z.number(),
+    y1: z.number(),
+    x2: z.number(),
+    y2: z.number(),
+  }),
+]);
+const KeyframeSchema = SampleSchema.extend({ easing: EasingSchema.optional() });
 
 /**
  * A path's content: keyframes, or one sample per frame. The shapes are checked here; the values (finite,

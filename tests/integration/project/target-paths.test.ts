@@ -95,6 +95,21 @@ describe('target camera paths in the project', () => {
     for (let i = 0; i < 5; i++) await api['edit.redo']();
     const [copy] = await api['paths.list']({ shotId });
     expect(copy!.content.kind === 'keyframes' && copy!.content.keyframes.length).toBe(3);
+    // Bézier handles on a segment: stored, read back as given, undone to the named easing
+    const handles = { kind: 'bezier' as const, x1: 0.2, y1: -0.3, x2: 0.7, y2: 1.4 };
+    await api['paths.setContent']({
+      pathId: copy!.id,
+      content: { kind: 'keyframes', keyframes: [key(0, 0), { ...key(20, 3), easing: handles }, key(47, 1)] },
+    });
+    const easingOfKey1 = async () => {
+      const p = (await api['paths.list']({ shotId }))[0]!;
+      return p.content.kind === 'keyframes' ? p.content.keyframes[1]!.easing : null;
+    };
+    expect(await easingOfKey1()).toEqual(handles);
+    await api['edit.undo']();
+    expect(await easingOfKey1()).toBe('hold');
+    await api['edit.redo']();
+    expect(await easingOfKey1()).toEqual(handles);
   });
 
   it('refuse bad input with a clear error and leave the project unchanged', async () => {
@@ -107,6 +122,16 @@ describe('target camera paths in the project', () => {
       ],
       [{ kind: 'keyframes', keyframes: [{ ...key(3, 0), focalPx: -1 }] }, /focal must be/],
       [{ kind: 'keyframes', keyframes: [key(5, 0), key(2, 0)] }, /not after keyframe 0/],
+      [
+        {
+          kind: 'keyframes',
+          keyframes: [
+            key(0, 0),
+            { ...key(9, 1), easing: { kind: 'bezier', x1: 1.2, y1: 0, x2: 0.5, y2: 1 } },
+          ],
+        },
+        /keyframe 1 \(frame 9\): Bézier easing x1 must be a number in 0–1/,
+      ],
     ];
     for (const [content, msg] of bad)
       await expect(
