@@ -202,7 +202,184 @@ test('make, see, shape, undo and transfer a target path; read its coverage', asy
     const svg = (await curves.getByTestId('curve-svg').boundingBox())!;
     await page.mouse.click(svg.x + svg.width / 2, svg.y + 6);
     await expect(page.getByTestId('frame-number')).toHaveText(/^[78]$/);
+  });
+
+  await test.step('the curve editor: keys at the playhead, box-select, move together, Bézier handles, zoom, undo', async () => {
+    const curves = panel.getByTestId('curve-editor');
+    const svg = curves.getByTestId('curve-svg');
+    const keys = curves.getByTestId('curve-key');
+    const frames = panel.getByTestId('key-frame');
+    // where a frame and a value are on the page (the plot is x 34–352, y 6–136 of the 360 × 150 drawing)
+    const place = async () => {
+      const b = (await svg.boundingBox())!;
+      const [f0, f1, v0, v1] = ((await svg.getAttribute('data-view')) ?? '').split(',').map(Number);
+      return {
+        x: (f: number) => b.x + ((34 + ((f - f0!) / (f1! - f0!)) * 318) * b.width) / 360,
+        y: (v: number) => b.y + ((136 - ((v - v0!) / (v1! - v0!)) * 130) * b.height) / 150,
+        top: b.y + (12 * b.height) / 150,
+        box: b,
+      };
+    };
+    const centre = async (l: ReturnType<typeof page.locator>) => {
+      const b = (await l.boundingBox())!;
+      return [b.x + b.width / 2, b.y + b.height / 2] as const;
+    };
+
+    // I keys the path at the playhead (the editor has the keyboard once clicked)
+    for (const [i, f] of [5, 10].entries()) {
+      const at = await place();
+      await page.mouse.click(at.x(f), at.top);
+      await expect(page.getByTestId('frame-number')).toHaveText(String(f));
+      await page.keyboard.press('i');
+      // the table grows by a row when the edit is saved, moving the curves down: wait for it
+      await expect(frames).toHaveCount(3 + i);
+      await expect(keys).toHaveCount(3 + i);
+    }
+    expect(await frames.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual([
+      '0',
+      '5',
+      '10',
+      '15',
+    ]);
+    // Home frames the curves there; it leaves the playhead alone
     await page.keyboard.press('Home');
+    await expect(page.getByTestId('frame-number')).toHaveText('10');
+
+    // a box around the two middle keys selects them (and not the ends)
+    const [ax, ay] = await centre(keys.nth(1));
+    const [bx, by] = await centre(keys.nth(2));
+    await page.mouse.move(ax - 14, Math.min(ay, by) - 14);
+    await page.mouse.down();
+    await page.mouse.move(bx + 14, Math.max(ay, by) + 14, { steps: 5 });
+    await expect(curves.getByTestId('curve-box')).toBeVisible();
+    await page.mouse.up();
+    await expect(svg).toHaveAttribute('data-selected', '2');
+    expect(await keys.evaluateAll((els) => els.map((e) => e.getAttribute('data-selected')))).toEqual([
+      'false',
+      'true',
+      'true',
+      'false',
+    ]);
+
+    // dragging one moves both by the same whole frames: one edit, undone at once
+    const [x0, x1, x2] = await panel
+      .getByTestId('key-x')
+      .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    const p = await place();
+    await page.mouse.move(ax, ay);
+    await page.mouse.down();
+    await page.mouse.move(ax - (p.x(2) - p.x(0)), ay - 15, { steps: 6 });
+    await page.mouse.up();
+    await expect(frames.nth(1)).toHaveValue('3');
+    await expect(frames.nth(2)).toHaveValue('8');
+    await expect(frames.nth(0)).toHaveValue('0');
+    await expect(frames.nth(3)).toHaveValue('15');
+    await expect(panel.getByTestId('key-x').nth(1)).not.toHaveValue(x1!);
+    await expect(panel.getByTestId('key-x').nth(2)).not.toHaveValue(x2!);
+    await expect(panel.getByTestId('key-x').nth(0)).toHaveValue(x0!);
+    await screenshot(page, '01c-curve-box-moved');
+    await page.getByTestId('undo').click();
+    await expect(frames.nth(1)).toHaveValue('5');
+    await expect(frames.nth(2)).toHaveValue('10');
+    await expect(panel.getByTestId('key-x').nth(1)).toHaveValue(x1!);
+    await expect(panel.getByTestId('key-x').nth(2)).toHaveValue(x2!);
+
+    // Bézier easing on the segment from frame 5: its two handles show; drag the first
+    await keys.nth(1).click();
+    await expect(svg).toHaveAttribute('data-selected', '1');
+    await expect(curves.getByTestId('curve-handle')).toHaveCount(0);
+    // (a key made with I is eased as the segment it split: the preset's ease-in-out)
+    const named = await panel.getByTestId('key-easing').nth(1).inputValue();
+    expect(named).toBe('ease-in-out');
+    await curves.getByTestId('curve-easing').selectOption('bezier');
+    await expect(panel.getByTestId('key-easing').nth(1)).toHaveValue('bezier');
+    await expect(keys.nth(1)).toHaveAttribute('data-easing', 'bezier');
+    const handles = curves.getByTestId('curve-handle');
+    await expect(handles).toHaveCount(2);
+    const h1 = curves.locator('[data-testid="curve-handle"][data-which="1"]');
+    // ease-in-out's handles (the same timing): a third of the way along the segment, flat
+    expect(Number(await h1.getAttribute('data-x'))).toBeCloseTo(1 / 3, 6);
+    expect(Number(await h1.getAttribute('data-y'))).toBe(0);
+    const [hx, hy] = await centre(h1);
+    const q = await place();
+    await page.mouse.move(hx, hy);
+    await page.mouse.down();
+    await page.mouse.move(hx + (q.x(6.5) - q.x(5)), hy + 25, { steps: 6 });
+    await page.mouse.up();
+    await expect.poll(async () => Number(await h1.getAttribute('data-x'))).toBeGreaterThan(0.5);
+    const y1 = Number(await h1.getAttribute('data-y'));
+    expect(Math.abs(y1)).toBeGreaterThan(0.05);
+    await expect(panel.getByTestId('key-easing').nth(1)).toHaveValue('bezier');
+    await screenshot(page, '01d-curve-bezier');
+    // the Paths tab alone, as in docs/img/paths-curves.png
+    await panel.screenshot({ path: test.info().outputPath('01e-paths-curves.png') });
+    // undo: the handle goes back, then the easing
+    await page.getByTestId('undo').click();
+    await expect.poll(async () => Number(await h1.getAttribute('data-x'))).toBeCloseTo(1 / 3, 6);
+    await page.getByTestId('undo').click();
+    await expect(panel.getByTestId('key-easing').nth(1)).toHaveValue(named);
+    await expect(handles).toHaveCount(0);
+    await page.getByTestId('redo').click();
+    await page.getByTestId('redo').click();
+    await expect.poll(async () => Number(await h1.getAttribute('data-x'))).toBeGreaterThan(0.5);
+    expect(Number(await h1.getAttribute('data-y'))).toBeCloseTo(y1, 9);
+
+    // the wheel zooms time about the pointer, Ctrl + wheel the values; Alt-drag pans; Home frames all
+    const view = async () => ((await svg.getAttribute('data-view')) ?? '').split(',').map(Number);
+    const all = await view();
+    expect(all.slice(0, 2)).toEqual([0, 15]);
+    const z = await place();
+    await page.mouse.move(z.x(10), z.top + 40);
+    await page.mouse.wheel(0, -400);
+    await expect.poll(async () => (await view())[1]! - (await view())[0]!).toBeLessThan(10);
+    const zoomed = await view();
+    expect(zoomed[0]).toBeGreaterThan(0);
+    expect(zoomed[1]).toBeLessThan(15);
+    expect(zoomed.slice(2)).toEqual(all.slice(2));
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, 400);
+    await page.keyboard.up('Control');
+    await expect.poll(async () => (await view())[3]! - (await view())[2]!).toBeGreaterThan(all[3]! - all[2]!);
+    expect((await view()).slice(0, 2)).toEqual(zoomed.slice(0, 2));
+    await page.keyboard.down('Alt');
+    await page.mouse.down();
+    await page.mouse.move(z.x(10) + 60, z.top + 40, { steps: 4 });
+    await page.mouse.up();
+    await page.keyboard.up('Alt');
+    await expect.poll(async () => (await view())[0]!).toBeLessThan(zoomed[0]!);
+    await expect(curves.getByTestId('curve-fit')).toBeEnabled();
+    await page.keyboard.press('Home');
+    await expect.poll(view).toEqual(all);
+    await expect(curves.getByTestId('curve-fit')).toBeDisabled();
+
+    // X deletes the selected key; undo brings it back
+    await keys.nth(2).click();
+    await page.keyboard.press('x');
+    await expect(keys).toHaveCount(3);
+    await expect(frames).toHaveCount(3);
+    // the editor keeps the keyboard: A selects all, Escape none
+    await page.keyboard.press('a');
+    await expect(svg).toHaveAttribute('data-selected', '3');
+    await page.keyboard.press('Escape');
+    await expect(svg).toHaveAttribute('data-selected', '0');
+    await page.getByTestId('undo').click();
+    await expect(keys).toHaveCount(4);
+
+    // back to the dolly's two keys: the handle, the easing, the two inserted keys
+    await keys.nth(1).click();
+    await expect(handles).toHaveCount(2);
+    await page.getByTestId('undo').click();
+    await expect.poll(async () => Number(await h1.getAttribute('data-x'))).toBeCloseTo(1 / 3, 6);
+    await page.getByTestId('undo').click();
+    await expect(panel.getByTestId('key-easing').nth(1)).toHaveValue(named);
+    await page.getByTestId('undo').click();
+    await expect(frames).toHaveCount(3);
+    await page.getByTestId('undo').click();
+    await expect(frames).toHaveCount(2);
+    // Home goes to the first frame again once the curve editor lets go of the keyboard
+    await panel.locator('h3').click();
+    await page.keyboard.press('Home');
+    await expect(page.getByTestId('frame-number')).toHaveText('0');
   });
 
   await test.step('reload: the path is as it was left', async () => {
