@@ -6,6 +6,7 @@
  * refused request leaves the project exactly as it was.
  */
 import {
+  orientedWorld,
   pathSamples,
   presetPath,
   representativeDepthFromPoints,
@@ -14,6 +15,7 @@ import {
   PresetError,
   type CameraTrack,
   type PathSample,
+  type Pose,
   type PresetRequest,
   type TargetPathContent,
   type WorldUp,
@@ -22,7 +24,7 @@ import { ApiError } from '../../src-shared/api/contract';
 import type { EditKind, EditRegistry } from '../edits';
 import { FIRST_FRAME_NUMBER, writeCameraTrack, type CameraFileFormat } from '../geometry-io/camera-files';
 import { fitTrackToShot, readCameraFileForShot, sourceCameraTrack } from '../shots';
-import type { Project, ShotRecord, TargetPathRecord } from '../store';
+import { shotOrientation, type Project, type ShotRecord, type TargetPathRecord } from '../store';
 import { readPoints } from '../analysis/point-file';
 import { sceneUpOf } from './orientation';
 
@@ -255,12 +257,18 @@ export function importPath(
   });
   const known = new Set(read.track.frames.map((f) => f.index - FIRST_FRAME_NUMBER[read.format]));
   const cams = fitted.frames.filter((f) => known.has(f.index));
-  const sample = (f: CameraTrack['frames'][number]) => ({
-    frame: f.index,
-    position: [...f.camera.C],
-    orientation: [...f.camera.q],
-    focalPx: f.camera.intrinsics.fx,
-  });
+  // an oriented shot's files are in its oriented world (what export writes): back to the shot's world
+  const o = shotOrientation(shot);
+  const back = o ? orientedWorld(o).invert : (p: Pose) => p;
+  const sample = (f: CameraTrack['frames'][number]) => {
+    const pose = back(f.camera);
+    return {
+      frame: f.index,
+      position: [...pose.C],
+      orientation: [...pose.q],
+      focalPx: f.camera.intrinsics.fx,
+    };
+  };
   const content =
     cams.length === shot.frameCount
       ? { kind: 'samples', samples: cams.map(sample) }
@@ -281,13 +289,15 @@ export function exportPath(
   const content = contentOf(shot, path);
   const source = sourceCameraTrack(project, shot.id);
   const k0 = source?.frames[0]?.camera.intrinsics;
+  // the oriented world when the scene was oriented: its up is the file's up, its origin the floor point
+  const o = shotOrientation(shot);
+  const to = o ? orientedWorld(o).apply : (p: Pose) => p;
   const track: CameraTrack = {
     fps: [shot.fpsNum, shot.fpsDen],
     frames: pathSamples(content, 0, shot.frameCount - 1).map((s) => ({
       index: s.frame,
       camera: {
-        C: s.position,
-        q: s.orientation,
+        ...to({ C: s.position, q: s.orientation }),
         intrinsics: {
           width: shot.width,
           height: shot.height,

@@ -5,6 +5,7 @@
  * and journalled, so Undo restores the previous camera. A refused file leaves the project unchanged.
  */
 import {
+  orientedWorld,
   describeFrameProblems,
   documentToTrack,
   fillCameraFrames,
@@ -23,7 +24,7 @@ import {
   writeCameraTrack,
   type CameraFileFormat,
 } from '../geometry-io/camera-files';
-import type { Project, SourceCameraRecord, ShotRecord } from '../store';
+import { shotOrientation, type Project, type SourceCameraRecord, type ShotRecord } from '../store';
 import type { EditRegistry } from '../edits';
 import type { ShotEditRecord } from './shot-edits';
 
@@ -200,6 +201,13 @@ export function exportSourceCamera(
       `Shot '${shot.name}' has no source camera yet: analyse the shot or import a camera.`,
     );
   }
-  const path = writeCameraTrack(track, format, out, { worldUp, overwrite });
+  // the oriented world when the scene was oriented (its up the file's up, its origin the floor point); a
+  // camera imported from a file and never re-oriented keeps its own world
+  const o = shotOrientation(shot);
+  const to = o ? orientedWorld(o).apply : null;
+  const written = to
+    ? { ...track, frames: track.frames.map((f) => ({ ...f, camera: { ...f.camera, ...to(f.camera) } })) }
+    : track;
+  const path = writeCameraTrack(written, format, out, { worldUp, overwrite });
   return { path, frames: track.frames.length };
 }

@@ -1,4 +1,5 @@
 import { symmetricEigen } from './eigen';
+import { quatConjugate, quatFromAxisAngle, quatMultiply, quatNormalize, quatRotate, type Quat } from './quat';
 import type { Vec3 } from './vec3';
 
 /**
@@ -141,4 +142,34 @@ export function parseOrientation(value: unknown): SceneOrientation | null {
   if (!(Math.abs(norm(o.up) - 1) < 1e-6)) return null;
   if (o.method !== 'auto-floor' && o.method !== 'three-points' && o.method !== 'origin') return null;
   return { up: [...o.up], origin: [...o.origin], method: o.method };
+}
+
+/**
+ * The rigid motion that takes a shot's world to its oriented world (what exports write): the scene's up
+ * becomes +Z by the smallest rotation, and the origin on the floor becomes (0, 0, 0). No scale (the gauge
+ * stays the shot's). `apply` maps a camera pose; `invert` maps a pose of the oriented world back.
+ */
+export function orientedWorld(o: SceneOrientation): {
+  apply: (p: { C: Vec3; q: Quat }) => { C: Vec3; q: Quat };
+  invert: (p: { C: Vec3; q: Quat }) => { C: Vec3; q: Quat };
+} {
+  const up = unit(o.up);
+  const z: Vec3 = [0, 0, 1];
+  const c = dot(up, z);
+  const axis = cross(up, z);
+  const s = norm(axis);
+  // the smallest rotation taking up to +Z (half a turn about X when up is −Z)
+  const r: Quat =
+    s < 1e-12 ? (c > 0 ? [1, 0, 0, 0] : [0, 1, 0, 0]) : quatFromAxisAngle(unit(axis), Math.atan2(s, c));
+  const rInv = quatConjugate(r);
+  return {
+    apply: (p) => ({ C: quatRotate(r, sub(p.C, o.origin)), q: quatNormalize(quatMultiply(r, p.q)) }),
+    invert: (p) => {
+      const back = quatRotate(rInv, p.C);
+      return {
+        C: [back[0] + o.origin[0], back[1] + o.origin[1], back[2] + o.origin[2]],
+        q: quatNormalize(quatMultiply(rInv, p.q)),
+      };
+    },
+  };
 }
