@@ -5,7 +5,7 @@ import { JobRunner, type JobKind } from '../jobs';
 import { EditRegistry } from '../edits';
 import { proxyJob, shotEditKinds, thumbnailsJob } from '../shots';
 import { pathEditKinds } from '../paths';
-import { renderJob } from '../render';
+import { renderJob, verifyJob } from '../render';
 import { closeTrackSessions, createAnalyzeJob, createTrackJob, type AnalyzeJobDeps } from '../analysis';
 import { SettingsStore, configDir } from '../settings/app-settings';
 import { Project } from '../store';
@@ -32,7 +32,7 @@ export interface CoreOptions {
  */
 /** Every job kind the app runs, from the capabilities that own them; some need the app's model manager. */
 function createJobKinds(deps: AnalyzeJobDeps): JobKind[] {
-  return [thumbnailsJob, proxyJob, createTrackJob(deps), createAnalyzeJob(deps), renderJob];
+  return [thumbnailsJob, proxyJob, createTrackJob(deps), createAnalyzeJob(deps), renderJob, verifyJob];
 }
 
 export class AppCore {

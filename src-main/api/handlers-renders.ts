@@ -1,15 +1,25 @@
 /**
  * API handlers for renders (src-main/render): list a shot's render versions, start a new one (a job),
- * and each finished frame's mask figures.
+ * each finished frame's mask figures, and verify one (a job) and read its verification.
  */
 import { ApiError, type Render } from '../../src-shared/api/contract';
-import { createRender, provenanceOf, versionName } from '../render';
+import {
+  createRender,
+  provenanceOf,
+  verificationOf,
+  verificationSummaryOf,
+  verifyParams,
+  versionName,
+} from '../render';
 import type { JobRunner } from '../jobs';
 import type { Project, RenderRecord } from '../store';
 import type { AppCore } from './core';
 import type { Handlers } from './handlers';
 
-type RenderHandlers = Pick<Handlers, 'renders.list' | 'renders.start' | 'renders.frames'>;
+type RenderHandlers = Pick<
+  Handlers,
+  'renders.list' | 'renders.start' | 'renders.frames' | 'renders.verify' | 'renders.verification'
+>;
 
 /** A render as the UI sees it: its status follows its job's while it is not done. */
 export function toApiRender(project: Project, runner: JobRunner, r: RenderRecord): Render {
@@ -50,6 +60,7 @@ export function toApiRender(project: Project, runner: JobRunner, r: RenderRecord
     jobId: r.jobId,
     createdAt: r.createdAt,
     finishedAt: r.finishedAt,
+    verification: verificationSummaryOf(project, r.id),
   };
 }
 
@@ -99,6 +110,25 @@ export function createRenderHandlers(core: AppCore): RenderHandlers {
       return project.renders
         .frames(renderId)
         .map(({ frame, seen, filled, reused }) => ({ frame, seen, filled, reused }));
+    },
+    async 'renders.verify'({ renderId }) {
+      const { project, runner } = core.require();
+      const r = project.renders.get(renderId);
+      if (!r) throw new ApiError('not-found', `There is no render ${renderId}.`);
+      const params = verifyParams(project, r);
+      const busy = project.jobs.active('verify', r.shotId);
+      if (busy && busy.params.renderId !== r.id)
+        throw new ApiError(
+          'conflict',
+          `A render of this shot is being verified (job ${busy.id}): wait for it to finish or cancel it.`,
+        );
+      const job = busy ?? runner.start('verify', r.shotId, { ...params });
+      return { render: toApiRender(project, runner, r), job: runner.toApi(job) };
+    },
+    async 'renders.verification'({ renderId }) {
+      const { project } = core.require();
+      if (!project.renders.get(renderId)) throw new ApiError('not-found', `There is no render ${renderId}.`);
+      return verificationOf(project, renderId);
     },
   };
 }

@@ -10,5 +10,6 @@ export type { TrackRecord, TrackMethod } from './tracks';
 export type { SourceCameraRecord } from './source-cameras';
 export type { TargetPathRecord } from './target-paths';
 export type { RenderRecord, RenderFrameRecord, RenderStatus } from './renders';
+export type { RenderVerificationRecord, VerificationVerdict } from './render-verifications';
 export type { StageRecord, DepthFrameStats } from './analysis';
 export { useSqliteNativeBinding } from './sqlite';

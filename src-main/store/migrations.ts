@@ -279,6 +279,23 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    description: 'verifications of renders',
+    up(db) {
+      db.exec(`
+        -- The latest "Verify render" of a render version (src-main/render/verify.ts): the plate tracked and
+        -- solved, its camera compared with the path. result_json: src-shared/api/contract/render-verification.ts.
+        CREATE TABLE render_verifications (
+          render_id    INTEGER PRIMARY KEY REFERENCES renders(id) ON DELETE CASCADE,
+          verdict      TEXT NOT NULL CHECK (verdict IN ('follows', 'deviates', 'unverifiable')),
+          result_json  TEXT NOT NULL,
+          job_id       INTEGER,
+          verified_at  TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -13,6 +13,7 @@ import { ShotRepository } from './shots';
 import { TrackRepository } from './tracks';
 import { TargetPathRepository } from './target-paths';
 import { RenderRepository } from './renders';
+import { RenderVerificationRepository } from './render-verifications';
 import { SourceCameraRepository } from './source-cameras';
 import { AnalysisRepository } from './analysis';
 import { PROJECT_DB, PROJECT_FOLDERS, projectBackupName } from '../../src-shared/project-layout';
@@ -121,6 +122,7 @@ export class Project {
   readonly analysis: AnalysisRepository;
   readonly targetPaths: TargetPathRepository;
   readonly renders: RenderRepository;
+  readonly renderVerifications: RenderVerificationRepository;
   readonly paths: ProjectPaths;
   private closed = false;
 
@@ -147,6 +149,7 @@ export class Project {
     this.analysis = new AnalysisRepository(db);
     this.targetPaths = new TargetPathRepository(db);
     this.renders = new RenderRepository(db);
+    this.renderVerifications = new RenderVerificationRepository(db);
   }
 
   get dir(): string {

@@ -14,6 +14,7 @@ import { lensCommand } from './commands/shot-lens';
 import { modelsCommands } from './commands/models';
 import { pathCommands } from './commands/paths';
 import { renderCommands } from './commands/render';
+import { renderVerifyCommand } from './commands/render-verify';
 
 /** Every `reshoot` sub-command, in the order `reshoot --help` lists them. */
 export const commands: CliCommand[] = [
@@ -34,6 +35,7 @@ export const commands: CliCommand[] = [
   exportDepthCommand,
   ...pathCommands,
   ...renderCommands,
+  renderVerifyCommand,
   ...modelsCommands,
   cameraConvertCommand,
   parascaleTransferCommand,

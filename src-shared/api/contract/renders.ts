@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { Id, method } from './common';
 import { JobSchema } from './jobs';
+import { RenderVerificationSchema, RenderVerificationSummarySchema } from './render-verification';
+
+export * from './render-verification';
 
 export const RENDER_STATUSES = ['rendering', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export const RENDER_FILLS = ['none', 'inpaint'] as const;
@@ -42,6 +45,8 @@ export const RenderSchema = z.strictObject({
   jobId: z.number().int().nullable(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
+  /** The latest "Verify render" of this version (null: never verified). */
+  verification: RenderVerificationSummarySchema.nullable(),
 });
 export type Render = z.infer<typeof RenderSchema>;
 
@@ -73,5 +78,15 @@ export const rendersContract = {
       }),
     ),
     'What the mask of each finished frame of a render says (shares seen and inpainted).',
+  ),
+  'renders.verify': method(
+    z.strictObject({ renderId: Id }),
+    z.strictObject({ render: RenderSchema, job: JobSchema }),
+    'Verify a finished render as a job: track and solve the plate, compare its camera with the path.',
+  ),
+  'renders.verification': method(
+    z.strictObject({ renderId: Id }),
+    RenderVerificationSchema.nullable(),
+    "A render's latest verification with its per-frame errors and Π sequences (null: never verified).",
   ),
 } as const;

@@ -11,6 +11,7 @@ import {
   type SourceCameraRecord,
 } from '../../../src-main/store';
 import type { CameraReport } from '../../../src-shared/api/contract';
+import { verificationOf, verificationSummaryOf } from '../../../src-main/render';
 import { tempDir } from '../../helpers/temp';
 
 const tmp = tempDir();
@@ -180,6 +181,69 @@ describe('schema migrations', () => {
       delete journalled.report;
       p.sourceCameras.put(journalled as SourceCameraRecord);
       expect(p.sourceCameras.get(2)!.report).toBeNull();
+    } finally {
+      p.close();
+    }
+  });
+
+  it('renders made before verifications were kept upgrade unverified; a verification is kept per render', () => {
+    const dir = join(tmp.dir, 'render-verification.reshoot');
+    mkdirSync(dir);
+    const old = new Database(join(dir, 'project.db'));
+    migrate(old, 10);
+    old
+      .prepare(
+        `INSERT INTO shots (name, kind, media_path, fingerprint, width, height, fps_num, fps_den, frame_count,
+           facts_json, imported_at, sort_order)
+         VALUES ('A', 'video', '/media/a.mov', 'abc', 640, 360, 24, 1, 48, ?, '2026-01-01', 1)`,
+      )
+      .run(SAMPLE_FACTS);
+    old
+      .prepare(
+        `INSERT INTO renders (shot_id, path_id, path_name, version, status, method, first_frame, last_frame,
+           provenance_json, created_at)
+         VALUES (1, 1, 'target', 1, 'done', 'reprojection', 0, 23, '{}', 'x'), (1, 1, 'target', 2, 'done', 'reprojection', 0, 23, '{}', 'x')`,
+      )
+      .run();
+    old.close();
+    const p = Project.open(dir);
+    try {
+      expect(p.renderVerifications.get(1)).toBeUndefined();
+      const v = { verdict: 'follows', text: 'the plate follows the path', verifiedAt: 'y' };
+      p.renderVerifications.put({
+        renderId: 1,
+        verdict: 'deviates',
+        resultJson: '{}',
+        jobId: null,
+        verifiedAt: 'x',
+      });
+      p.renderVerifications.put({
+        renderId: 1,
+        verdict: 'follows',
+        resultJson: JSON.stringify(v),
+        jobId: 7,
+        verifiedAt: 'y',
+      });
+      // the latest replaces the earlier one; the other version stays unverified
+      expect(p.renderVerifications.get(1)).toEqual({
+        renderId: 1,
+        verdict: 'follows',
+        resultJson: JSON.stringify(v),
+        jobId: 7,
+        verifiedAt: 'y',
+      });
+      expect(verificationOf(p, 1)).toEqual(v);
+      expect(verificationOf(p, 2)).toBeNull();
+      // a verdict the schema does not know is refused; a damaged result reads as none
+      expect(() =>
+        p.db.prepare("UPDATE render_verifications SET verdict = 'maybe' WHERE render_id = 1").run(),
+      ).toThrow(/CHECK/);
+      p.db.prepare("UPDATE render_verifications SET result_json = '{\"verd' WHERE render_id = 1").run();
+      expect(verificationOf(p, 1)).toBeNull();
+      expect(verificationSummaryOf(p, 1)).toBeNull();
+      // a verification goes with its render
+      p.db.prepare('DELETE FROM renders WHERE id = 1').run();
+      expect(p.renderVerifications.get(1)).toBeUndefined();
     } finally {
       p.close();
     }
