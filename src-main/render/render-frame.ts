@@ -70,10 +70,11 @@ export async function renderFrame(
   signal?: AbortSignal,
   workers?: RenderWorkers,
 ): Promise<FrameResult> {
-  const window = await sources.windowFor(target, settings.window);
+  const { frames: window, primary } = await sources.windowFor(target, settings.window, frame);
   const loaded = await sources.load(window, signal);
+  const options: FrameSettings = { ...settings, primary };
   const r = workers
-    ? await workers.render(frame, target, loaded, settings, dir)
-    : await renderAndWrite(target, loaded, frame, dir, settings);
+    ? await workers.render(frame, target, loaded, options, dir)
+    : await renderAndWrite(target, loaded, frame, dir, options);
   return { ...r, window };
 }

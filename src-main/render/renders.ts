@@ -15,7 +15,7 @@ import type { Project, RenderRecord, ShotRecord } from '../store';
 import type { FrameSettings } from './render-frame';
 
 /** Bumped whenever the reprojection's output for the same inputs changes: old frames are then not reused. */
-export const REPROJECTION_VERSION = 1;
+export const REPROJECTION_VERSION = 2;
 export const DEFAULT_WINDOW = 5;
 
 export interface RenderRequest {

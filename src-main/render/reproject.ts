@@ -54,6 +54,18 @@ export interface ReprojectOptions {
   edgeRatio?: number;
   /** How many window frames that see a pixel are averaged (default 1: the first in the window's order). */
   blend?: number;
+  /**
+   * The first window frame is the target frame's own moment (the source frame at the same time): its depth
+   * is taken wherever it has one, and the others only fill what it cannot see — so what moves in the shot
+   * is rendered where it is at that moment instead of being voted away by frames from other moments.
+   */
+  primary?: boolean;
+  /**
+   * Blended frames must agree in colour with the first that sees the pixel, within this share of full
+   * scale in every channel (default 0.06): a frame where something else stands there (a person who has
+   * moved on) is not averaged in.
+   */
+  colourTolerance?: number;
 }
 
 export interface ReprojectedPlate {
@@ -296,7 +308,13 @@ export function splatTargetDepth(
       Z.push(Z.shift()!);
     }
   }
-  const zbuf = consensusDepth(perSource, options.depthTolerance ?? 0.03);
+  const tol = options.depthTolerance ?? 0.03;
+  let zbuf: Float32Array;
+  if (options.primary && perSource.length > 1) {
+    zbuf = consensusDepth(perSource.slice(1), tol);
+    const own = perSource[0]!;
+    for (let c = 0; c < zbuf.length; c++) if (own[c]! > 0) zbuf[c] = own[c]!;
+  } else zbuf = consensusDepth(perSource, tol);
   if (far > 0)
     carveInfinity(
       { fx, fy, cx, cy, width: GW, height: GH },
@@ -552,6 +570,7 @@ export function lookupColour(
     H = kt.height;
   const tol = options.depthTolerance ?? 0.03;
   const blend = Math.max(1, options.blend ?? 1);
+  const colourLimit = 65535 * (options.colourTolerance ?? 0.06);
   const GW = grid.width,
     GH = grid.height;
   const gz = grid.depth;
@@ -650,6 +669,9 @@ export function lookupColour(
       let r0 = 0,
         r1 = 0,
         r2 = 0,
+        f0 = 0,
+        f1 = 0,
+        f2 = 0,
         n = 0;
       for (let s = 0; bits !== 0 && n < blend; s++, bits >>>= 1) {
         if ((bits & 1) === 0) continue;
@@ -685,11 +707,24 @@ export function lookupColour(
           w01 = tx * (1 - ty),
           w10 = (1 - tx) * ty,
           w11 = tx * ty;
-        r0 += w00 * col[q]! + w01 * col[q + sx]! + w10 * col[q + sy]! + w11 * col[q + sx + sy]!;
-        r1 +=
+        const c0 = w00 * col[q]! + w01 * col[q + sx]! + w10 * col[q + sy]! + w11 * col[q + sx + sy]!;
+        const c1 =
           w00 * col[q + 1]! + w01 * col[q + sx + 1]! + w10 * col[q + sy + 1]! + w11 * col[q + sx + sy + 1]!;
-        r2 +=
+        const c2 =
           w00 * col[q + 2]! + w01 * col[q + sx + 2]! + w10 * col[q + sy + 2]! + w11 * col[q + sx + sy + 2]!;
+        if (n === 0) {
+          f0 = c0;
+          f1 = c1;
+          f2 = c2;
+        } else if (
+          Math.abs(c0 - f0) > colourLimit ||
+          Math.abs(c1 - f1) > colourLimit ||
+          Math.abs(c2 - f2) > colourLimit
+        )
+          continue;
+        r0 += c0;
+        r1 += c1;
+        r2 += c2;
         n++;
       }
       if (n === 0) continue;

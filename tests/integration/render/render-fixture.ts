@@ -16,6 +16,7 @@ import {
   longShot,
   truthDepth,
   writeSparsePoints,
+  type LongShot,
 } from '../depth/long-shot-scene';
 
 export interface RenderFixture {
