@@ -17,12 +17,9 @@ import path from 'node:path';
 import { AppCore, createHandlers } from '../../src-main/api';
 import { frameFiles, renderDir } from '../../src-main/render';
 import { reprojectFrame } from '../../src-main/render/reproject';
-import {
-  coverageSources,
-  scaleIntrinsics,
-  windowByCoverage,
-  type CoverageSource,
-} from '../../src-shared/geometry';
+import { scaleIntrinsics, type CoverageSource } from '../../src-shared/geometry';
+import { chooseWindow } from '../../src-main/render/render-window';
+import { REPROJECTION_SETTINGS } from '../../src-main/render/renders';
 import { maskedPsnr, maskedSsim } from '../../src-shared/image';
 import { writeBenchmarkSection } from '../lib/benchmarks-doc';
 import { GT_DIR, gtSource, loadGtShot, type GtShot } from './gt-inputs';
@@ -118,7 +115,7 @@ async function ownDepth(
 }
 
 /** The same reprojection and window choice with the true source depth and frames. */
-function trueDepth(name: string): Score {
+async function trueDepth(name: string): Promise<Score> {
   const source = loadGtShot(name);
   const truth = loadGtShot(`${name}_target`);
   const sources = source.cameras.map((_, i) => gtSource(source, i));
@@ -133,20 +130,24 @@ function trueDepth(name: string): Score {
     const v = [...d].filter((z) => z > 0).sort((a, b) => a - b);
     return v[v.length >> 1] ?? 0;
   });
-  const frames = truth.cameras.map((cam) => {
-    const candidates = coverageSources(cam, source.cameras, medians, 12, 1);
-    const chosen = windowByCoverage(
-      cam,
-      candidates.map((i) => coarse[i]!),
-      WINDOW,
-      { first: 0 },
-    ).sort((a, b) => a - b);
-    return reprojectFrame(
-      cam,
-      chosen.map((k) => sources[candidates[k]!]!),
-      { blend: 3 },
+  const frames = [];
+  for (let f = 0; f < truth.cameras.length; f++) {
+    const cam = truth.cameras[f]!;
+    // the product's window choice (render-window.ts) on the true depth
+    const w = await chooseWindow(cam, WINDOW, f, {
+      cameras: source.cameras,
+      sceneDepths: medians,
+      coarse: (i) => Promise.resolve(coarse[i]!),
+      stride: 1,
+    });
+    frames.push(
+      reprojectFrame(
+        cam,
+        w.frames.map((i) => sources[i]!),
+        { ...REPROJECTION_SETTINGS, primary: w.primary },
+      ),
     );
-  });
+  }
   return score(frames, truth);
 }
 
@@ -155,7 +156,7 @@ const rows: string[] = [];
 try {
   for (const name of shots) {
     const own = await ownDepth(name, work);
-    const upper = trueDepth(name);
+    const upper = await trueDepth(name);
     const readme = readFileSync(path.join(GT_DIR, `${name}_target`, 'README.md'), 'utf8');
     const ref = /gives ([\d.]+) dB masked PSNR with ([\d.]+) % of the frame covered/.exec(readme);
     const line = (what: string, s: Score) =>

@@ -14,6 +14,7 @@
 import os from 'node:os';
 import { quatToMat3, type Camera } from '../../src-shared/geometry';
 import { reprojectFrame, type PlateSource } from '../../src-main/render/reproject';
+import { REPROJECTION_SETTINGS } from '../../src-main/render/renders';
 import { writeBenchmarkSection } from '../lib/benchmarks-doc';
 import { gtSource, loadGtShot } from './gt-inputs';
 
@@ -80,7 +81,7 @@ for (const f of frames) {
   const sources = window.map((i) => gtSource(source, i, 640, 360));
   const cam = target.cameras[f]!;
   let t = performance.now();
-  const r = reprojectFrame(cam, sources, { blend: 3 });
+  const r = reprojectFrame(cam, sources, { ...REPROJECTION_SETTINGS, primary: true });
   ours.push(performance.now() - t);
   seenOurs += r.seen / frames.length;
   t = performance.now();

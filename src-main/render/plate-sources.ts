@@ -7,27 +7,17 @@
  */
 import { decodeFrames, type MediaFacts } from '../media';
 import { ApiError } from '../../src-shared/api/contract';
-import {
-  coverageSources,
-  frameCoverage,
-  windowByCoverage,
-  type Camera,
-  type PathSample,
-} from '../../src-shared/geometry';
+import type { Camera, PathSample } from '../../src-shared/geometry';
 import { DepthSources } from '../paths/depth-sources';
 import { shotMedia } from '../shots';
 import type { Project, ShotRecord } from '../store';
 import type { PlateSource } from './reproject';
+import { chooseWindow, WINDOW_GRID_WIDTH } from './render-window';
 
 /** Colour kept decoded, in bytes (about 14 frames of 4K, 60 of 1080p). */
 const COLOUR_BUDGET_BYTES = 768 * 1024 * 1024;
 /** Frames decoded in one run when a frame is missing. */
 const DECODE_RUN = 6;
-/** Candidate frames for a window (the best by distance and angle), and the coverage grid they are ranked on. */
-const WINDOW_CANDIDATES = 12;
-const WINDOW_GRID_WIDTH = 64;
-/** The share of the target view the same-moment frame must see to lead the window. */
-const PRIMARY_COVERAGE = 0.5;
 
 export class PlateSources {
   readonly facts: MediaFacts;
@@ -61,55 +51,15 @@ export class PlateSources {
     return this.depth.cameras;
   }
 
-  /**
-   * The window for the target camera of shot frame `frame`: first the source frame of the same moment when
-   * it sees at least PRIMARY_COVERAGE of the view (then `primary`: what moves is rendered as it is at that
-   * moment), else the nearest viewpoint (coverageSources: distance over scene depth plus angle); then the
-   * frames that add the most of the view the first cannot see (windowByCoverage), up to `count`. Looked up
-   * in that order: the first, then the rest by closeness.
-   */
-  async windowFor(
-    target: Camera,
-    count: number,
-    frame?: number,
-  ): Promise<{ frames: number[]; primary: boolean }> {
-    const candidates = coverageSources(
-      target,
-      this.coarse.cameras,
+  /** The window for the target camera of shot frame `frame` (render-window.ts). */
+  windowFor(target: Camera, count: number, frame?: number): Promise<{ frames: number[]; primary: boolean }> {
+    return chooseWindow(target, count, frame, {
+      cameras: this.coarse.cameras,
       // a rotation-only shot has no scene depth; its cameras are all at one place, ranked by angle alone
-      this.rotationOnly ? this.coarse.medians.map(() => 1) : this.coarse.medians,
-      Math.max(count, WINDOW_CANDIDATES),
-      1,
-    );
-    const loaded = [];
-    for (const f of candidates) loaded.push(this.asDirections(await this.coarse.source(f)));
-    let first = 0;
-    let primary = false;
-    if (frame !== undefined && frame >= 0 && frame < this.shot.frameCount) {
-      let i = candidates.indexOf(frame);
-      const own = i >= 0 ? loaded[i]! : this.asDirections(await this.coarse.source(frame));
-      const seen = frameCoverage(target, [own], WINDOW_GRID_WIDTH, { stride: this.coarse.stride }).coverage;
-      if (seen >= PRIMARY_COVERAGE) {
-        if (i < 0) {
-          candidates.push(frame);
-          loaded.push(own);
-          i = candidates.length - 1;
-        }
-        first = i;
-        primary = true;
-      }
-    }
-    const chosen = windowByCoverage(target, loaded, count, {
-      gridWidth: WINDOW_GRID_WIDTH,
+      sceneDepths: this.rotationOnly ? this.coarse.medians.map(() => 1) : this.coarse.medians,
+      coarse: async (f) => this.asDirections(await this.coarse.source(f)),
       stride: this.coarse.stride,
-      first,
     });
-    // the first, then nearest viewpoint first: the least parallax, so the least harm from depth errors
-    const rest = chosen.slice(1).sort((a, b) => a - b);
-    return {
-      frames: [chosen[0]!, ...rest].filter((i) => i !== undefined).map((i) => candidates[i]!),
-      primary,
-    };
   }
 
   /** The frames as reprojection sources, in the given order. */

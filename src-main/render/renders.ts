@@ -17,6 +17,8 @@ import type { FrameSettings } from './render-frame';
 /** Bumped whenever the reprojection's output for the same inputs changes: old frames are then not reused. */
 export const REPROJECTION_VERSION = 2;
 export const DEFAULT_WINDOW = 5;
+/** The reprojection's settings a render records (reproject.ts): depth agreement 3 %, up to 3 frames blended. */
+export const REPROJECTION_SETTINGS = { depthTolerance: 0.03, blend: 3 } as const;
 
 export interface RenderRequest {
   pathId: number;
@@ -137,8 +139,7 @@ export function createRender(project: Project, req: RenderRequest, now: string):
   const settings: FrameSettings = {
     window,
     fill,
-    depthTolerance: 0.03,
-    blend: 3,
+    ...REPROJECTION_SETTINGS,
     ...(rotationOnly ? { rotationOnly: true } : {}),
   };
   const provenance: RenderProvenance = {
