@@ -17,6 +17,7 @@ import { decodeFrameBatch, decodeFrameImage } from '../media';
 import type { AppCore } from './core';
 import { toApiError } from './dispatch';
 import { pairedWindow } from '../paths';
+import { renderMedia } from './render-media';
 import { shotMedia } from '../shots/shot-media';
 
 /** Small LRU of encoded frames so scrubbing back and forth doesn't decode the same frame twice. */
@@ -157,6 +158,16 @@ export function createMediaHandler(core: AppCore): MediaHandler {
             if (err.code === 'not-found') return new Response(err.message, { status: 404 });
             throw e;
           }
+        }
+        case 'render-frame':
+        case 'render-frames':
+        case 'render-mask': {
+          const answer = await renderMedia(project, shot, route, cache, servableProjectFile);
+          if (answer.kind === 'missing') return new Response(answer.message, { status: 404 });
+          if (answer.kind === 'file') return fileResponse(answer.root, answer.file, answer.type, request);
+          return new Response(answer.body as Uint8Array<ArrayBuffer>, {
+            headers: { ...CACHE_HEADERS, 'Content-Type': answer.type },
+          });
         }
         case 'thumbnail':
           return fileResponse(project.dir, project.paths.thumbnail(shot.id), 'image/jpeg', request);

@@ -20,7 +20,20 @@ export type MediaRoute =
   | { kind: 'depth'; shotId: number; frame: number }
   | { kind: 'depth-state'; shotId: number; frame: number }
   | { kind: 'cloud'; shotId: number }
-  | { kind: 'paired'; shotId: number; pathId: number; start: number; count: number };
+  | { kind: 'paired'; shotId: number; pathId: number; start: number; count: number }
+  /** A rendered frame's colour as a JPEG (the render keeps 16-bit PNGs), by shot frame. */
+  | { kind: 'render-frame'; shotId: number; renderId: number; frame: number; width: number | null }
+  /** Rendered frames start…start+count−1 as a frame batch (playback); fewer when the render stops sooner. */
+  | {
+      kind: 'render-frames';
+      shotId: number;
+      renderId: number;
+      start: number;
+      count: number;
+      width: number | null;
+    }
+  /** A rendered frame's mask PNG as the render wrote it (8-bit: 255 seen, 128 filled, 0 empty). */
+  | { kind: 'render-mask'; shotId: number; renderId: number; frame: number };
 
 export const MAX_BATCH_FRAMES = 48;
 /** Frames of tracks per request: enough for trails around the playhead and prefetch. */
@@ -66,6 +79,19 @@ export function mediaUrl(base: string, route: MediaRoute, cacheKey?: string): st
       path = `paired/${route.shotId}/${route.pathId}`;
       q.set('start', String(route.start));
       q.set('count', String(route.count));
+      break;
+    case 'render-frame':
+      path = `render/${route.shotId}/${route.renderId}/${route.frame}.jpg`;
+      if (route.width) q.set('w', String(route.width));
+      break;
+    case 'render-frames':
+      path = `render/${route.shotId}/${route.renderId}`;
+      q.set('start', String(route.start));
+      q.set('count', String(route.count));
+      if (route.width) q.set('w', String(route.width));
+      break;
+    case 'render-mask':
+      path = `render/${route.shotId}/${route.renderId}/${route.frame}.mask.png`;
       break;
     case 'tracks':
       path = `tracks/${route.shotId}/${route.method}`;
@@ -134,6 +160,24 @@ export function parseMediaRoute(pathname: string, search: URLSearchParams): Medi
     const count = intParam(search.get('count'), 1, MAX_PAIRED_FRAMES);
     return shotId && pathId && start !== null && count !== null
       ? { kind, shotId, pathId, start, count }
+      : null;
+  }
+  if (parts.length === 4 && kind === 'render') {
+    const shotId = intParam(a, 1, 1e9);
+    const renderId = intParam(b, 1, 1e9);
+    const m = /^(\d{1,9})\.(jpg|mask\.png)$/.exec(parts[3] ?? '');
+    const frame = m ? intParam(m[1], 0, 1e9) : null;
+    if (!shotId || !renderId || frame === null) return null;
+    if (m![2] === 'jpg') return { kind: 'render-frame', shotId, renderId, frame, width };
+    return search.has('w') ? null : { kind: 'render-mask', shotId, renderId, frame };
+  }
+  if (parts.length === 3 && kind === 'render') {
+    const shotId = intParam(a, 1, 1e9);
+    const renderId = intParam(b, 1, 1e9);
+    const start = intParam(search.get('start'), 0, 1e9);
+    const count = intParam(search.get('count'), 1, MAX_BATCH_FRAMES);
+    return shotId && renderId && start !== null && count !== null
+      ? { kind: 'render-frames', shotId, renderId, start, count, width }
       : null;
   }
   if (parts.length === 2 && kind === 'frames') {

@@ -91,6 +91,27 @@ describe('media routes', () => {
       shotId: fc.integer({ min: 1, max: 1e6 }),
       frame: fc.integer({ min: 0, max: 1e6 }),
     }),
+    fc.record({
+      kind: fc.constant('render-frame' as const),
+      shotId: fc.integer({ min: 1, max: 1e6 }),
+      renderId: fc.integer({ min: 1, max: 1e6 }),
+      frame: fc.integer({ min: 0, max: 1e6 }),
+      width: fc.option(fc.integer({ min: 16, max: 8192 }), { nil: null }),
+    }),
+    fc.record({
+      kind: fc.constant('render-frames' as const),
+      shotId: fc.integer({ min: 1, max: 1e6 }),
+      renderId: fc.integer({ min: 1, max: 1e6 }),
+      start: fc.integer({ min: 0, max: 1e6 }),
+      count: fc.integer({ min: 1, max: 48 }),
+      width: fc.option(fc.integer({ min: 16, max: 8192 }), { nil: null }),
+    }),
+    fc.record({
+      kind: fc.constant('render-mask' as const),
+      shotId: fc.integer({ min: 1, max: 1e6 }),
+      renderId: fc.integer({ min: 1, max: 1e6 }),
+      frame: fc.integer({ min: 0, max: 1e6 }),
+    }),
   );
 
   it('every route survives URL building and parsing, in Electron and web form', () => {
@@ -119,10 +140,22 @@ describe('media routes', () => {
       'depth/1/1.f16',
       'depth/1/..%2F1.state',
       'depth/1/1.state/extra',
+      'render/1/1/2.png',
+      'render/1/1/2.mask.jpg',
+      'render/1/1/2.depth.f32',
+      'render/1/0/2.jpg',
+      'render/0/1/2.jpg',
+      'render/1/1/-2.jpg',
+      'render/1/1/..%2F2.jpg',
+      'render/1/1/2.jpg/extra',
+      'render/1/1',
+      'render/1',
     ];
     for (const p of bad) expect(parseMediaRoute(p, new URLSearchParams())).toBeNull();
     expect(parseMediaRoute('frames/1', new URLSearchParams('start=0&count=49'))).toBeNull();
     expect(parseMediaRoute('frame/1/0.jpg', new URLSearchParams('w=99999'))).toBeNull();
+    expect(parseMediaRoute('render/1/1', new URLSearchParams('start=0&count=49'))).toBeNull();
+    expect(parseMediaRoute('render/1/1/0.mask.png', new URLSearchParams('w=64'))).toBeNull();
   });
 
   it('a depth state frame round-trips; a truncated one is refused', () => {
