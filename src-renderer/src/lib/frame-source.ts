@@ -1,8 +1,9 @@
 /**
- * Frames of one shot for the viewer. JPEGs come from the media routes: batches of up to 48 around the
- * playhead (prefetch, one batch in flight) and single frames for scrubbing targets that are not loaded
- * yet — latest request wins: at most one single-frame request in flight and one waiting, which the
- * newest target replaces, so fast scrubbing never builds a backlog.
+ * Frames for the viewer: a shot's, or a render version's (the dual view's target side). JPEGs come from
+ * the media routes: batches of up to 48 around the playhead (prefetch, one batch in flight) and single
+ * frames for scrubbing targets that are not loaded yet — latest request wins: at most one single-frame
+ * request in flight and one waiting, which the newest target replaces, so fast scrubbing never builds a
+ * backlog.
  *
  * Compressed frames are kept (small); decoded bitmaps only for the few frames around the playhead.
  */
@@ -11,6 +12,35 @@ import { mediaBase } from './api';
 
 const MAX_JPEGS = 720;
 const MAX_BITMAPS = 48;
+
+/** Where a source's frames come from: frames start…start+count−1 as a batch, and one frame as a JPEG. */
+export interface FrameRoutes {
+  batch(start: number, count: number): string;
+  single(frame: number): string;
+}
+
+/** A shot's frames, `width` wide (null: full size). */
+export function shotFrameRoutes(shotId: number, width: number | null, cacheKey: string): FrameRoutes {
+  return {
+    batch: (start, count) => mediaUrl(mediaBase, { kind: 'frames', shotId, start, count, width }, cacheKey),
+    single: (frame) => mediaUrl(mediaBase, { kind: 'frame', shotId, frame, width }, cacheKey),
+  };
+}
+
+/** A render version's frames (by shot frame), `width` wide (null: full size). */
+export function renderFrameRoutes(
+  shotId: number,
+  renderId: number,
+  width: number | null,
+  cacheKey: string,
+): FrameRoutes {
+  return {
+    batch: (start, count) =>
+      mediaUrl(mediaBase, { kind: 'render-frames', shotId, renderId, start, count, width }, cacheKey),
+    single: (frame) =>
+      mediaUrl(mediaBase, { kind: 'render-frame', shotId, renderId, frame, width }, cacheKey),
+  };
+}
 
 export class FrameSource {
   private readonly jpegs = new Map<number, Blob>();
@@ -27,13 +57,18 @@ export class FrameSource {
   error: string | null = null;
 
   constructor(
-    readonly shotId: number,
-    readonly frameCount: number,
-    readonly width: number | null,
-    private readonly cacheKey: string,
+    /** The frames there are: first…last (a shot's 0…frameCount−1, a render's range). */
+    readonly first: number,
+    readonly last: number,
+    private readonly routes: FrameRoutes,
     /** Called whenever a frame's JPEG arrives (or a request fails) so the viewer can redraw. */
     private readonly onChange: () => void,
   ) {}
+
+  /** Whether `frame` is one of this source's frames. */
+  covers(frame: number): boolean {
+    return frame >= this.first && frame <= this.last;
+  }
 
   has(frame: number): boolean {
     return this.jpegs.has(frame);
@@ -79,7 +114,7 @@ export class FrameSource {
 
   /** Asks for one frame now (scrubbing). Only the newest target is remembered while one is loading. */
   want(frame: number): void {
-    if (this.jpegs.has(frame) || this.disposed) return;
+    if (this.jpegs.has(frame) || this.disposed || !this.covers(frame)) return;
     if (this.batch && this.batch.block === blockOf(frame)) return;
     this.singleWanted = frame;
     if (!this.singleInFlight) void this.loadSingle();
@@ -103,14 +138,15 @@ export class FrameSource {
     if (!this.prefetchAround) return [];
     const { frame, direction } = this.prefetchAround;
     const here = blockOf(frame);
-    const last = blockOf(this.frameCount - 1);
+    const first = blockOf(this.first);
+    const last = blockOf(this.last);
     const order =
       direction > 0
         ? [here, here + 1, here + 2]
         : direction < 0
           ? [here, here - 1, here - 2]
           : [here, here + 1, here - 1];
-    return order.filter((b) => b >= 0 && b <= last && !this.failedBlocks.has(b));
+    return order.filter((b) => b >= first && b <= last && !this.failedBlocks.has(b));
   }
 
   private pumpBatches(): void {
@@ -126,15 +162,11 @@ export class FrameSource {
   }
 
   private async loadBatch(block: number): Promise<void> {
-    const start = block * MAX_BATCH_FRAMES;
-    const count = Math.min(MAX_BATCH_FRAMES, this.frameCount - start);
+    const start = Math.max(this.first, block * MAX_BATCH_FRAMES);
+    const count = Math.min((block + 1) * MAX_BATCH_FRAMES, this.last + 1) - start;
     const controller = new AbortController();
     this.batch = { block, controller };
-    const url = mediaUrl(
-      mediaBase,
-      { kind: 'frames', shotId: this.shotId, start, count, width: this.width },
-      this.cacheKey,
-    );
+    const url = this.routes.batch(start, count);
     try {
       const response = await fetch(url, { signal: controller.signal });
       if (!response.ok) throw new Error(await describeFailure(response));
@@ -165,12 +197,7 @@ export class FrameSource {
       if (this.jpegs.has(frame)) continue;
       this.singleInFlight = true;
       try {
-        const url = mediaUrl(
-          mediaBase,
-          { kind: 'frame', shotId: this.shotId, frame, width: this.width },
-          this.cacheKey,
-        );
-        const response = await fetch(url);
+        const response = await fetch(this.routes.single(frame));
         if (!response.ok) throw new Error(await describeFailure(response));
         this.storeJpeg(frame, await response.blob());
         this.error = null;

@@ -37,6 +37,11 @@ class Jobs {
     if ((this.eventCount.get(job.id) ?? 0) === before) this.upsert(job);
   }
 
+  /** A job another action started (its RPC answered with it): kept unless an event about it came first. */
+  adopt(job: Job): void {
+    if (!this.eventCount.has(job.id)) this.upsert(job);
+  }
+
   /** Inserts or replaces a job. */
   private upsert(job: Job): void {
     const i = this.list.findIndex((j) => j.id === job.id);

@@ -1,6 +1,7 @@
 /**
  * What one viewer shows: the picture or the 3D view, and over the picture the 2D tracks overlay (T) and
- * the depth overlay (D), with which tracker's tracks and how opaque the depth is.
+ * the depth overlay (D), with which tracker's tracks and how opaque the depth is; in the dual view, how
+ * a render is shown (mask overlay, A/B wipe).
  */
 import type { ShotTracks, TrackMethod } from '../../../../src-shared/api/contract';
 
@@ -18,6 +19,12 @@ export class Overlays {
   /** 1: the depth replaces the picture; lower values let the picture show through. */
   depthOpacity = $state(1);
   depthMode = $state<DepthOverlayMode>('depth');
+  /** Over a render in the dual view: its mask (seen / filled / empty) in colour. */
+  renderMask = $state(false);
+  /** A/B wipe in the dual view: the source frame left of the divider, the render right of it. */
+  wipe = $state(false);
+  /** Where the wipe's divider is, 0…1 across the picture. */
+  wipeAt = $state(0.5);
 
   toggleTracks(): void {
     this.tracks = !this.tracks;
