@@ -158,7 +158,7 @@ try {
     const own = await ownDepth(name, work);
     const upper = await trueDepth(name);
     const readme = readFileSync(path.join(GT_DIR, `${name}_target`, 'README.md'), 'utf8');
-    const ref = /gives ([\d.]+) dB masked PSNR with ([\d.]+) % of the frame covered/.exec(readme);
+    const ref = /gives ([\d.]+) dB masked PSNR with ([\d.]+) % (?:of the frame )?covered/.exec(readme);
     const line = (what: string, s: Score) =>
       `| ${name} | ${what} | ${s.psnr.toFixed(2)} dB | ${s.ssim.toFixed(3)} | ${(100 * s.seen).toFixed(1)} % | ${(100 * s.worstSeen).toFixed(1)} % |`;
     rows.push(line("Reshoot's own depth (analysis → render job)", own.score));
