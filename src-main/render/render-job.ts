@@ -8,13 +8,12 @@
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { ApiError } from '../../src-shared/api/contract';
 import type { ChunkContext, ChunkPlan, FinishContext, JobKind } from '../jobs/kinds';
-import type { Project, RenderRecord, ShotRecord } from '../store';
 import { withAtomicOutput } from '../util/atomic-write';
 import { PlateSources } from './plate-sources';
 import { renderFrame } from './render-frame';
 import { RenderWorkers } from './render-workers';
 import { frameFiles, renderDir, versionName } from './render-files';
-import { frameKey, provenanceOf, renderSamples } from './renders';
+import { frameKey, provenanceOf, renderOf, renderSamples } from './renders';
 
 /** Frames per committed chunk. */
 export const RENDER_CHUNK_FRAMES = 8;
@@ -37,14 +36,6 @@ async function endSession(): Promise<void> {
   const s = session;
   session = null;
   await s?.workers.close();
-}
-
-function renderOf(project: Project, shot: ShotRecord, params: Record<string, unknown>): RenderRecord {
-  const id = params.renderId;
-  const r = typeof id === 'number' ? project.renders.get(id) : undefined;
-  if (!r || r.shotId !== shot.id)
-    throw new ApiError('not-found', `There is no render ${String(id)} of shot '${shot.name}'.`);
-  return r;
 }
 
 const exists = async (p: string): Promise<boolean> => {

@@ -61,6 +61,15 @@ function shotInputs(
   };
 }
 
+/** The render a render or verify job works on (its `renderId` parameter), which must be of `shot`. */
+export function renderOf(project: Project, shot: ShotRecord, params: Record<string, unknown>): RenderRecord {
+  const id = params.renderId;
+  const r = typeof id === 'number' ? project.renders.get(id) : undefined;
+  if (!r || r.shotId !== shot.id)
+    throw new ApiError('not-found', `There is no render ${String(id)} of shot '${shot.name}'.`);
+  return r;
+}
+
 export function provenanceOf(r: RenderRecord): RenderProvenance {
   return JSON.parse(r.provenanceJson) as RenderProvenance;
 }

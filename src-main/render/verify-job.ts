@@ -6,22 +6,15 @@
  */
 import { ApiError } from '../../src-shared/api/contract';
 import type { ChunkContext, FinishContext, JobKind } from '../jobs/kinds';
-import type { Project, RenderRecord, ShotRecord } from '../store';
+import type { Project, RenderRecord } from '../store';
 import { versionName } from './render-files';
 import { checkVerifiable, recordVerification, verificationOf, verifyRender } from './verify';
+import { renderOf } from './renders';
 
 interface VerifyParams {
   renderId: number;
   /** The render's frame count: the unit of the job's progress. */
   frames: number;
-}
-
-function renderOf(project: Project, shot: ShotRecord, params: Record<string, unknown>): RenderRecord {
-  const id = params.renderId;
-  const r = typeof id === 'number' ? project.renders.get(id) : undefined;
-  if (!r || r.shotId !== shot.id)
-    throw new ApiError('not-found', `There is no render ${String(id)} of shot '${shot.name}'.`);
-  return r;
 }
 
 async function verifyChunk(ctx: ChunkContext): Promise<null> {
