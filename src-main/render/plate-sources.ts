@@ -103,10 +103,10 @@ export class PlateSources {
         this.colour.set(f, hit);
         return hit;
       }
+      // a run under way that may hold f: wait for it, then look again
       const pending = [...this.decoding.entries()].find(([start]) => start <= f && f < start + DECODE_RUN);
       if (!pending) break;
       await pending[1];
-      if (!this.colour.has(f) && this.decoding.size === 0) break;
     }
     let done!: () => void;
     this.decoding.set(f, new Promise<void>((r) => (done = r)));
