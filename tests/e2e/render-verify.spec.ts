@@ -1,9 +1,10 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { typePath, watchPageErrors } from './support';
+import { join } from 'node:path';
+import { analysedOrbitWithTarget, cli, GT_ORBIT, openProject } from './gt-project';
+import { watchPageErrors } from './support';
 import { startWebApp, type WebApp } from './web-server';
 
 // Issue 14 item 4 in the app: Verify on a finished render version, its progress, and the verdict on the
@@ -14,8 +15,7 @@ import { startWebApp, type WebApp } from './web-server';
 // path: it deviates), v003 of 4 frames with black frames in place of its plate (nothing to track: it
 // cannot be verified).
 
-const GT = resolve('../shared/gt/orbit_a');
-const GT_TARGET = resolve('../shared/gt/orbit_a_target');
+const GT = GT_ORBIT;
 const FRAMES = 16;
 
 test.use({ viewport: { width: 1920, height: 1080 } });
@@ -23,16 +23,6 @@ test.use({ viewport: { width: 1920, height: 1080 } });
 let app: WebApp;
 let work: string;
 let project: string;
-
-const cli = (...args: string[]) =>
-  execFileSync(process.execPath, ['bin/reshoot.js', ...args], { encoding: 'utf8' });
-
-/** A gt cameras.json cut to the first FRAMES frames. */
-function cutCameras(from: string, to: string): void {
-  const doc = JSON.parse(readFileSync(join(from, 'cameras.json'), 'utf8')) as { frames: unknown[] };
-  doc.frames = doc.frames.slice(0, FRAMES);
-  writeFileSync(to, JSON.stringify(doc));
-}
 
 /** Replaces a render version's plate frames (shot frames `first`…`last`) with `from(frame)`. */
 function replacePlate(version: string, first: number, last: number, from: (frame: number) => string): void {
@@ -48,24 +38,12 @@ function replacePlate(version: string, first: number, last: number, from: (frame
 test.beforeAll(async () => {
   test.setTimeout(300_000);
   work = mkdtempSync(join(tmpdir(), 'reshoot-e2e-verify-'));
-  const clip = join(work, 'orbit_short.mp4');
-  execFileSync('ffmpeg', [
-    ...['-v', 'error', '-y', '-framerate', '24', '-i', join(GT, 'frames/frame_%04d.png')],
-    ...['-frames:v', String(FRAMES), '-c:v', 'libx264', '-crf', '12', '-pix_fmt', 'yuv420p', clip],
-  ]);
   const black = join(work, 'black.png');
   execFileSync('ffmpeg', [
     ...['-v', 'error', '-y', '-i', join(GT, 'frames/frame_0001.png')],
     ...['-vf', 'drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill', black],
   ]);
-  cutCameras(GT, join(work, 'cams.json'));
-  cutCameras(GT_TARGET, join(work, 'target.json'));
-  cli('new', join(work, 'Verify'));
-  project = join(work, 'Verify.reshoot');
-  cli('import', project, clip);
-  cli('camera', 'import', project, '1', join(work, 'cams.json'));
-  cli('analyze', project, '1');
-  cli('path', 'import', project, '1', join(work, 'target.json'), '--name', 'target');
+  project = analysedOrbitWithTarget(work, 'Verify', FRAMES);
   cli('render', project, '1', '--path', 'target', '--frames', `0-${FRAMES - 1}`);
   cli('render', project, '1', '--path', 'target', '--frames', `0-${FRAMES - 1}`);
   cli('render', project, '1', '--path', 'target', '--frames', '0-3');
@@ -78,14 +56,6 @@ test.afterAll(async () => {
   await app?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-async function openProject(page: Page): Promise<void> {
-  await page.goto(app.url);
-  await page.getByTestId('open-project').click();
-  const browser = await typePath(page, project);
-  await browser.getByTestId('file-browser-choose').click();
-  await expect(page.getByTestId('project-view')).toBeVisible();
-}
 
 /** Clicks a row's Verify and waits for its verdict. */
 async function verify(panel: Locator, name: string, verdict: string): Promise<Locator> {
@@ -105,7 +75,7 @@ test('verify render versions: progress, then the verdict in words with its figur
 }) => {
   test.setTimeout(300_000);
   const pageErrors = watchPageErrors(page);
-  await openProject(page);
+  await openProject(page, app.url, project);
   await page.getByTestId('shot-row').first().click();
   await page.getByTestId('tab-render').click();
   const panel = page.getByTestId('renders-panel');

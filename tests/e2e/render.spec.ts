@@ -1,9 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { screenshot, typePath, watchPageErrors } from './support';
+import { join } from 'node:path';
+import { analysedOrbitWithTarget, openProject } from './gt-project';
+import { screenshot, watchPageErrors } from './support';
 import { startWebApp, type WebApp } from './web-server';
 
 // Issue 14 item 3: render a target path from the Render tab and watch its progress; a second version
@@ -12,8 +12,6 @@ import { startWebApp, type WebApp } from './web-server';
 // playback in step with the playhead, and the version picker. The project is prepared with the CLI: a
 // 16-frame cut of orbit_a with its true camera, analysed, and orbit_a_target's cameras as the path.
 
-const GT = resolve('../shared/gt/orbit_a');
-const GT_TARGET = resolve('../shared/gt/orbit_a_target');
 const FRAMES = 16;
 
 // larger than the default, for the pictures in docs/rendering.md
@@ -23,32 +21,10 @@ let app: WebApp;
 let work: string;
 let project: string;
 
-const cli = (...args: string[]) =>
-  execFileSync(process.execPath, ['bin/reshoot.js', ...args], { encoding: 'utf8' });
-
-/** A gt cameras.json cut to the first FRAMES frames. */
-function cutCameras(from: string, to: string): void {
-  const doc = JSON.parse(readFileSync(join(from, 'cameras.json'), 'utf8')) as { frames: unknown[] };
-  doc.frames = doc.frames.slice(0, FRAMES);
-  writeFileSync(to, JSON.stringify(doc));
-}
-
 test.beforeAll(async () => {
   test.setTimeout(240_000);
   work = mkdtempSync(join(tmpdir(), 'reshoot-e2e-render-'));
-  const clip = join(work, 'orbit_short.mp4');
-  execFileSync('ffmpeg', [
-    ...['-v', 'error', '-y', '-framerate', '24', '-i', join(GT, 'frames/frame_%04d.png')],
-    ...['-frames:v', String(FRAMES), '-c:v', 'libx264', '-crf', '12', '-pix_fmt', 'yuv420p', clip],
-  ]);
-  cutCameras(GT, join(work, 'cams.json'));
-  cutCameras(GT_TARGET, join(work, 'target.json'));
-  cli('new', join(work, 'Render'));
-  project = join(work, 'Render.reshoot');
-  cli('import', project, clip);
-  cli('camera', 'import', project, '1', join(work, 'cams.json'));
-  cli('analyze', project, '1');
-  cli('path', 'import', project, '1', join(work, 'target.json'), '--name', 'target');
+  project = analysedOrbitWithTarget(work, 'Render', FRAMES);
   app = await startWebApp();
 });
 
@@ -56,14 +32,6 @@ test.afterAll(async () => {
   await app?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-async function openProject(page: Page): Promise<void> {
-  await page.goto(app.url);
-  await page.getByTestId('open-project').click();
-  const browser = await typePath(page, project);
-  await browser.getByTestId('file-browser-choose').click();
-  await expect(page.getByTestId('project-view')).toBeVisible();
-}
 
 /** Leaves no control focused, so the viewer's keys reach the viewer. */
 async function blur(page: Page): Promise<void> {
@@ -110,7 +78,7 @@ test('render a target path, see it in the dual view with its mask and an A/B wip
 }) => {
   test.setTimeout(300_000);
   const pageErrors = watchPageErrors(page);
-  await openProject(page);
+  await openProject(page, app.url, project);
   await page.getByTestId('shot-row').first().click();
   await page.getByTestId('tab-render').click();
   const panel = page.getByTestId('renders-panel');

@@ -1,9 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { screenshot, typePath, watchPageErrors } from './support';
+import { join } from 'node:path';
+import { cli, GT_ORBIT, openProject, orbitClip } from './gt-project';
+import { screenshot, watchPageErrors } from './support';
 import { startWebApp, type WebApp } from './web-server';
 
 // Issue 13: make a preset target path on an analysed shot, see it in the 3D view and look through it,
@@ -11,24 +11,17 @@ import { startWebApp, type WebApp } from './web-server';
 // the PCE, read the coverage strip. The project is prepared with the CLI (a 16-frame cut of orbit_a,
 // the gt camera imported, analysed; a second shot: the same cut with its world scaled by 2).
 
-const GT = resolve('../shared/gt/orbit_a');
+const GT = GT_ORBIT;
 const FRAMES = 16;
 
 let app: WebApp;
 let work: string;
 let project: string;
 
-const cli = (...args: string[]) =>
-  execFileSync(process.execPath, ['bin/reshoot.js', ...args], { encoding: 'utf8' });
-
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   work = mkdtempSync(join(tmpdir(), 'reshoot-e2e-paths-'));
-  const clip = join(work, 'orbit_short.mp4');
-  execFileSync('ffmpeg', [
-    ...['-v', 'error', '-y', '-framerate', '24', '-i', join(GT, 'frames/frame_%04d.png')],
-    ...['-frames:v', String(FRAMES), '-c:v', 'libx264', '-crf', '12', '-pix_fmt', 'yuv420p', clip],
-  ]);
+  const clip = orbitClip(work, FRAMES);
   const doc = JSON.parse(readFileSync(join(GT, 'cameras.json'), 'utf8')) as {
     frames: { C: number[]; t_cw: number[] }[];
   };
@@ -55,17 +48,9 @@ test.afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-async function openProject(page: Page): Promise<void> {
-  await page.goto(app.url);
-  await page.getByTestId('open-project').click();
-  const browser = await typePath(page, project);
-  await browser.getByTestId('file-browser-choose').click();
-  await expect(page.getByTestId('project-view')).toBeVisible();
-}
-
 test('make, see, shape, undo and transfer a target path; read its coverage', async ({ page }) => {
   const pageErrors = watchPageErrors(page);
-  await openProject(page);
+  await openProject(page, app.url, project);
   await page.getByTestId('shot-row').first().click();
   await page.getByTestId('tab-paths').click();
   const panel = page.getByTestId('paths-panel');
