@@ -1,0 +1,2 @@
+/** Delivery: plates, depth, cameras and timelines for NLEs and DCCs (SPEC §7). */
+export {};
