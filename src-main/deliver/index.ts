@@ -1,2 +1,2 @@
 /** Delivery: plates, depth, cameras and timelines for NLEs and DCCs (SPEC §7). */
-export {};
+export { encodeExr, EXR_MAX_SIDE, type ExrChannel, type ExrOptions, type ExrPixelType } from './exr';
