@@ -12,6 +12,13 @@ export const PROJECT_LOCK = 'project.lock';
 /** The project's own folders: derived data, renders, and media received by web-mode upload. */
 export const PROJECT_FOLDERS = { cache: 'cache', renders: 'renders', media: 'media' } as const;
 
+/**
+ * Where deliveries go unless the user chose another folder for the project: `<Name>.reshoot/delivery/`.
+ * Not one of the project's own folders: Reshoot writes there only what the user asked to deliver, never
+ * reads it back, and the output guard lets exports write there.
+ */
+export const DELIVERY_FOLDER = 'delivery';
+
 /** The copy of the database kept when a project is upgraded from schema `version`. */
 export const projectBackupName = (version: number): string => `project.v${version}.backup.db`;
 

@@ -17,6 +17,8 @@ export interface Dialogs {
   pickProject(): Promise<string | null>;
   pickFolder(): Promise<string | null>;
   pickFile(title: string): Promise<string | null>;
+  /** Shows a file or folder in the system's file manager. */
+  reveal(path: string): Promise<void>;
 }
 
 export interface CoreOptions {

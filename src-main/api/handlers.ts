@@ -28,6 +28,7 @@ import {
 import { createModelHandlers } from './handlers-models';
 import { createPathHandlers } from './handlers-paths';
 import { createRenderHandlers } from './handlers-renders';
+import { createDeliverHandlers } from './handlers-deliver';
 import { isProjectFolder, refuseProjectFiles, resolveOutputPath, topLevelRole } from '../util/output-guard';
 
 export type Handlers = {
@@ -306,8 +307,16 @@ export function createHandlers(core: AppCore): Handlers {
     async 'dialog.pickFile'({ title }) {
       return core.options.dialogs ? core.options.dialogs.pickFile(title) : noDialogs();
     },
+    async 'dialog.reveal'({ path }) {
+      if (!core.options.dialogs) return noDialogs();
+      if (!isAbsolute(path) || !existsSync(path))
+        throw new ApiError('not-found', `'${path}' does not exist (any more): nothing to show.`);
+      await core.options.dialogs.reveal(path);
+      return { ok: true as const };
+    },
     ...createModelHandlers(core),
     ...createPathHandlers(core),
     ...createRenderHandlers(core),
+    ...createDeliverHandlers(core),
   };
 }

@@ -271,6 +271,11 @@ export class Project {
       .run(key, value);
   }
 
+  /** Removes a setting (back to its default). */
+  clearSetting(key: string): void {
+    this.db.prepare('DELETE FROM project_settings WHERE key = ?').run(key);
+  }
+
   get name(): string {
     return this.setting('name') ?? basename(this.dir, PROJECT_EXTENSION);
   }

@@ -13,12 +13,14 @@ import { EditStateSchema, ProjectSummarySchema, projectContract } from './contra
 import { shotsContract } from './contract/shots';
 import { pathsContract } from './contract/paths';
 import { rendersContract } from './contract/renders';
+import { deliverContract } from './contract/deliver';
 
 export * from './contract/common';
 export * from './contract/analysis';
 export * from './contract/shots';
 export * from './contract/paths';
 export * from './contract/renders';
+export * from './contract/deliver';
 export * from './contract/project';
 export * from './contract/jobs';
 export * from './contract/app';
@@ -32,6 +34,7 @@ export const contract = {
   ...shotsContract,
   ...pathsContract,
   ...rendersContract,
+  ...deliverContract,
   ...jobsContract,
   ...modelsContract,
 } as const;

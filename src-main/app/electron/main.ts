@@ -265,6 +265,9 @@ if (!app.requestSingleInstanceLock()) {
           });
           return r.canceled ? null : (r.filePaths[0] ?? null);
         },
+        async reveal(path) {
+          shell.showItemInFolder(path);
+        },
       },
     });
     core.bus.subscribe((e) => {

@@ -44,6 +44,11 @@ export const appContract = {
     z.string().nullable(),
     'Native dialog to choose any one file, e.g. a model file (Electron only).',
   ),
+  'dialog.reveal': method(
+    z.strictObject({ path: UiPath }),
+    z.strictObject({ ok: z.literal(true) }),
+    "Show a file or folder in the system's file manager (Electron only).",
+  ),
 } as const;
 
 export const MENU_COMMANDS = [
