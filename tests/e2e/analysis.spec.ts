@@ -564,6 +564,11 @@ test('import a camera, analyze the shot, see timings, depth and the 3D view, exp
     await row.getByTestId('shot-menu-button').click();
     await page.getByTestId('export-camera').click();
     const dialog = page.getByTestId('camera-dialog');
+    // It starts in the project's delivery folder, with the world up of the solved world (Blender's +Z).
+    await expect(dialog.getByTestId('camera-folder')).toHaveValue(
+      join(work, 'E2E Analysis.reshoot', 'delivery'),
+    );
+    await expect(dialog.getByTestId('camera-up-z')).toHaveAttribute('aria-checked', 'true');
     await dialog.getByTestId('camera-format-chan').click();
     await dialog.getByTestId('camera-browse').click();
     await browseTo(page, work);
