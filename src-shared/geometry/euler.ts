@@ -30,19 +30,36 @@ export function eulerToMat3(angles: readonly [number, number, number], order: Eu
 
 /** Rotation matrix → Euler angles [rx, ry, rz] (radians) for `order`; the middle angle is in [−π/2, π/2]. */
 export function mat3ToEuler(m: Mat3, order: EulerOrder): [number, number, number] {
+  const b = axisIndex(order, 1);
+  const c = axisIndex(order, 2);
+  const s = parity(order);
+  const at = (r: number, col: number): number => m[r * 3 + col]!;
+  // First angle from the usual ratio (any value at gimbal lock: 0), the others from eulerWithFirstAngle.
+  const cb = Math.hypot(at(c, b), at(c, c));
+  return eulerWithFirstAngle(m, order, cb > 1e-12 ? Math.atan2(s * at(c, b), at(c, c)) : 0);
+}
+
+/** +1 for even permutations of XYZ (XYZ, YZX, ZXY), −1 for odd ones. */
+function parity(order: EulerOrder): 1 | -1 {
+  return (axisIndex(order, 1) - axisIndex(order, 0) + 3) % 3 === 1 ? 1 : -1;
+}
+
+/**
+ * The Euler angles of `m` whose first angle (about order[0]) is `first`: the middle angle from the matrix
+ * (in [−π/2, π/2]) and the last one from the residual Rc(γ) = M·Ra(α)ᵀ·Rb(β)ᵀ. They rebuild M exactly when
+ * `first` is M's own first angle, and at gimbal lock (middle angle ±π/2) for ANY `first` — which is how a
+ * path through the lock keeps its first angle from the frame before instead of snapping to 0.
+ */
+export function eulerWithFirstAngle(m: Mat3, order: EulerOrder, first: number): [number, number, number] {
   const a = axisIndex(order, 0);
   const b = axisIndex(order, 1);
   const c = axisIndex(order, 2);
-  // +1 for even permutations of XYZ (XYZ, YZX, ZXY), −1 for odd ones.
-  const s = (b - a + 3) % 3 === 1 ? 1 : -1;
+  const s = parity(order);
   const at = (r: number, col: number): number => m[r * 3 + col]!;
   const out: [number, number, number] = [0, 0, 0];
   // atan2 rather than asin: asin loses half the digits near ±90° (gimbal lock).
-  const cb = Math.hypot(at(c, b), at(c, c));
-  out[b] = Math.atan2(-s * at(c, a), cb);
-  // First angle from the usual ratio (any value at gimbal lock), then the last one from the residual
-  // Rc(γ) = M·Ra(α)ᵀ·Rb(β)ᵀ, so the three angles always rebuild M to working precision.
-  out[a] = cb > 1e-12 ? Math.atan2(s * at(c, b), at(c, c)) : 0;
+  out[b] = Math.atan2(-s * at(c, a), Math.hypot(at(c, b), at(c, c)));
+  out[a] = first;
   const Ra = axisRotation(a, out[a]);
   const Rb = axisRotation(b, out[b]);
   const Rc = mul3(m, mul3(transpose3(Ra), transpose3(Rb)));
@@ -51,3 +68,8 @@ export function mat3ToEuler(m: Mat3, order: EulerOrder): [number, number, number
   out[c] = Math.atan2(Rc[q * 3 + p]!, Rc[p * 3 + p]!);
   return out;
 }
+
+/** The middle angle's axis of `order` (0 = x, 1 = y, 2 = z): the one that must stay away from ±90°. */
+export const middleAxis = (order: EulerOrder): number => axisIndex(order, 1);
+/** The first and last angles' axes of `order`. */
+export const outerAxes = (order: EulerOrder): [number, number] => [axisIndex(order, 0), axisIndex(order, 2)];

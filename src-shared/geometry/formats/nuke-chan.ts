@@ -1,6 +1,7 @@
 import type { CameraTrack } from '../camera';
 import type { EulerOrder } from '../euler';
-import { eulerToMat3, mat3ToEuler } from '../euler';
+import { eulerToMat3 } from '../euler';
+import { continuousEuler } from '../euler-continuity';
 import { focalPxFromFov, fovFromFocalPx } from '../intrinsics';
 import { quatFromMat3, quatToMat3 } from '../quat';
 import type { WorldUp } from './world-axes';
@@ -12,7 +13,9 @@ export const CHAN_FIRST_FRAME = 1;
 /**
  * Nuke .chan: one line per frame, `frame tx ty tz rx ry rz vfov`, whitespace separated. Nuke's world is Y
  * up and its camera looks down −Z (GL axes); rotations are Euler angles in DEGREES applied in `rotationOrder`
- * (Nuke's camera default 'ZXY'). The optional 8th column is the VERTICAL field of view in degrees — the
+ * (Nuke's camera default 'ZXY'; a .chan has no field for it, so the reader must be told). The angles are
+ * continuous from frame to frame (euler-continuity.ts: unwrapped, the nearer of the two Euler triples), so
+ * a DCC interpolating them moves the camera the way it moved; they are not limited to (−180°, 180°]. The optional 8th column is the VERTICAL field of view in degrees — the
  * `angle_y` column of Blender's io_anim_nuke_chan add-on (Blender manual, "Nuke Animation (chan)"), which is
  * what both Nuke and that add-on read. Frame numbers are frame index + `firstFrame` (default CHAN_FIRST_FRAME
  * = 1, matching frame_0001 = index 0). Units: Reshoot world units (metres) unchanged.
@@ -32,9 +35,13 @@ export function writeChan(track: CameraTrack, opts: ChanOptions = {}): string {
   const order = opts.rotationOrder ?? 'ZXY';
   const first = opts.firstFrame ?? CHAN_FIRST_FRAME;
   const p = opts.precision ?? 9;
-  const lines = track.frames.map(({ index, camera }) => {
+  const angles = continuousEuler(
+    track.frames.map((f) => glRotationFromCv(W, quatToMat3(f.camera.q))),
+    order,
+  );
+  const lines = track.frames.map(({ index, camera }, i) => {
     const t = mapPoint(W, camera.C);
-    const e = mat3ToEuler(glRotationFromCv(W, quatToMat3(camera.q)), order);
+    const e = angles[i]!;
     const vfov = fovFromFocalPx(camera.intrinsics.fy, camera.intrinsics.height) * DEG;
     return [
       String(index + first),
