@@ -6,6 +6,7 @@ import { EditRegistry } from '../edits';
 import { proxyJob, shotEditKinds, thumbnailsJob } from '../shots';
 import { pathEditKinds } from '../paths';
 import { renderJob, verifyJob } from '../render';
+import { deliverJob } from '../deliver';
 import { closeTrackSessions, createAnalyzeJob, createTrackJob, type AnalyzeJobDeps } from '../analysis';
 import { SettingsStore, configDir } from '../settings/app-settings';
 import { Project } from '../store';
@@ -34,7 +35,15 @@ export interface CoreOptions {
  */
 /** Every job kind the app runs, from the capabilities that own them; some need the app's model manager. */
 function createJobKinds(deps: AnalyzeJobDeps): JobKind[] {
-  return [thumbnailsJob, proxyJob, createTrackJob(deps), createAnalyzeJob(deps), renderJob, verifyJob];
+  return [
+    thumbnailsJob,
+    proxyJob,
+    createTrackJob(deps),
+    createAnalyzeJob(deps),
+    renderJob,
+    verifyJob,
+    deliverJob,
+  ];
 }
 
 export class AppCore {

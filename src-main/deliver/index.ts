@@ -2,3 +2,27 @@
 export { encodeExr, EXR_MAX_SIDE, type ExrChannel, type ExrOptions, type ExrPixelType } from './exr';
 export { deliveryFolderOf, setDeliveryFolder, type DeliveryFolder } from './delivery-folder';
 export { defaultWorldUp } from './delivery-world-up';
+export {
+  PLATE_FORMATS,
+  PLATE_FORMAT_INFO,
+  plateFormat,
+  type PlateFormat,
+  type PlateFormatInfo,
+} from './plate-formats';
+export {
+  planPlate,
+  sanitizeFileName,
+  defaultTemplate,
+  MAX_HANDLES,
+  MAX_PADDING,
+  type PlatePlan,
+  type PlateRequest,
+} from './plate-plan';
+export { plateRender } from './plate-frames';
+export {
+  deliverJob,
+  previewPlateDelivery,
+  startPlateDelivery,
+  DELIVER_CHUNK_FRAMES,
+  type PlateDeliveryRequest,
+} from './deliver-job';

@@ -15,6 +15,7 @@ import { modelsCommands } from './commands/models';
 import { pathCommands } from './commands/paths';
 import { renderCommands } from './commands/render';
 import { renderVerifyCommand } from './commands/render-verify';
+import { deliverPlateCommand } from './commands/deliver-plate';
 
 /** Every `reshoot` sub-command, in the order `reshoot --help` lists them. */
 export const commands: CliCommand[] = [
@@ -36,6 +37,7 @@ export const commands: CliCommand[] = [
   ...pathCommands,
   ...renderCommands,
   renderVerifyCommand,
+  deliverPlateCommand,
   ...modelsCommands,
   cameraConvertCommand,
   parascaleTransferCommand,

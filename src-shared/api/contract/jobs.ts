@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Id, method, none } from './common';
 import { TrackMethodSchema } from './analysis';
 
-export const JOB_TYPES = ['thumbnails', 'proxy', 'track', 'analyze', 'render', 'verify'] as const;
+export const JOB_TYPES = ['thumbnails', 'proxy', 'track', 'analyze', 'render', 'verify', 'deliver'] as const;
 export const JobTypeSchema = z.enum(JOB_TYPES);
 export type JobType = z.infer<typeof JobTypeSchema>;
 
