@@ -129,6 +129,7 @@ describe('planPlate', () => {
           return;
         }
         for (const f of files) {
+          // eslint-disable-next-line no-control-regex
           expect(f).not.toMatch(/[<>:"/\\|?*\u0000-\u001f]/);
           expect(f).not.toMatch(/^[\s.]|[\s.]$/);
           expect(f).toMatch(/\.png$/);
