@@ -9,6 +9,7 @@ import { newCommand } from './commands/project-new';
 import { webCommand } from './commands/web';
 import { analyzeCommand, exportTracksCommand, trackCommand } from './commands/track';
 import { exportDepthCommand } from './commands/export-depth';
+import { deliverDepthCommand } from './commands/deliver-depth';
 import { cameraImportCommand, cameraStatusCommand, exportCameraCommand } from './commands/source-camera';
 import { lensCommand } from './commands/shot-lens';
 import { modelsCommands } from './commands/models';
@@ -34,6 +35,7 @@ export const commands: CliCommand[] = [
   cameraStatusCommand,
   exportCameraCommand,
   exportDepthCommand,
+  deliverDepthCommand,
   ...pathCommands,
   ...renderCommands,
   renderVerifyCommand,
