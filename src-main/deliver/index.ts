@@ -1,5 +1,6 @@
 /** Delivery: plates, depth, cameras and timelines for NLEs and DCCs (SPEC §7). */
 export { encodeExr, EXR_MAX_SIDE, type ExrChannel, type ExrOptions, type ExrPixelType } from './exr';
+export { deliverDepth, plannedDepthFiles, depthExrFileName, metricRefusal, readStoredDepth, type DepthDeliveryOptions, type DepthDeliveryResult, type DepthDeliveryFormat, type DepthUnits, type DepthSize } from './depth-delivery';
 export { deliveryFolderOf, setDeliveryFolder, type DeliveryFolder } from './delivery-folder';
 export { defaultWorldUp } from './delivery-world-up';
 export {
