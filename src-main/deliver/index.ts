@@ -27,3 +27,12 @@ export {
   DELIVER_CHUNK_FRAMES,
   type PlateDeliveryRequest,
 } from './deliver-job';
+export {
+  deliverTimeline,
+  previewTimeline,
+  chosenRenders,
+  type TimelineRequest,
+  type TimelineDelivery,
+  type TimelineDelivered,
+  type TimelinePreview,
+} from './timeline-delivery';

@@ -16,6 +16,7 @@ import { modelsCommands } from './commands/models';
 import { pathCommands } from './commands/paths';
 import { renderCommands } from './commands/render';
 import { renderVerifyCommand } from './commands/render-verify';
+import { deliverTimelineCommand } from './commands/deliver-timeline';
 import { deliverPlateCommand } from './commands/deliver-plate';
 
 /** Every `reshoot` sub-command, in the order `reshoot --help` lists them. */
@@ -39,6 +40,7 @@ export const commands: CliCommand[] = [
   ...pathCommands,
   ...renderCommands,
   renderVerifyCommand,
+  deliverTimelineCommand,
   deliverPlateCommand,
   ...modelsCommands,
   cameraConvertCommand,
