@@ -16,8 +16,8 @@ import { modelsCommands } from './commands/models';
 import { pathCommands } from './commands/paths';
 import { renderCommands } from './commands/render';
 import { renderVerifyCommand } from './commands/render-verify';
-import { deliverTimelineCommand } from './commands/deliver-timeline';
 import { deliverPlateCommand } from './commands/deliver-plate';
+import { deliverTimelineCommand } from './commands/deliver-timeline';
 
 /** Every `reshoot` sub-command, in the order `reshoot --help` lists them. */
 export const commands: CliCommand[] = [
@@ -40,8 +40,8 @@ export const commands: CliCommand[] = [
   ...pathCommands,
   ...renderCommands,
   renderVerifyCommand,
-  deliverTimelineCommand,
   deliverPlateCommand,
+  deliverTimelineCommand,
   ...modelsCommands,
   cameraConvertCommand,
   parascaleTransferCommand,
