@@ -36,3 +36,10 @@ export {
   type TimelineDelivered,
   type TimelinePreview,
 } from './timeline-delivery';
+export {
+  deliverCamera,
+  shotFirstFrameNumber,
+  DEFAULT_FILM_BACK_MM,
+  type DeliverCameraRequest,
+  type DeliveredCamera,
+} from './camera';

@@ -11,6 +11,7 @@ export {
   createPresetPath,
   importPath,
   exportPath,
+  exportedPath,
   contentOf,
   pathOr404,
   sourceSamples,

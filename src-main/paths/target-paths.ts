@@ -285,6 +285,27 @@ export function exportPath(
   worldUp: WorldUp,
   overwrite = false,
 ): { path: string; frames: number } {
+  const { track, path } = exportedPath(project, pathId);
+  if (format === 'json') {
+    // cameras.json holds one K for the whole shot
+    const fs = track.frames.map((f) => f.camera.intrinsics.fx);
+    const lo = Math.min(...fs);
+    const hi = Math.max(...fs);
+    if (hi - lo > 1e-9 * hi)
+      throw new ApiError(
+        'invalid-argument',
+        `Target path '${path.name}' zooms (focal ${lo.toFixed(1)}–${hi.toFixed(1)} px) and cameras.json holds one focal for the whole shot: export it as .chan, USD or COLMAP.`,
+      );
+  }
+  const written = writeCameraTrack(track, format, out, { worldUp, overwrite });
+  return { path: written, frames: track.frames.length };
+}
+
+/** A target path as exports write it: one camera per shot frame, in the oriented world when there is one. */
+export function exportedPath(
+  project: Project,
+  pathId: number,
+): { track: CameraTrack; path: TargetPathRecord } {
   const { path, shot } = pathOr404(project, pathId);
   const content = contentOf(shot, path);
   const source = sourceCameraTrack(project, shot.id);
@@ -310,17 +331,5 @@ export function exportPath(
       },
     })),
   };
-  if (format === 'json') {
-    // cameras.json holds one K for the whole shot
-    const fs = track.frames.map((f) => f.camera.intrinsics.fx);
-    const lo = Math.min(...fs);
-    const hi = Math.max(...fs);
-    if (hi - lo > 1e-9 * hi)
-      throw new ApiError(
-        'invalid-argument',
-        `Target path '${path.name}' zooms (focal ${lo.toFixed(1)}–${hi.toFixed(1)} px) and cameras.json holds one focal for the whole shot: export it as .chan, USD or COLMAP.`,
-      );
-  }
-  const written = writeCameraTrack(track, format, out, { worldUp, overwrite });
-  return { path: written, frames: track.frames.length };
+  return { track, path };
 }

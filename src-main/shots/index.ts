@@ -11,6 +11,7 @@ export { relinkShot } from './relink';
 export {
   importSourceCamera,
   exportSourceCamera,
+  exportedSourceCamera,
   sourceCameraTrack,
   fitTrackToShot,
   readCameraFileForShot,

@@ -194,6 +194,13 @@ export function exportSourceCamera(
   worldUp: WorldUp,
   overwrite = false,
 ): { path: string; frames: number } {
+  const written = exportedSourceCamera(project, shot);
+  const path = writeCameraTrack(written, format, out, { worldUp, overwrite });
+  return { path, frames: written.frames.length };
+}
+
+/** The shot's source camera as exports write it (404 when it has none). */
+export function exportedSourceCamera(project: Project, shot: ShotRecord): CameraTrack {
   const track = sourceCameraTrack(project, shot.id);
   if (!track) {
     throw new ApiError(
@@ -205,9 +212,7 @@ export function exportSourceCamera(
   // camera imported from a file and never re-oriented keeps its own world
   const o = shotOrientation(shot);
   const to = o ? orientedWorld(o).apply : null;
-  const written = to
+  return to
     ? { ...track, frames: track.frames.map((f) => ({ ...f, camera: { ...f.camera, ...to(f.camera) } })) }
     : track;
-  const path = writeCameraTrack(written, format, out, { worldUp, overwrite });
-  return { path, frames: track.frames.length };
 }

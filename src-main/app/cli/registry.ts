@@ -17,6 +17,7 @@ import { pathCommands } from './commands/paths';
 import { renderCommands } from './commands/render';
 import { renderVerifyCommand } from './commands/render-verify';
 import { deliverPlateCommand } from './commands/deliver-plate';
+import { deliverCameraCommand } from './commands/deliver-camera';
 import { deliverTimelineCommand } from './commands/deliver-timeline';
 
 /** Every `reshoot` sub-command, in the order `reshoot --help` lists them. */
@@ -41,6 +42,7 @@ export const commands: CliCommand[] = [
   ...renderCommands,
   renderVerifyCommand,
   deliverPlateCommand,
+  deliverCameraCommand,
   deliverTimelineCommand,
   ...modelsCommands,
   cameraConvertCommand,

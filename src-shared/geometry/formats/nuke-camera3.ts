@@ -1,7 +1,8 @@
 import type { CameraTrack } from '../camera';
 import type { EulerOrder } from '../euler';
-import { chooseEulerOrder, continuousEuler, gimbalMargin } from '../euler-continuity';
+import { continuousEuler } from '../euler-continuity';
 import { quatToMat3 } from '../quat';
+import { chanRotationOrder } from './nuke-chan';
 import type { WorldUp } from './world-axes';
 import { glRotationFromCv, mapPoint, worldToYUp } from './world-axes';
 
@@ -67,10 +68,10 @@ export function writeCamera3(track: CameraTrack, opts: Camera3Options = {}): Cam
   const k0 = frames[0]!.camera.intrinsics;
   const W = worldToYUp(opts.worldUp ?? 'z');
   const rotations = frames.map((f) => glRotationFromCv(W, quatToMat3(f.camera.q)));
-  const order =
-    opts.rotationOrder === undefined || opts.rotationOrder === 'auto'
-      ? chooseEulerOrder(rotations).order
-      : opts.rotationOrder;
+  const { order, gimbalMarginDeg } = chanRotationOrder(
+    { fps: track.fps, frames },
+    { worldUp: opts.worldUp ?? 'z', rotationOrder: opts.rotationOrder ?? 'auto' },
+  );
   const angles = continuousEuler(rotations, order);
   const p = opts.precision ?? 9;
   const num = (x: number): string => {
@@ -127,7 +128,7 @@ export function writeCamera3(track: CameraTrack, opts: Camera3Options = {}): Cam
   return {
     text: lines.join('\n') + '\n',
     rotationOrder: order,
-    gimbalMarginDeg: gimbalMargin(rotations, order) * DEG,
+    gimbalMarginDeg,
     firstFrame: numbers[0]!,
     lastFrame: numbers[numbers.length - 1]!,
   };

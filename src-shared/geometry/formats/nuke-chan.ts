@@ -1,7 +1,7 @@
 import type { CameraTrack } from '../camera';
 import type { EulerOrder } from '../euler';
 import { eulerToMat3 } from '../euler';
-import { continuousEuler } from '../euler-continuity';
+import { chooseEulerOrder, continuousEuler, gimbalMargin } from '../euler-continuity';
 import { focalPxFromFov, fovFromFocalPx } from '../intrinsics';
 import { quatFromMat3, quatToMat3 } from '../quat';
 import type { WorldUp } from './world-axes';
@@ -29,6 +29,23 @@ export interface ChanOptions {
 }
 
 const DEG = 180 / Math.PI;
+
+/**
+ * The Euler order a .chan of `track` is written in ('auto': Nuke's ZXY unless the path comes within 30° of
+ * its gimbal lock, then the order farthest from it), and how far its middle angle stays from ±90°, degrees.
+ */
+export function chanRotationOrder(
+  track: CameraTrack,
+  opts: { worldUp?: WorldUp; rotationOrder?: EulerOrder | 'auto' } = {},
+): { order: EulerOrder; gimbalMarginDeg: number } {
+  const W = worldToYUp(opts.worldUp ?? 'z');
+  const rotations = track.frames.map((f) => glRotationFromCv(W, quatToMat3(f.camera.q)));
+  const order =
+    opts.rotationOrder === undefined || opts.rotationOrder === 'auto'
+      ? chooseEulerOrder(rotations).order
+      : opts.rotationOrder;
+  return { order, gimbalMarginDeg: gimbalMargin(rotations, order) * DEG };
+}
 
 export function writeChan(track: CameraTrack, opts: ChanOptions = {}): string {
   const W = worldToYUp(opts.worldUp ?? 'z');

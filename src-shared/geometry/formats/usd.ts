@@ -16,14 +16,18 @@ import { cvRotationFromGl, glRotationFromCv, mapPoint, unmapPoint, worldToYUp } 
  *   metersPerUnit = 1 it is decimetres/… so a 28 mm lens is written 0.28. value = mm / (metersPerUnit·100).
  *   The film back is `sensorWidthMm` (default 36) wide; its height follows the image aspect and fx/fy.
  *   Aperture offsets carry an off-centre principal point: hOffset = (W/2 − cx)·hAp/W, vOffset = (cy − H/2)·vAp/H.
- * - Time code = frame index (so frame_0001 is time 0). The image size is kept in customLayerData
- *   (reshoot:imageWidth/Height) because a USD camera does not carry it.
+ * - Time code = frame index + `firstFrame` (default 0, so frame_0001 is time 0; a delivery numbers frames as
+ *   the shot does), with startTimeCode/endTimeCode the first and last frame written. The image size and
+ *   `firstFrame` are kept in customLayerData (reshoot:imageWidth/Height, reshoot:firstFrame) because a USD
+ *   camera does not carry them; readUsda subtracts reshoot:firstFrame again.
  */
 export interface UsdOptions {
   worldUp?: WorldUp;
   metersPerUnit?: number;
   sensorWidthMm?: number;
   primName?: string;
+  /** The time code of frame index 0 (default 0). */
+  firstFrame?: number;
 }
 
 const num = (x: number): string => {
@@ -40,6 +44,8 @@ export function writeUsda(track: CameraTrack, opts: UsdOptions = {}): string {
     throw new RangeError(`USD prim name '${name}' is not a valid identifier`);
   const first = track.frames[0];
   if (!first) throw new RangeError('writeUsda: the camera track has no frames');
+  const t0 = opts.firstFrame ?? 0;
+  if (!Number.isInteger(t0)) throw new RangeError(`writeUsda: first frame ${t0} is not a whole number`);
   const k0 = first.camera.intrinsics;
   const toUnits = (mm: number): number => mm / (mpu * 100);
   const fps = track.fps[0] / track.fps[1];
@@ -49,7 +55,8 @@ export function writeUsda(track: CameraTrack, opts: UsdOptions = {}): string {
   const vAp: string[] = [];
   const hOff: string[] = [];
   const vOff: string[] = [];
-  for (const { index, camera } of track.frames) {
+  for (const { index: frameIndex, camera } of track.frames) {
+    const index = frameIndex + t0;
     const k = camera.intrinsics;
     if (k.width !== k0.width || k.height !== k0.height)
       throw new RangeError('writeUsda: image size changes along the track');
@@ -78,12 +85,13 @@ export function writeUsda(track: CameraTrack, opts: UsdOptions = {}): string {
         int "reshoot:imageWidth" = ${k0.width}
         int "reshoot:imageHeight" = ${k0.height}
         double "reshoot:sensorWidthMm" = ${num(sensorW)}
+        int "reshoot:firstFrame" = ${t0}
     }
     defaultPrim = "${name}"
-    endTimeCode = ${last.index}
+    endTimeCode = ${last.index + t0}
     framesPerSecond = ${num(fps)}
     metersPerUnit = ${num(mpu)}
-    startTimeCode = ${first.index}
+    startTimeCode = ${first.index + t0}
     timeCodesPerSecond = ${num(fps)}
     upAxis = "Y"
 )
@@ -169,6 +177,7 @@ export function readUsda(
   const fpsDouble = Number(metadata(text, 'timeCodesPerSecond') ?? '24');
   const fps: [number, number] = fpsText ? [Number(fpsText[1]), Number(fpsText[2])] : [fpsDouble, 1];
   const toMm = (u: number): number => u * mpu * 100;
+  const t0 = Number(/"reshoot:firstFrame"\s*=\s*(-?\d+)/.exec(text)?.[1] ?? '0');
   const xf = samples(text, 'xformOp:transform');
   const focal = samples(text, 'focalLength');
   const hAp = samples(text, 'horizontalAperture');
@@ -198,7 +207,7 @@ export function readUsda(
       cy: height / 2 + (get(vOff, 'verticalApertureOffset') * height) / va,
     };
     frames.push({
-      index: t,
+      index: t - t0,
       camera: {
         C: unmapPoint(W, [v[12]! * mpu, v[13]! * mpu, v[14]! * mpu]),
         q: quatFromMat3(cvRotationFromGl(W, R_gl)),
