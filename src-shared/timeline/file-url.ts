@@ -15,7 +15,8 @@ export function fileUrl(path: string): string {
   if (!windows && !path.startsWith('/')) {
     throw new RangeError(`'${path}' is not an absolute path; a timeline needs absolute media paths`);
   }
-  const parts = path.replace(/\\/g, '/').split('/');
+  // A backslash separates folders only on Windows; in a POSIX name it is a character like any other.
+  const parts = (windows ? path.replace(/\\/g, '/') : path).split('/');
   const encoded = parts.map((p, i) => (windows && i === 0 ? p : encodeSegment(p))).join('/');
   return windows ? `file:///${encoded}` : `file://${encoded}`;
 }
