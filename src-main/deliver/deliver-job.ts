@@ -104,12 +104,26 @@ export function previewPlateDelivery(
   req: PlateDeliveryRequest,
   cwd: string,
 ): { plan: PlatePlan; dir: string; params: DeliverParams } {
+  const { plan, base } = planPlateDelivery(project, req);
+  if (typeof req.out !== 'string' || req.out.trim() === '')
+    throw new ApiError('invalid-argument', 'Name the folder to deliver into.');
+  const guarded = guardOutputFolder(req.out, plan.files, { cwd, overwrite: false });
+  return {
+    plan,
+    dir: guarded.dir,
+    params: { ...base, out: guarded.dir, first: plan.first, last: plan.last },
+  };
+}
+
+/** What a delivery will write, before the output folder is looked at (its files may exist). */
+export function planPlateDelivery(
+  project: Project,
+  req: Omit<PlateDeliveryRequest, 'out'>,
+): { plan: PlatePlan; base: Omit<DeliverParams, 'out' | 'first' | 'last'> } {
   const shot = shotOr404(project, req.shotId);
   const format = plateFormat(req.format);
   checkPlateSize(format, shot.width, shot.height);
   const render = req.renderId === undefined ? null : deliverableRender(project, shot, req.renderId);
-  if (typeof req.out !== 'string' || req.out.trim() === '')
-    throw new ApiError('invalid-argument', 'Name the folder to deliver into.');
   const lo = render ? render.firstFrame : 0;
   const hi = render ? render.lastFrame : shot.frameCount - 1;
   const base = {
@@ -120,13 +134,7 @@ export function previewPlateDelivery(
     template: req.template ?? null,
     padding: req.padding ?? 4,
   };
-  const plan = planOf(shot, render, base);
-  const guarded = guardOutputFolder(req.out, plan.files, { cwd, overwrite: false });
-  return {
-    plan,
-    dir: guarded.dir,
-    params: { ...base, out: guarded.dir, first: plan.first, last: plan.last },
-  };
+  return { plan: planOf(shot, render, base), base };
 }
 
 /** Checks the request and queues the delivery job. */

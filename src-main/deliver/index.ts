@@ -43,3 +43,4 @@ export {
   type DeliverCameraRequest,
   type DeliveredCamera,
 } from './camera';
+export { previewDelivery, startDelivery, type DeliveryPlan } from './deliveries';

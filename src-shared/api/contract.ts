@@ -13,7 +13,7 @@ import { EditStateSchema, ProjectSummarySchema, projectContract } from './contra
 import { shotsContract } from './contract/shots';
 import { pathsContract } from './contract/paths';
 import { rendersContract } from './contract/renders';
-import { deliverContract } from './contract/deliver';
+import { deliverContract, deliverRunContract } from './contract/deliver';
 
 export * from './contract/common';
 export * from './contract/analysis';
@@ -35,6 +35,7 @@ export const contract = {
   ...pathsContract,
   ...rendersContract,
   ...deliverContract,
+  ...deliverRunContract,
   ...jobsContract,
   ...modelsContract,
 } as const;
