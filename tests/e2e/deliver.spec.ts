@@ -119,6 +119,8 @@ test('deliver a plate, a camera and a timeline from the Deliver tab; never over 
     // web mode: no file manager to open, so the path is offered instead, saying why
     await expect(panel.getByTestId('deliver-reveal')).toHaveCount(0);
     await expect(panel.getByTestId('deliver-copy-path')).toHaveAttribute('title', /web mode/i);
+    // the first delivery made the project's delivery folder
+    await expect(panel.getByTestId('deliver-folder-state')).toHaveText('The project’s delivery folder');
     await screenshot(page, '03-deliver-done');
   });
 
@@ -183,6 +185,20 @@ test('deliver a plate, a camera and a timeline from the Deliver tab; never over 
     expect(text).toMatch(/^\d{3,}\s+\S+\s+V\s+C\s+(\d\d:\d\d:\d\d[:;]\d\d\s+){3}\d\d:\d\d:\d\d[:;]\d\d/m);
     await expect(panel.getByTestId('deliver-existing')).toBeVisible();
     await screenshot(page, '05-deliver-timeline');
+  });
+
+  await test.step('another folder as the project’s delivery folder: kept for the next delivery', async () => {
+    const other = join(work, 'deliveries');
+    await panel.getByTestId('deliver-folder').fill(other);
+    await expect(panel.getByTestId('deliver-existing')).toHaveCount(0);
+    await expect(panel.getByTestId('deliver-folder-back')).toBeVisible();
+    await panel.getByTestId('deliver-set-folder').click();
+    await expect(panel.getByTestId('deliver-folder-state')).toContainText('The project’s delivery folder');
+    // the tab opened again starts there
+    await page.getByTestId('tab-render').click();
+    await page.getByTestId('tab-deliver').click();
+    await expect(panel.getByTestId('deliver-folder')).toHaveValue(other);
+    await expect(panel.getByTestId('deliver-start')).toBeEnabled();
   });
 
   expect(pageErrors.list).toEqual([]);
