@@ -131,7 +131,8 @@ export async function encodeMovieSegment(o: SegmentOptions): Promise<void> {
           await Promise.race([drained, gone]);
           if (child.exitCode !== null) break;
         }
-        o.onFrames?.(++n);
+        n++;
+        o.onFrames?.(n);
       }
       child.stdin.end();
       const code = await exited;

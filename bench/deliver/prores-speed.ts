@@ -1,0 +1,120 @@
+/**
+ * npx tsx bench/deliver/prores-speed.ts [--frames N] [--runs N] — ProRes 422 HQ at 1920×1080 through
+ * Reshoot's plate export path against ffmpeg alone, on the same raw frames, in the same run.
+ *
+ * - ffmpeg alone: ffmpeg reads the raw rgb48le frames from a file and encodes them (the very arguments
+ *   Reshoot uses: BT.709 matrix, limited range, prores_ks profile 3).
+ * - Reshoot: the deliver job's movie path — frames handed one by one to ffmpeg's stdin with backpressure
+ *   (encodeMovieSegment, in segments of DELIVER_CHUNK_FRAMES as the job cuts them), then the segments
+ *   joined with the timecode track and reel (joinMovieSegments), as the job's finish does.
+ *
+ * Medians of N runs each (default 3), interleaved so both see the same machine load; the goal is
+ * Reshoot ≥ 0.9× the speed of ffmpeg alone. The frames: ../shared/media/02_dashcam_highway.mp4 scaled to
+ * 1080p (a real picture, which ProRes finds harder than a test pattern); where ../shared is absent,
+ * ffmpeg's testsrc2.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DELIVER_CHUNK_FRAMES, PLATE_FORMAT_INFO } from '../../src-main/deliver';
+import { encodeMovieSegment, joinMovieSegments, movieEncodeArgs } from '../../src-main/deliver/plate-encode';
+import type { MovieFormat } from '../../src-main/deliver/plate-formats';
+import type { PlateFrame } from '../../src-main/deliver/plate-frames';
+import { findMediaTools } from '../../src-main/media';
+
+const W = 1920,
+  H = 1080;
+const FPS = { num: 24000, den: 1001 };
+const CLIP = '../shared/media/02_dashcam_highway.mp4';
+const { values } = parseArgs({ options: { frames: { type: 'string' }, runs: { type: 'string' } } });
+const FRAMES = Number(values.frames ?? 48);
+const RUNS = Number(values.runs ?? 3);
+const format = PLATE_FORMAT_INFO['prores-hq'] as MovieFormat;
+const FRAME_BYTES = W * H * 6;
+
+function run(bin: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(bin, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    p.once('error', reject);
+    p.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`${bin} exited ${code}`))));
+  });
+}
+
+async function* rawFrames(file: string, first: number, count: number): AsyncGenerator<PlateFrame> {
+  const h = await open(file, 'r');
+  try {
+    for (let i = 0; i < count; i++) {
+      const rgb = new Uint8Array(FRAME_BYTES);
+      await h.read(rgb, 0, FRAME_BYTES, (first + i) * FRAME_BYTES);
+      yield { frame: first + i, width: W, height: H, rgb, mask: null };
+    }
+  } finally {
+    await h.close();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+async function main(): Promise<void> {
+  const { ffmpeg } = await findMediaTools();
+  const dir = mkdtempSync(join(tmpdir(), 'reshoot-bench-prores-'));
+  try {
+    const raw = join(dir, 'frames.rgb48le');
+    const real = existsSync(CLIP);
+    await run(ffmpeg, [
+      ...['-v', 'error', ...(real ? ['-i', CLIP] : ['-f', 'lavfi', '-i', `testsrc2=s=${W}x${H}`])],
+      ...['-vf', `scale=${W}:${H}:flags=bicubic`, '-frames:v', String(FRAMES)],
+      ...['-f', 'rawvideo', '-pix_fmt', 'rgb48le', raw],
+    ]);
+    const alone: number[] = [],
+      reshoot: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const a = join(dir, `alone-${r}.mov`);
+      let t0 = performance.now();
+      await run(ffmpeg, movieEncodeArgs(format, W, H, FPS, raw, a, FRAMES));
+      alone.push((performance.now() - t0) / 1000);
+
+      t0 = performance.now();
+      const segments: { file: string; frames: number }[] = [];
+      for (let start = 0; start < FRAMES; start += DELIVER_CHUNK_FRAMES) {
+        const count = Math.min(DELIVER_CHUNK_FRAMES, FRAMES - start);
+        const file = join(dir, `segment-${r}-${start}.mov`);
+        await encodeMovieSegment({
+          format,
+          width: W,
+          height: H,
+          fps: FPS,
+          count,
+          frames: rawFrames(raw, start, count),
+          outPath: file,
+        });
+        segments.push({ file, frames: count });
+      }
+      await joinMovieSegments(segments, join(dir, `reshoot-${r}.mov`), {
+        fps: FPS,
+        timecode: '01:00:00:00',
+        reel: 'A001',
+      });
+      reshoot.push((performance.now() - t0) / 1000);
+      for (const s of segments) rmSync(s.file);
+    }
+    const ta = median(alone),
+      tr = median(reshoot);
+    console.log(
+      `ProRes 422 HQ, ${W}×${H}, ${FRAMES} frames (${real ? CLIP : 'testsrc2'}), median of ${RUNS} runs\n` +
+        `  ffmpeg alone (raw file → prores_ks): ${ta.toFixed(2)} s  (${(FRAMES / ta).toFixed(1)} frames/s)  runs ${alone.map((t) => t.toFixed(2)).join(' ')}\n` +
+        `  Reshoot export path (stdin segments + join): ${tr.toFixed(2)} s  (${(FRAMES / tr).toFixed(1)} frames/s)  runs ${reshoot.map((t) => t.toFixed(2)).join(' ')}\n` +
+        `  Reshoot speed / ffmpeg alone: ${(ta / tr).toFixed(2)}× (goal ≥ 0.9×)\n` +
+        `  machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
