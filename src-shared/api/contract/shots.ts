@@ -26,7 +26,7 @@ export const SceneOrientationSchema = z.strictObject({
   origin: Vec3Schema,
   method: z.enum(['auto-floor', 'three-points', 'origin']),
 });
-export const CAMERA_FILE_FORMATS = ['json', 'chan', 'usda', 'colmap'] as const;
+export const CAMERA_FILE_FORMATS = ['json', 'chan', 'usda', 'colmap', 'nuke'] as const;
 
 /** A shot's source camera: imported from the user's solve, or solved by Reshoot. */
 export const SourceCameraSchema = z.strictObject({

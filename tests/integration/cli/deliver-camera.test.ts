@@ -235,6 +235,26 @@ describe('reshoot deliver camera', () => {
     );
   });
 
+  it("export camera and path export write the Nuke node too (the app's export dialog offers it)", async () => {
+    const src = join(tmp.dir, 'export.nk');
+    expect((await cli('export', 'camera', project, 'shot', '--format', 'nuke', '--out', src)).code).toBe(0);
+    const path = join(tmp.dir, 'path-export.nk');
+    expect(
+      (await cli('path', 'export', project, 'shot', '--path', 'closer', '--format', 'nuke', '--out', path))
+        .code,
+    ).toBe(0);
+    expectSame(
+      cameraAt(readFileSync(src, 'utf8'), 48, 640, 360, 'z'),
+      gt('orbit_a').frames[47]!.camera,
+      'export',
+    );
+    expectSame(
+      cameraAt(readFileSync(path, 'utf8'), 1, 640, 360, 'z'),
+      gt('orbit_a_target').frames[0]!.camera,
+      'path',
+    );
+  });
+
   it('refuses bad options and a project file as --out, naming them', async () => {
     const fmt = await cli('deliver', 'camera', project, 'shot', '--format', 'fbx', '--out', 'x.fbx');
     expect(fmt.code).toBe(2);

@@ -50,7 +50,7 @@ describe('an option with a bad value: the error names the option, the value and 
       ],
       [
         ['export', 'camera', nowhere, '1', '--format', 'fbx', '--out', 'x.fbx'],
-        "reshoot export camera: --format 'fbx' is not one of json, chan, usda, colmap.",
+        "reshoot export camera: --format 'fbx' is not one of json, chan, usda, colmap, nuke.",
       ],
       [
         ['camera', 'import', nowhere, '1', 'cams.json', '--world-up', 'Y'],

@@ -111,16 +111,17 @@ Options:
   },
 };
 
-const EXPORT_FORMATS = ['json', 'colmap', 'chan', 'usd', 'usda'] as const;
+const EXPORT_FORMATS = ['json', 'colmap', 'chan', 'usd', 'usda', 'nuke'] as const;
 
 export const pathExportCommand: CliCommand = {
   path: ['path', 'export'],
   summary: 'Write a target path as one camera per shot frame',
-  help: `Usage: reshoot path export <project> <shot id or name> --path NAME --format json|colmap|chan|usd --out FILE
+  help: `Usage: reshoot path export <project> <shot id or name> --path NAME --format json|colmap|chan|usd|nuke --out FILE
        [--world-up z|y|-y] [--overwrite]
 
 Writes the path's camera at every frame of the shot: json = cameras.json (Reshoot's interchange layout, docs/geometry.md), colmap
-= a COLMAP text model folder, chan = Nuke .chan, usd = USD .usda. Cameras are in the shot's gauge. A file
+= a COLMAP text model folder, chan = Nuke .chan, usd = USD .usda, nuke = a Nuke Camera3 node to paste into
+Nuke's node graph (docs/delivery-cameras.md). Cameras are in the shot's gauge. A file
 named by --out is replaced atomically; a COLMAP folder that already holds a model is refused unless
 --overwrite; a Reshoot project's own files are refused (exit 2).`,
   async run(argv, io) {

@@ -65,8 +65,8 @@ Options:
 
 export const exportCameraCommand: CliCommand = {
   path: ['export', 'camera'],
-  summary: "Write a shot's source camera as cameras.json, COLMAP, Nuke .chan or USD",
-  help: `Usage: reshoot export camera <project> <shot id or name> --format json|colmap|chan|usda --out <path>
+  summary: "Write a shot's source camera as cameras.json, COLMAP, Nuke .chan, USD or a Nuke Camera3 node",
+  help: `Usage: reshoot export camera <project> <shot id or name> --format json|colmap|chan|usda|nuke --out <path>
        [--world-up z|y|-y] [--overwrite]
 
 --out is a file (a folder for colmap). Cameras are in the gauge of the shot: the same gauge as
