@@ -3,7 +3,7 @@
  * newest finished render version, builds the timeline model (src-shared/timeline) and writes it as
  * OTIO, FCPXML or a CMX3600 EDL. docs/delivery-timelines.md says what each holds and why.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import {
   buildTimeline,
@@ -251,6 +251,17 @@ export function deliverTimeline(project: Project, req: TimelineDelivery): Timeli
     );
   }
   const p = previewTimeline(project, req);
+  // --overwrite replaces an old timeline, never the media the timeline refers to.
+  for (const e of p.timeline.events) {
+    for (const m of [e.source.media, e.plate?.media]) {
+      if (m?.kind === 'file' && existsSync(m.path) && realpathSync(m.path) === file) {
+        throw new OutputPathError(
+          'protected',
+          `'${req.out}' is media this timeline refers to (${m.path}); choose another name.`,
+        );
+      }
+    }
+  }
   writeOutputFile(file, p.text);
   return { file, clips: p.clips, events: p.timeline.events.length, warnings: p.warnings };
 }

@@ -12,7 +12,7 @@
  * half-open [in, out), as in OTIO and in an EDL's out points.
  */
 import { reduce, type Rational } from '../rational';
-import { frameToTimecode, isDropFrame, supportsDropFrame, timecodeToFrame } from '../timecode';
+import { frameToTimecode, isDropFrame, nominalRate, supportsDropFrame, timecodeToFrame } from '../timecode';
 
 /** Where a clip's pictures are: one movie file, or a numbered image sequence. */
 export type TimelineMedia =
@@ -241,6 +241,16 @@ export function buildTimeline(input: TimelineInput): Timeline {
       at = e.recordOut;
       return e;
     });
+  }
+  // Timecode wraps at 24:00:00:00; an event running past it would be written with its out before its in.
+  const lastFrame = String(nominalRate(fps) - 1).padStart(2, '0');
+  const day = timecodeToFrame(`23:59:59${dropFrame ? ';' : ':'}${lastFrame}`, fps) + 1;
+  for (const e of events) {
+    if (e.sourceOut >= day || e.recordOut >= day) {
+      throw new TimelineError(
+        `shot ${e.shotId} '${e.shotName}' would run past 24:00:00:00 on the timeline (timecode wraps there); place it in a timeline of its own or retime its timecode`,
+      );
+    }
   }
   return {
     name: input.name,

@@ -167,6 +167,39 @@ describe('reshoot deliver timeline', () => {
     expect(unknown.err).toMatch(/no shot 'nope'/);
   });
 
+  it('--plate SHOT=FILE refers to a delivered plate movie instead of the render frames', async () => {
+    const plate = await makeClip(tmp.dir, { name: 'room_push_v001.mov', fps: '24', frames: FRAMES });
+    const out = join(tmp.dir, 'delivered.otio');
+    expect((await deliver('otio', out, '--plate', `room=${plate}`)).code).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as Obj;
+    expect(checkOtio(doc)).toEqual([]);
+    const ref = doc.tracks.children[0].children[0].media_references.DEFAULT_MEDIA;
+    expect(ref.OTIO_SCHEMA).toBe('ExternalReference.1');
+    expect(pathOfFileUrl(ref.target_url)).toBe(plate);
+    const edlOut = join(tmp.dir, 'delivered.edl');
+    expect((await deliver('edl', edlOut, '--plate', `${roomId}=room_push_v001.mov`)).code).toBe(0);
+    expect(readCmx3600(readFileSync(edlOut, 'utf8')).events[0]!.comments).toContain(`SOURCE FILE: ${plate}`);
+
+    const noRender = await deliver('otio', join(tmp.dir, 'n.otio'), '--plate', `a002=${plate}`);
+    expect(noRender.code).toBe(2);
+    expect(noRender.err).toMatch(/'a002' has 0 rendered plates/);
+    const missing = await deliver(
+      'otio',
+      join(tmp.dir, 'm.otio'),
+      '--plate',
+      `room=${join(tmp.dir, 'nope.mov')}`,
+    );
+    expect(missing.code).toBe(3);
+    expect(missing.err).toMatch(/nope\.mov does not exist/);
+    expect((await deliver('otio', join(tmp.dir, 'b.otio'), '--plate', 'room')).code).toBe(2);
+    // Even with --overwrite, the timeline never replaces media it refers to.
+    const before = readFileSync(plate);
+    const self = await deliver('edl', plate, '--plate', `room=${plate}`, '--overwrite');
+    expect(self.code).toBe(2);
+    expect(self.err).toMatch(/is media this timeline refers to/);
+    expect(readFileSync(plate).equals(before)).toBe(true);
+  });
+
   it('never overwrites without --overwrite, never writes into the project, rejects bad options', async () => {
     const out = join(tmp.dir, 'keep.edl');
     writeFileSync(out, 'mine\n');

@@ -141,6 +141,12 @@ describe('timeline refusals name the shot', () => {
     );
     expect(() => buildTimeline({ name: 'x', shots: [] })).toThrow(/No shots/);
   });
+  it('an event that would run past 24:00:00:00 (timecode wraps there)', () => {
+    expect(() => buildTimeline({ name: 'x', shots: [shot(1, '23:59:59:00', 24, [])] })).toThrow(
+      /shot 1 'S1' would run past 24:00:00:00/,
+    );
+    expect(buildTimeline({ name: 'x', shots: [shot(1, '23:59:59:00', 23, [])] }).end).toBe(86400 * 24 - 1);
+  });
 });
 
 describe('file URLs', () => {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { deliverTimeline } from '../../../deliver';
 import { TIMELINE_FORMATS } from '../../../../src-shared/timeline';
 import { choice, optionError, parseCommandArgs } from '../args';
@@ -24,6 +25,9 @@ timecode mode. Shots without a finished render keep their source only (an EDL le
 Options:
   --shots ID,ID…  only these shots (ids or names, comma-separated); all shots by default
   --name TEXT     the timeline's name (default: the project's)
+  --plate SHOT=FILE
+                  refer to a delivered plate movie (reshoot deliver plate) for this shot instead of
+                  its render's PNG frames; repeat for each shot (a shot with one rendered plate)
   --overwrite     replace <file> if it exists (never done otherwise)
 
 A Reshoot project's own files are refused as <file> (exit 2). See docs/delivery-timelines.md.
@@ -38,6 +42,7 @@ Example:
         out: { type: 'string' },
         shots: { type: 'string' },
         name: { type: 'string' },
+        plate: { type: 'string', multiple: true },
         overwrite: { type: 'boolean' },
       },
       NAME,
@@ -57,10 +62,19 @@ Example:
     const project = openProject(io, positionals[0]!, { readonly: true });
     try {
       const shots = wanted ? [...new Set(wanted.map((w) => findShot(project, w).id))] : undefined;
+      const deliveredPlates: Record<number, string> = {};
+      for (const p of values.plate ?? []) {
+        const eq = p.indexOf('=');
+        if (eq <= 0 || eq === p.length - 1) throw optionError(NAME, `--plate '${p}' is not SHOT=FILE`);
+        const id = findShot(project, p.slice(0, eq)).id;
+        if (id in deliveredPlates) throw optionError(NAME, `--plate names shot '${p.slice(0, eq)}' twice`);
+        deliveredPlates[id] = resolve(io.cwd, p.slice(eq + 1));
+      }
       const r = deliverTimeline(project, {
         format,
         ...(shots ? { shots } : {}),
         ...(name ? { name } : {}),
+        deliveredPlates,
         out: values.out,
         overwrite: values.overwrite === true,
         cwd: io.cwd,
