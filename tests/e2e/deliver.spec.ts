@@ -154,6 +154,17 @@ test('deliver a plate, a camera and a timeline from the Deliver tab; never over 
     await expect(panel.getByTestId('deliver-existing')).toBeVisible();
   });
 
+  await test.step('depth: the files listed before anything is written', async () => {
+    await panel.getByTestId('deliver-what-depth').click();
+    await panel.getByTestId('deliver-depth-format').selectOption('exr');
+    await expect(panel.getByTestId('deliver-count')).toBeVisible();
+    await expect(panel.getByTestId('deliver-preview-error')).toHaveCount(0);
+    expect((await listed(panel)).length).toBeGreaterThan(0);
+    for (const f of await listed(panel))
+      expect(f).toMatchObject({ name: expect.stringMatching(/\.exr$/), exists: false });
+    await expect(panel.getByTestId('deliver-start')).toBeEnabled();
+  });
+
   await test.step('the source camera as a Nuke .chan', async () => {
     await panel.getByTestId('deliver-what-camera').click();
     await panel.getByTestId('deliver-camera-format').selectOption('chan');
