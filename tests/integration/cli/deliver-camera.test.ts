@@ -19,6 +19,7 @@ import {
   type Camera,
   type CameraTrack,
 } from '../../../src-shared/geometry';
+import { makeSequence } from '../../helpers/media-fixtures';
 import { cameraAt, parseNode } from '../../helpers/nuke-node';
 import { tempDir } from '../../helpers/temp';
 
@@ -254,6 +255,42 @@ describe('reshoot deliver camera', () => {
       'path',
     );
   });
+
+  it('an image sequence plate.1001… is delivered at frames 1001–1048 (nuke, chan, usd)', async () => {
+    const seqProject = join(tmp.dir, 'Seq.reshoot');
+    const files = await makeSequence(join(tmp.dir, 'plates'), {
+      start: 1001,
+      frames: 48,
+      width: 640,
+      height: 360,
+    });
+    for (const argv of [
+      ['new', seqProject],
+      ['import', seqProject, files[0]!, '--no-thumbnails'],
+      ['camera', 'import', seqProject, '1', join(GT, 'orbit_a', 'cameras.json')],
+    ]) {
+      const r = await cli(...argv);
+      expect(r.code, `${argv.join(' ')}: ${r.err}`).toBe(0);
+    }
+    const nk = join(tmp.dir, 'seq.nk');
+    const r = await cli('deliver', 'camera', seqProject, '1', '--format', 'nuke', '--out', nk);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('Frames 1001–1048 at');
+    expectSame(
+      cameraAt(readFileSync(nk, 'utf8'), 1001, 640, 360, 'z'),
+      gt('orbit_a').frames[0]!.camera,
+      'first',
+    );
+    const chan = join(tmp.dir, 'seq.chan');
+    expect((await cli('deliver', 'camera', seqProject, '1', '--format', 'chan', '--out', chan)).code).toBe(0);
+    const lines = readFileSync(chan, 'utf8').trim().split('\n');
+    expect([lines[0]!.split('\t')[0], lines[47]!.split('\t')[0]]).toEqual(['1001', '1048']);
+    const usd = join(tmp.dir, 'seq.usda');
+    expect((await cli('deliver', 'camera', seqProject, '1', '--format', 'usd', '--out', usd)).code).toBe(0);
+    expect(readFileSync(usd, 'utf8')).toMatch(
+      /startTimeCode = 1001\n[^]*endTimeCode = 1048|endTimeCode = 1048\n[^]*startTimeCode = 1001/,
+    );
+  }, 120_000);
 
   it('refuses bad options and a project file as --out, naming them', async () => {
     const fmt = await cli('deliver', 'camera', project, 'shot', '--format', 'fbx', '--out', 'x.fbx');
