@@ -119,6 +119,10 @@ test('deliver a plate, a camera and a timeline from the Deliver tab; never over 
     // web mode: no file manager to open, so the path is offered instead, saying why
     await expect(panel.getByTestId('deliver-reveal')).toHaveCount(0);
     await expect(panel.getByTestId('deliver-copy-path')).toHaveAttribute('title', /web mode/i);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
+    await panel.getByTestId('deliver-copy-path').click();
+    await expect(page.getByTestId('notices')).toContainText(`Copied ${folder}`);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(folder);
     // the first delivery made the project's delivery folder
     await expect(panel.getByTestId('deliver-folder-state')).toHaveText('The project’s delivery folder');
     await screenshot(page, '03-deliver-done');
