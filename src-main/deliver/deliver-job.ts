@@ -6,7 +6,7 @@
  * a temp name hard-linked to its name (never replacing a file). A sequence's chunks write their frames
  * straight to the output folder. A job stopped anywhere resumes from its committed chunks.
  */
-import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../../src-shared/api/contract';
 import { rational, type Rational } from '../../src-shared/rational';
@@ -22,7 +22,7 @@ import { encodeMovieSegment, joinMovieSegments } from './plate-encode';
 import { checkPlateSize, isPlateFormat, plateFormat, type PlateFormat } from './plate-formats';
 import { deliverableRender, plateFrames, renderDepth, type PlateInput } from './plate-frames';
 import { planPlate, type PlatePlan } from './plate-plan';
-import { plateFrameExr, plateFramePng, writeNewFile } from './plate-sequence';
+import { plateFrameExr, plateFramePng, publishNewFile, writeNewFile } from './plate-sequence';
 
 /** Frames per committed chunk (one movie segment). */
 export const DELIVER_CHUNK_FRAMES = 48;
@@ -347,7 +347,7 @@ async function finishDelivery(ctx: FinishContext): Promise<string> {
         JSON.stringify({ file: target, ino: s.ino, size: s.size } satisfies JoinMarker),
       );
       try {
-        await link(tmp, target);
+        await publishNewFile(tmp, target);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'EEXIST')
           throw new ApiError(

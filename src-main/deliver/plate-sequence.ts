@@ -11,7 +11,7 @@
  * 1 for a shot); a render adds float `Z` (its target depth: planar, +Infinity at infinity, 0 unknown) and
  * half `mask` (1 seen, 0.5 filled, 0 empty). Each file carries its frame's timeCode and the rate.
  */
-import { link, open, readFile, rm } from 'node:fs/promises';
+import { link, lstat, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ApiError } from '../../src-shared/api/contract';
 import { encodePngAsync } from '../media';
@@ -46,6 +46,30 @@ export async function plateFramePng(f: PlateFrame): Promise<Buffer> {
   return encodePngAsync({ width: f.width, height: f.height, channels: 4, bitDepth: 16, data: rgba });
 }
 
+/** Errors of file systems without hard links (FAT, exFAT, some network shares). */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV']);
+
+/**
+ * Gives the finished temp file `tmp` its name `file`, never replacing a file: a hard link, which fails
+ * when `file` exists (EEXIST); where the file system has no hard links, a rename after checking that
+ * `file` does not exist (a file created in between by another program would then be replaced).
+ * `tmp` is left for the caller to remove.
+ */
+export async function publishNewFile(tmp: string, file: string): Promise<void> {
+  try {
+    await link(tmp, file);
+    return;
+  } catch (e) {
+    if (!NO_LINKS.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+  }
+  const there = await lstat(file).then(
+    () => true,
+    () => false,
+  );
+  if (there) throw Object.assign(new Error(`${file} exists`), { code: 'EEXIST' });
+  await rename(tmp, file);
+}
+
 /**
  * Writes `data` to `file`, which must not exist — unless it holds exactly `data` already (the same frame
  * written by this delivery before it was stopped). Never replaces anything.
@@ -61,7 +85,7 @@ export async function writeNewFile(file: string, data: Uint8Array): Promise<'wri
       await h.close();
     }
     try {
-      await link(tmp, file);
+      await publishNewFile(tmp, file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const there = await readFile(file);
