@@ -145,6 +145,12 @@ test('deliver a plate, a camera and a timeline from the Deliver tab; never over 
     ]);
     await panel.getByTestId('deliver-files-more').click();
     await expect(panel.getByTestId('deliver-file')).toHaveCount(FRAMES);
+    // handles past the shot's ends: what could be added is said first
+    await panel.getByTestId('deliver-handles').fill('2');
+    await expect(panel.getByTestId('deliver-notes')).toContainText('Handles');
+    await expect(panel.getByTestId('deliver-file')).toHaveCount(FRAMES);
+    await panel.getByTestId('deliver-handles').fill('0');
+    await expect(panel.getByTestId('deliver-notes')).toHaveCount(0);
   });
 
   await test.step('a name template the core refuses is stopped with the reason', async () => {
