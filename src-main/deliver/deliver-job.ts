@@ -18,7 +18,8 @@ import type { JobRecord, Project, RenderRecord, ShotRecord } from '../store';
 import { fsyncFile, tempPathFor } from '../util/atomic-write';
 import { guardOutputFolder, resolveOutputPath } from '../util/output-guard';
 import { runTool } from '../media/exec';
-import { encodeMovieSegment, joinMovieSegments } from './plate-encode';
+import { encodeMovieSegment, FRAMES_AHEAD, joinMovieSegments } from './plate-encode';
+import { readAhead } from '../util/read-ahead';
 import { checkPlateSize, isPlateFormat, plateFormat, type PlateFormat } from './plate-formats';
 import { deliverableRender, plateFrames, renderDepth, type PlateInput } from './plate-frames';
 import { planPlate, type PlatePlan } from './plate-plan';
@@ -247,7 +248,7 @@ async function runChunk(ctx: ChunkContext): Promise<string | null> {
   const dir = guardOutputFolder(p.out, names, { cwd: '/', overwrite: true });
   await mkdir(dir.dir, { recursive: true });
   let n = 0;
-  for await (const f of plateFrames(input, first, last, signal)) {
+  for await (const f of readAhead(plateFrames(input, first, last, signal), FRAMES_AHEAD)) {
     if (signal.aborted) throw new Error('cancelled');
     const data =
       format.id === 'exr'
@@ -335,6 +336,7 @@ async function finishDelivery(ctx: FinishContext): Promise<string> {
         fps: fpsOf(shot),
         timecode: plan.startTimecode,
         reel: plan.reel,
+        faststart: !plan.format.intraOnly,
         signal,
       });
       const n = await movieFrames(tmp, signal);

@@ -13,6 +13,7 @@ import { ApiError } from '../../src-shared/api/contract';
 import type { Rational } from '../../src-shared/rational';
 import { findMediaTools } from '../media';
 import { tempPathFor, withAtomicOutput } from '../util/atomic-write';
+import { readAhead } from '../util/read-ahead';
 import type { MovieFormat } from './plate-formats';
 import type { PlateFrame } from './plate-frames';
 
@@ -86,6 +87,9 @@ export function withMaskAlpha(rgb: Uint8Array, mask: Uint8Array | null, pixels: 
   return out;
 }
 
+/** Frames decoded ahead of the encoder (each a new buffer: at 4K 50 MB apiece). */
+export const FRAMES_AHEAD = 2;
+
 const tail = (s: string) => s.trim().split('\n').slice(-6).join('\n');
 
 export interface SegmentOptions {
@@ -122,7 +126,8 @@ export async function encodeMovieSegment(o: SegmentOptions): Promise<void> {
     o.signal?.addEventListener('abort', kill, { once: true });
     let n = 0;
     try {
-      for await (const f of o.frames) {
+      // the source decodes the next frames while ffmpeg encodes this one
+      for await (const f of readAhead(o.frames, FRAMES_AHEAD)) {
         if (o.signal?.aborted) throw new Error('cancelled');
         const data = o.format.alpha ? withMaskAlpha(f.rgb, f.mask, pixels) : f.rgb;
         if (!child.stdin.write(data)) {
@@ -156,6 +161,11 @@ export interface JoinOptions {
   timecode: string;
   /** Written into the timecode track; omitted when null. */
   reel: string | null;
+  /**
+   * Index at the front, so a review copy starts playing before it has downloaded; costs a second pass
+   * over the file, which a mastering plate has no use for.
+   */
+  faststart: boolean;
   signal?: AbortSignal;
 }
 
@@ -201,8 +211,7 @@ export async function joinMovieSegments(
       ...(o.reel !== null ? ['-metadata:s:v:0', `reel_name=${o.reel}`] : []),
       '-video_track_timescale',
       String(o.fps.num),
-      '-movflags',
-      '+faststart',
+      ...(o.faststart ? ['-movflags', '+faststart'] : []),
       '-f',
       'mov',
       outPath,
