@@ -1,22 +1,13 @@
 /**
  * The plate formats Reshoot delivers: what each is for, its container or file type, whether it carries
  * an alpha channel, and the ffmpeg encoder arguments of the movie formats. Every movie is a QuickTime
- * .mov, the one container whose timecode track also carries a reel name (ffmpeg's mov muxer writes the
- * video stream's `reel_name` into the tmcd track); MP4 has neither.
+ * .mov, also the review copies: its timecode track carries the reel name editors conform by (ffmpeg's
+ * mov muxer writes the video stream's `reel_name` into the tmcd track).
  */
-import { ApiError } from '../../src-shared/api/contract';
+import { ApiError, PLATE_FORMATS } from '../../src-shared/api/contract';
 
-export const PLATE_FORMATS = [
-  'prores-hq',
-  'prores-4444',
-  'dnxhr-hq',
-  'dnxhr-hqx',
-  'dnxhr-444',
-  'h264',
-  'h265',
-  'png16',
-  'exr',
-] as const;
+/** The formats, as the API contract lists them (the Deliver panel offers the same). */
+export { PLATE_FORMATS };
 export type PlateFormat = (typeof PLATE_FORMATS)[number];
 
 interface FormatBase {
