@@ -5,8 +5,9 @@
  * - ffmpeg alone: ffmpeg reads the raw rgb48le frames from a file and encodes them (the very arguments
  *   Reshoot uses: BT.709 matrix, limited range, prores_ks profile 3).
  * - Reshoot: the deliver job's movie path — frames handed one by one to ffmpeg's stdin with backpressure
- *   (encodeMovieSegment, in segments of DELIVER_CHUNK_FRAMES as the job cuts them), then the segments
- *   joined with the timecode track and reel (joinMovieSegments), as the job's finish does.
+ *   (encodeMovieSegment, in segments of DELIVER_CHUNK_FRAMES as the job cuts them), then what the job's
+ *   finish does: each segment's frames counted, the segments joined with the timecode track and reel,
+ *   the result counted, flushed to disk and named (writeJoinedMovie). ffmpeg alone flushes nothing.
  *
  * Medians of N runs each (default 3), interleaved so both see the same machine load; the goal is
  * Reshoot ≥ 0.9× the speed of ffmpeg alone. The frames: ../shared/media/02_dashcam_highway.mp4 scaled to
@@ -20,7 +21,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DELIVER_CHUNK_FRAMES, PLATE_FORMAT_INFO } from '../../src-main/deliver';
-import { encodeMovieSegment, joinMovieSegments, movieEncodeArgs } from '../../src-main/deliver/plate-encode';
+import {
+  encodeMovieSegment,
+  movieEncodeArgs,
+  movieFrameCount,
+  writeJoinedMovie,
+} from '../../src-main/deliver/plate-encode';
 import type { MovieFormat } from '../../src-main/deliver/plate-formats';
 import type { PlateFrame } from '../../src-main/deliver/plate-frames';
 import { findMediaTools } from '../../src-main/media';
@@ -94,8 +100,11 @@ async function main(): Promise<void> {
         });
         segments.push({ file, frames: count });
       }
+      // what the job's finish does: count each segment's frames, join, count, flush, name the file
       const tj = performance.now();
-      await joinMovieSegments(segments, join(dir, `reshoot-${r}.mov`), {
+      for (const sg of segments)
+        if ((await movieFrameCount(sg.file)) !== sg.frames) throw new Error(`${sg.file} is incomplete`);
+      await writeJoinedMovie(segments, join(dir, `reshoot-${r}.mov`), {
         fps: FPS,
         timecode: '01:00:00:00',
         reel: 'A001',
@@ -110,7 +119,7 @@ async function main(): Promise<void> {
     console.log(
       `ProRes 422 HQ, ${W}×${H}, ${FRAMES} frames (${real ? CLIP : 'testsrc2'}), median of ${RUNS} runs\n` +
         `  ffmpeg alone (raw file → prores_ks): ${ta.toFixed(2)} s  (${(FRAMES / ta).toFixed(1)} frames/s)  runs ${alone.map((t) => t.toFixed(2)).join(' ')}\n` +
-        `  Reshoot export path (stdin segments + join): ${tr.toFixed(2)} s  (${(FRAMES / tr).toFixed(1)} frames/s)  runs ${reshoot.map((t) => t.toFixed(2)).join(' ')}; of which the join ${median(joins).toFixed(2)} s\n` +
+        `  Reshoot export path (stdin segments + join): ${tr.toFixed(2)} s  (${(FRAMES / tr).toFixed(1)} frames/s)  runs ${reshoot.map((t) => t.toFixed(2)).join(' ')}; of which checking, joining and flushing ${median(joins).toFixed(2)} s\n` +
         `  Reshoot speed / ffmpeg alone: ${(ta / tr).toFixed(2)}× (goal ≥ 0.9×)\n` +
         `  machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg()
           .map((l) => l.toFixed(2))

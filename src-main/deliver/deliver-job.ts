@@ -13,17 +13,20 @@ import { rational, type Rational } from '../../src-shared/rational';
 import { shotFrameTimecode } from '../../src-shared/timecode';
 import type { ChunkContext, ChunkPlan, FinishContext, JobKind } from '../jobs/kinds';
 import type { JobRunner } from '../jobs';
-import { findMediaTools } from '../media';
 import type { JobRecord, Project, RenderRecord, ShotRecord } from '../store';
-import { fsyncFile, tempPathFor } from '../util/atomic-write';
 import { guardOutputFolder, resolveOutputPath } from '../util/output-guard';
-import { runTool } from '../media/exec';
-import { encodeMovieSegment, FRAMES_AHEAD, joinMovieSegments } from './plate-encode';
+import { encodeMovieSegment, FRAMES_AHEAD, movieFrameCount, writeJoinedMovie } from './plate-encode';
 import { readAhead } from '../util/read-ahead';
-import { checkPlateSize, isPlateFormat, plateFormat, type PlateFormat } from './plate-formats';
+import {
+  checkPlateSize,
+  isPlateFormat,
+  plateFormat,
+  type MovieFormat,
+  type PlateFormat,
+} from './plate-formats';
 import { deliverableRender, plateFrames, renderDepth, type PlateInput } from './plate-frames';
 import { planPlate, type PlatePlan } from './plate-plan';
-import { plateFrameExr, plateFramePng, publishNewFile, writeNewFile } from './plate-sequence';
+import { plateFrameExr, plateFramePng, writeNewFile } from './plate-sequence';
 
 /** Frames per committed chunk (one movie segment). */
 export const DELIVER_CHUNK_FRAMES = 48;
@@ -220,6 +223,31 @@ function jobPlate(
 const segmentPath = (project: Project, jobId: number, index: number): string =>
   join(project.paths.jobScratch(jobId), `segment_${String(index).padStart(5, '0')}.mov`);
 
+/** Encodes a chunk's movie segment into the job's scratch folder; returns its path. */
+async function encodeChunk(
+  ctx: { project: Project; shot: ShotRecord; jobId: number; signal: AbortSignal },
+  input: PlateInput,
+  format: MovieFormat,
+  chunk: ChunkPlan,
+  onFrames?: (n: number) => void,
+): Promise<string> {
+  const { project, shot, signal } = ctx;
+  const out = segmentPath(project, ctx.jobId, chunk.index);
+  await mkdir(project.paths.jobScratch(ctx.jobId), { recursive: true });
+  await encodeMovieSegment({
+    format,
+    width: shot.width,
+    height: shot.height,
+    fps: fpsOf(shot),
+    count: chunk.count,
+    frames: plateFrames(input, chunk.start, chunk.start + chunk.count - 1, signal),
+    outPath: out,
+    signal,
+    ...(onFrames ? { onFrames } : {}),
+  });
+  return out;
+}
+
 async function runChunk(ctx: ChunkContext): Promise<string | null> {
   const { project, shot, chunk, signal } = ctx;
   const { p, input, plan } = jobPlate(project, shot, ctx.params);
@@ -227,22 +255,7 @@ async function runChunk(ctx: ChunkContext): Promise<string | null> {
     last = chunk.start + chunk.count - 1;
   const fps = fpsOf(shot);
   const format = plan.format;
-  if (format.kind === 'movie') {
-    const out = segmentPath(project, ctx.jobId, chunk.index);
-    await mkdir(project.paths.jobScratch(ctx.jobId), { recursive: true });
-    await encodeMovieSegment({
-      format,
-      width: shot.width,
-      height: shot.height,
-      fps,
-      count: chunk.count,
-      frames: plateFrames(input, first, last, signal),
-      outPath: out,
-      signal,
-      onFrames: (n) => ctx.onFrames(n),
-    });
-    return out;
-  }
+  if (format.kind === 'movie') return encodeChunk(ctx, input, format, chunk, (n) => ctx.onFrames(n));
   // a sequence: the chunk's frames, each checked against the project's own files again before writing
   const names = plan.files.slice(first - plan.first, last - plan.first + 1);
   const dir = guardOutputFolder(p.out, names, { cwd: '/', overwrite: true });
@@ -279,21 +292,9 @@ async function statOrNull(file: string): Promise<{ ino: number; size: number } |
   }
 }
 
-/** The movie's frame count as its index says (no decoding). */
-async function movieFrames(file: string, signal: AbortSignal): Promise<number | null> {
-  const tools = await findMediaTools();
-  const r = await runTool(
-    tools.ffprobe,
-    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=nb_frames', '-of', 'csv=p=0', file],
-    { signal },
-  );
-  const n = Number(r.stdout.toString('utf8').trim());
-  return Number.isInteger(n) ? n : null;
-}
-
 async function finishDelivery(ctx: FinishContext): Promise<string> {
   const { project, shot, signal } = ctx;
-  const { p, plan } = jobPlate(project, shot, ctx.params);
+  const { p, input, plan } = jobPlate(project, shot, ctx.params);
   const scratch = project.paths.jobScratch(ctx.jobId);
   const count = plan.last - plan.first + 1;
   const where =
@@ -325,42 +326,28 @@ async function finishDelivery(ctx: FinishContext): Promise<string> {
         `${target} appeared while the delivery was running; Reshoot never replaces a file. Move it away and resume the job.`,
       );
   } else {
-    const segments = ctx.chunks.map((c) => {
-      if (!c.output) throw new ApiError('internal', `Segment ${c.plan.index} of the delivery is missing.`);
-      return { file: c.output, frames: c.plan.count };
-    });
-    await mkdir(p.out, { recursive: true });
-    const tmp = tempPathFor(target);
-    try {
-      await joinMovieSegments(segments, tmp, {
-        fps: fpsOf(shot),
-        timecode: plan.startTimecode,
-        reel: plan.reel,
-        faststart: !plan.format.intraOnly,
-        signal,
-      });
-      const n = await movieFrames(tmp, signal);
-      if (n !== count)
-        throw new ApiError('internal', `${name}: the joined movie holds ${String(n)} frames, not ${count}.`);
-      fsyncFile(tmp);
-      const s = (await statOrNull(tmp))!;
-      await writeFile(
-        marker,
-        JSON.stringify({ file: target, ino: s.ino, size: s.size } satisfies JoinMarker),
-      );
-      try {
-        await publishNewFile(tmp, target);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST')
-          throw new ApiError(
-            'conflict',
-            `${target} appeared while the delivery was running; Reshoot never replaces a file. Move it away and resume the job.`,
-          );
-        throw e;
-      }
-    } finally {
-      await rm(tmp, { force: true });
+    // every segment whole (one lost to a power cut since its chunk was committed is encoded again)
+    const segments: { file: string; frames: number }[] = [];
+    for (const c of ctx.chunks) {
+      const seg = segmentPath(project, ctx.jobId, c.plan.index);
+      if ((await movieFrameCount(seg, signal)) !== c.plan.count)
+        await encodeChunk({ project, shot, jobId: ctx.jobId, signal }, input, plan.format, c.plan);
+      segments.push({ file: seg, frames: c.plan.count });
     }
+    await writeJoinedMovie(segments, target, {
+      fps: fpsOf(shot),
+      timecode: plan.startTimecode,
+      reel: plan.reel,
+      faststart: !plan.format.intraOnly,
+      signal,
+      beforePublish: async (tmp) => {
+        const s = (await statOrNull(tmp))!;
+        await writeFile(
+          marker,
+          JSON.stringify({ file: target, ino: s.ino, size: s.size } satisfies JoinMarker),
+        );
+      },
+    });
   }
   await rm(scratch, { recursive: true, force: true });
   return `${target}: ${where}.${notes}`;

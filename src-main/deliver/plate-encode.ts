@@ -7,15 +7,17 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError } from '../../src-shared/api/contract';
 import type { Rational } from '../../src-shared/rational';
 import { findMediaTools } from '../media';
-import { tempPathFor, withAtomicOutput } from '../util/atomic-write';
+import { runTool } from '../media/exec';
+import { fsyncFile, tempPathFor } from '../util/atomic-write';
 import { readAhead } from '../util/read-ahead';
 import type { MovieFormat } from './plate-formats';
 import type { PlateFrame } from './plate-frames';
+import { publishNewFile } from './plate-sequence';
 
 /** The BT.709 colour description every movie plate carries (limited range for YUV). */
 const BT709_TAGS = 'setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv';
@@ -106,11 +108,16 @@ export interface SegmentOptions {
   onFrames?(done: number): void;
 }
 
-/** Encodes one segment (atomically: the file appears complete or not at all). */
+/**
+ * Encodes one segment: written under a temp name and renamed, so the file appears complete or not at
+ * all. Not flushed to disk: segments are scratch, and the join counts every segment's frames first
+ * (a segment lost to a power cut is encoded again there), which costs less than a flush per chunk.
+ */
 export async function encodeMovieSegment(o: SegmentOptions): Promise<void> {
   const tools = await findMediaTools();
   const pixels = o.width * o.height;
-  await withAtomicOutput(o.outPath, async (tmp) => {
+  const tmp = tempPathFor(o.outPath);
+  try {
     const args = movieEncodeArgs(o.format, o.width, o.height, o.fps, '-', tmp, o.count);
     const child = spawn(tools.ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'], windowsHide: true });
     let stderr = '';
@@ -152,7 +159,61 @@ export async function encodeMovieSegment(o: SegmentOptions): Promise<void> {
       o.signal?.removeEventListener('abort', kill);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
-  });
+    await rename(tmp, o.outPath);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** A movie's frame count as its index says (no decoding); null when it cannot be read. */
+export async function movieFrameCount(file: string, signal?: AbortSignal): Promise<number | null> {
+  const tools = await findMediaTools();
+  const r = await runTool(
+    tools.ffprobe,
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=nb_frames', '-of', 'csv=p=0', file],
+    signal ? { signal } : {},
+  );
+  const n = Number(r.stdout.toString('utf8').trim());
+  return r.code === 0 && Number.isInteger(n) ? n : null;
+}
+
+/**
+ * The delivered movie: the segments joined (with timecode and reel) under a temp name beside `target`,
+ * its frames counted, flushed to disk, then given its name — never replacing a file (a name taken
+ * meanwhile is refused). `beforePublish` runs with the finished temp file just before.
+ */
+export async function writeJoinedMovie(
+  segments: readonly { file: string; frames: number }[],
+  target: string,
+  o: JoinOptions & { beforePublish?: (tmp: string) => Promise<void> },
+): Promise<void> {
+  const frames = segments.reduce((n, s) => n + s.frames, 0);
+  await mkdir(path.dirname(target), { recursive: true });
+  const tmp = tempPathFor(target);
+  try {
+    await joinMovieSegments(segments, tmp, o);
+    const n = await movieFrameCount(tmp, o.signal);
+    if (n !== frames)
+      throw new ApiError(
+        'internal',
+        `${path.basename(target)}: the joined movie holds ${String(n)} frames, not ${frames}.`,
+      );
+    fsyncFile(tmp);
+    await o.beforePublish?.(tmp);
+    try {
+      await publishNewFile(tmp, target);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new ApiError(
+          'conflict',
+          `${target} appeared while the delivery was running; Reshoot never replaces a file. Move it away and resume the job.`,
+        );
+      throw e;
+    }
+  } finally {
+    await rm(tmp, { force: true });
+  }
 }
 
 export interface JoinOptions {
