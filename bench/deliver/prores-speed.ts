@@ -4,10 +4,13 @@
  *
  * - ffmpeg alone: ffmpeg reads the raw rgb48le frames from a file and encodes them (the very arguments
  *   Reshoot uses: BT.709 matrix, limited range, prores_ks profile 3).
- * - Reshoot: the deliver job's movie path — frames handed one by one to ffmpeg's stdin with backpressure
- *   (encodeMovieSegment, in segments of DELIVER_CHUNK_FRAMES as the job cuts them), then what the job's
- *   finish does: each segment's frames counted, the segments joined with the timecode track and reel,
- *   the result counted, flushed to disk and named (writeJoinedMovie). ffmpeg alone flushes nothing.
+ * - Reshoot: the deliver job's movie path — the same frames, held in memory as the job holds decoded
+ *   frames (ffmpeg alone reads them from the file, which the first run leaves in the page cache; the
+ *   source's own decode, a PNG or a movie, is not part of either), handed one by one to ffmpeg's stdin
+ *   with backpressure (encodeMovieSegment, in segments of DELIVER_MOVIE_CHUNK_FRAMES as the job cuts them), then what the job's
+ *   finish does: each segment's frames counted, the segments joined (a delivery of one segment, which
+ *   carries its timecode and reel already, is not), the result counted, flushed to disk and named
+ *   (writeJoinedMovie). ffmpeg alone flushes nothing.
  *
  * Medians of N runs each (default 3), interleaved so both see the same machine load; the goal is
  * Reshoot ≥ 0.9× the speed of ffmpeg alone. The frames: ../shared/media/02_dashcam_highway.mp4 scaled to
@@ -20,7 +23,7 @@ import { open } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DELIVER_CHUNK_FRAMES, PLATE_FORMAT_INFO } from '../../src-main/deliver';
+import { DELIVER_MOVIE_CHUNK_FRAMES, PLATE_FORMAT_INFO } from '../../src-main/deliver';
 import {
   encodeMovieSegment,
   movieEncodeArgs,
@@ -49,17 +52,29 @@ function run(bin: string, args: string[]): Promise<void> {
   });
 }
 
-async function* rawFrames(file: string, first: number, count: number): AsyncGenerator<PlateFrame> {
+/** The raw frames in memory, as the job has them once decoded (the source's decode is not timed here). */
+async function loadFrames(file: string): Promise<Buffer[]> {
   const h = await open(file, 'r');
   try {
-    for (let i = 0; i < count; i++) {
-      const rgb = new Uint8Array(FRAME_BYTES);
-      await h.read(rgb, 0, FRAME_BYTES, (first + i) * FRAME_BYTES);
-      yield { frame: first + i, width: W, height: H, rgb, mask: null };
+    const frames: Buffer[] = [];
+    for (let i = 0; i < FRAMES; i++) {
+      const rgb = Buffer.allocUnsafe(FRAME_BYTES);
+      await h.read(rgb, 0, FRAME_BYTES, i * FRAME_BYTES);
+      frames.push(rgb);
     }
+    return frames;
   } finally {
     await h.close();
   }
+}
+
+async function* framesOf(
+  frames: readonly Buffer[],
+  first: number,
+  count: number,
+): AsyncGenerator<PlateFrame> {
+  for (let i = 0; i < count; i++)
+    yield { frame: first + i, width: W, height: H, rgb: frames[first + i]!, mask: null };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -75,6 +90,7 @@ async function main(): Promise<void> {
       ...['-vf', `scale=${W}:${H}:flags=bicubic`, '-frames:v', String(FRAMES)],
       ...['-f', 'rawvideo', '-pix_fmt', 'rgb48le', raw],
     ]);
+    const frames = await loadFrames(raw);
     const alone: number[] = [],
       reshoot: number[] = [],
       joins: number[] = [];
@@ -85,9 +101,9 @@ async function main(): Promise<void> {
       alone.push((performance.now() - t0) / 1000);
 
       t0 = performance.now();
-      const segments: { file: string; frames: number }[] = [];
-      for (let start = 0; start < FRAMES; start += DELIVER_CHUNK_FRAMES) {
-        const count = Math.min(DELIVER_CHUNK_FRAMES, FRAMES - start);
+      const segments: { file: string; frames: number; tagged: boolean }[] = [];
+      for (let start = 0; start < FRAMES; start += DELIVER_MOVIE_CHUNK_FRAMES) {
+        const count = Math.min(DELIVER_MOVIE_CHUNK_FRAMES, FRAMES - start);
         const file = join(dir, `segment-${r}-${start}.mov`);
         await encodeMovieSegment({
           format,
@@ -95,10 +111,12 @@ async function main(): Promise<void> {
           height: H,
           fps: FPS,
           count,
-          frames: rawFrames(raw, start, count),
+          frames: framesOf(frames, start, count),
           outPath: file,
+          timecode: '01:00:00:00',
+          reel: 'A001',
         });
-        segments.push({ file, frames: count });
+        segments.push({ file, frames: count, tagged: true });
       }
       // what the job's finish does: count each segment's frames, join, count, flush, name the file
       const tj = performance.now();

@@ -1,9 +1,10 @@
 /**
- * The "Deliver" job: a plate (a render version, or a shot as it is) exported in one format, in chunks of
- * DELIVER_CHUNK_FRAMES frames. A movie's chunks are segments encoded into the job's scratch folder under
- * the project's cache/ (intra-only codecs, or closed GOPs starting each segment, so they join exactly);
- * finishing joins them without re-encoding into the final file, with the timecode track and reel, under
- * a temp name hard-linked to its name (never replacing a file). A sequence's chunks write their frames
+ * The "Deliver" job: a plate (a render version, or a shot as it is) exported in one format, in chunks
+ * (deliverChunkFrames). A movie's chunks are segments encoded into the job's scratch folder under the
+ * project's cache/ (intra-only codecs, or closed GOPs starting each segment, so they join exactly), each
+ * with its own timecode and reel; finishing joins them without re-encoding into the final file, with the
+ * timecode track and reel (a movie of one segment is that segment), under a temp name hard-linked to its
+ * name (never replacing a file). A sequence's chunks write their frames
  * straight to the output folder. A job stopped anywhere resumes from its committed chunks.
  */
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -28,8 +29,19 @@ import { deliverableRender, plateFrames, renderDepth, type PlateInput } from './
 import { planPlate, type PlatePlan } from './plate-plan';
 import { plateFrameExr, plateFramePng, writeNewFile } from './plate-sequence';
 
-/** Frames per committed chunk (one movie segment). */
+/** Frames per committed chunk of a sequence. */
 export const DELIVER_CHUNK_FRAMES = 48;
+/**
+ * Frames per committed chunk (one segment) of a movie: longer, as every segment costs an encoder start
+ * and a join (a delivery of one segment needs none), and a crash loses at most one (about 15 s of work
+ * for ProRes 422 HQ at 1080p on two cores).
+ */
+export const DELIVER_MOVIE_CHUNK_FRAMES = 144;
+
+/** Frames per committed chunk of a delivery in `format`. */
+export function deliverChunkFrames(format: PlateFormat): number {
+  return plateFormat(format).kind === 'movie' ? DELIVER_MOVIE_CHUNK_FRAMES : DELIVER_CHUNK_FRAMES;
+}
 
 /** What the Deliver panel, the API and the CLI ask for. */
 export interface PlateDeliveryRequest {
@@ -229,6 +241,7 @@ async function encodeChunk(
   input: PlateInput,
   format: MovieFormat,
   chunk: ChunkPlan,
+  reel: string | null,
   onFrames?: (n: number) => void,
 ): Promise<string> {
   const { project, shot, signal } = ctx;
@@ -242,6 +255,9 @@ async function encodeChunk(
     count: chunk.count,
     frames: plateFrames(input, chunk.start, chunk.start + chunk.count - 1, signal),
     outPath: out,
+    // the segment's own timecode and reel: a delivery of one segment is published as it is
+    timecode: shotFrameTimecode(chunk.start, fpsOf(shot), shot.startTimecode),
+    reel,
     signal,
     ...(onFrames ? { onFrames } : {}),
   });
@@ -255,7 +271,8 @@ async function runChunk(ctx: ChunkContext): Promise<string | null> {
     last = chunk.start + chunk.count - 1;
   const fps = fpsOf(shot);
   const format = plan.format;
-  if (format.kind === 'movie') return encodeChunk(ctx, input, format, chunk, (n) => ctx.onFrames(n));
+  if (format.kind === 'movie')
+    return encodeChunk(ctx, input, format, chunk, plan.reel, (n) => ctx.onFrames(n));
   // a sequence: the chunk's frames, each checked against the project's own files again before writing
   const names = plan.files.slice(first - plan.first, last - plan.first + 1);
   const dir = guardOutputFolder(p.out, names, { cwd: '/', overwrite: true });
@@ -327,12 +344,12 @@ async function finishDelivery(ctx: FinishContext): Promise<string> {
       );
   } else {
     // every segment whole (one lost to a power cut since its chunk was committed is encoded again)
-    const segments: { file: string; frames: number }[] = [];
+    const segments: { file: string; frames: number; tagged: boolean }[] = [];
     for (const c of ctx.chunks) {
       const seg = segmentPath(project, ctx.jobId, c.plan.index);
       if ((await movieFrameCount(seg, signal)) !== c.plan.count)
-        await encodeChunk({ project, shot, jobId: ctx.jobId, signal }, input, plan.format, c.plan);
-      segments.push({ file: seg, frames: c.plan.count });
+        await encodeChunk({ project, shot, jobId: ctx.jobId, signal }, input, plan.format, c.plan, plan.reel);
+      segments.push({ file: seg, frames: c.plan.count, tagged: true });
     }
     await writeJoinedMovie(segments, target, {
       fps: fpsOf(shot),
@@ -360,10 +377,11 @@ export const deliverJob: JobKind = {
     return typeof params.format === 'string' ? params.format : null;
   },
   plan(_shot, params) {
-    const { first, last } = params as unknown as DeliverParams;
+    const { first, last, format } = params as unknown as DeliverParams;
+    const size = deliverChunkFrames(format);
     const chunks: ChunkPlan[] = [];
-    for (let start = first, i = 0; start <= last; start += DELIVER_CHUNK_FRAMES, i++)
-      chunks.push({ index: i, start, count: Math.min(DELIVER_CHUNK_FRAMES, last - start + 1) });
+    for (let start = first, i = 0; start <= last; start += size, i++)
+      chunks.push({ index: i, start, count: Math.min(size, last - start + 1) });
     return chunks;
   },
   runChunk,

@@ -1,6 +1,17 @@
 /** Delivery: plates, depth, cameras and timelines for NLEs and DCCs (SPEC §7). */
 export { encodeExr, EXR_MAX_SIDE, type ExrChannel, type ExrOptions, type ExrPixelType } from './exr';
-export { deliverDepth, plannedDepthFiles, depthExrFileName, metricRefusal, readStoredDepth, type DepthDeliveryOptions, type DepthDeliveryResult, type DepthDeliveryFormat, type DepthUnits, type DepthSize } from './depth-delivery';
+export {
+  deliverDepth,
+  plannedDepthFiles,
+  depthExrFileName,
+  metricRefusal,
+  readStoredDepth,
+  type DepthDeliveryOptions,
+  type DepthDeliveryResult,
+  type DepthDeliveryFormat,
+  type DepthUnits,
+  type DepthSize,
+} from './depth-delivery';
 export { deliveryFolderOf, setDeliveryFolder, type DeliveryFolder } from './delivery-folder';
 export { defaultWorldUp } from './delivery-world-up';
 export {
@@ -25,6 +36,8 @@ export {
   previewPlateDelivery,
   startPlateDelivery,
   DELIVER_CHUNK_FRAMES,
+  DELIVER_MOVIE_CHUNK_FRAMES,
+  deliverChunkFrames,
   type PlateDeliveryRequest,
 } from './deliver-job';
 export {

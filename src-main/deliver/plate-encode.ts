@@ -7,7 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { copyFile, link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError } from '../../src-shared/api/contract';
 import type { Rational } from '../../src-shared/rational';
@@ -39,6 +40,7 @@ export function movieEncodeArgs(
   input: string,
   output: string,
   frames: number,
+  tag: { timecode?: string; reel?: string | null } = {},
 ): string[] {
   const gop = Math.max(1, Math.round(fps.num / fps.den));
   return [
@@ -64,6 +66,8 @@ export function movieEncodeArgs(
     ...(f.intraOnly ? [] : ['-g', String(gop)]),
     '-frames:v',
     String(frames),
+    ...(tag.timecode !== undefined ? ['-timecode', tag.timecode] : []),
+    ...(tag.reel ? ['-metadata:s:v:0', `reel_name=${tag.reel}`] : []),
     '-video_track_timescale',
     String(fps.num),
     '-f',
@@ -103,6 +107,12 @@ export interface SegmentOptions {
   count: number;
   frames: AsyncIterable<PlateFrame>;
   outPath: string;
+  /**
+   * The segment's own start timecode and reel, written as a delivered movie carries them: a delivery of
+   * one segment is then published as it is, without a join.
+   */
+  timecode?: string;
+  reel?: string | null;
   signal?: AbortSignal;
   /** Called with the number of frames handed to the encoder so far. */
   onFrames?(done: number): void;
@@ -118,7 +128,10 @@ export async function encodeMovieSegment(o: SegmentOptions): Promise<void> {
   const pixels = o.width * o.height;
   const tmp = tempPathFor(o.outPath);
   try {
-    const args = movieEncodeArgs(o.format, o.width, o.height, o.fps, '-', tmp, o.count);
+    const args = movieEncodeArgs(o.format, o.width, o.height, o.fps, '-', tmp, o.count, {
+      ...(o.timecode !== undefined ? { timecode: o.timecode } : {}),
+      ...(o.reel !== undefined ? { reel: o.reel } : {}),
+    });
     const child = spawn(tools.ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'], windowsHide: true });
     let stderr = '';
     child.stderr.setEncoding('utf8');
@@ -178,27 +191,44 @@ export async function movieFrameCount(file: string, signal?: AbortSignal): Promi
   return r.code === 0 && Number.isInteger(n) ? n : null;
 }
 
+/** `to` (which must not exist) as a hard link to `from`, or a copy where links cannot be made. */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw e;
+    await copyFile(from, to, fsConstants.COPYFILE_EXCL);
+  }
+}
+
 /**
  * The delivered movie: the segments joined (with timecode and reel) under a temp name beside `target`,
  * its frames counted, flushed to disk, then given its name — never replacing a file (a name taken
  * meanwhile is refused). `beforePublish` runs with the finished temp file just before.
  */
 export async function writeJoinedMovie(
-  segments: readonly { file: string; frames: number }[],
+  segments: readonly { file: string; frames: number; tagged?: boolean }[],
   target: string,
   o: JoinOptions & { beforePublish?: (tmp: string) => Promise<void> },
 ): Promise<void> {
   const frames = segments.reduce((n, s) => n + s.frames, 0);
   await mkdir(path.dirname(target), { recursive: true });
   const tmp = tempPathFor(target);
+  // One segment that already carries the timecode and reel (and needs no faststart pass) is the movie:
+  // it takes the temp name by a hard link (a copy on another drive), its frames counted by the caller.
+  // Otherwise the segments are joined under the temp name, and the result counted.
+  const only = segments.length === 1 && segments[0]!.tagged === true && !o.faststart ? segments[0]! : null;
   try {
-    await joinMovieSegments(segments, tmp, o);
-    const n = await movieFrameCount(tmp, o.signal);
-    if (n !== frames)
-      throw new ApiError(
-        'internal',
-        `${path.basename(target)}: the joined movie holds ${String(n)} frames, not ${frames}.`,
-      );
+    if (only) await linkOrCopy(only.file, tmp);
+    else {
+      await joinMovieSegments(segments, tmp, o);
+      const n = await movieFrameCount(tmp, o.signal);
+      if (n !== frames)
+        throw new ApiError(
+          'internal',
+          `${path.basename(target)}: the joined movie holds ${String(n)} frames, not ${frames}.`,
+        );
+    }
     fsyncFile(tmp);
     await o.beforePublish?.(tmp);
     try {

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppCore, createHandlers, type Handlers } from '../../../src-main/api';
-import { DELIVER_CHUNK_FRAMES, startPlateDelivery } from '../../../src-main/deliver';
+import { deliverChunkFrames, startPlateDelivery, type PlateFormat } from '../../../src-main/deliver';
 import { tempDir } from '../../helpers/temp';
 
 const tmp = tempDir('reshoot-plate-resume-');
@@ -57,7 +57,11 @@ function committedChunks(): number {
 }
 
 /** Starts `reshoot deliver plate`, kills it with SIGKILL after its first chunk, then resumes the job. */
-async function killAndResume(format: string, out: string, damage?: (scratch: string) => void): Promise<void> {
+async function killAndResume(
+  format: PlateFormat,
+  out: string,
+  damage?: (scratch: string) => void,
+): Promise<void> {
   const before = committedChunks();
   const child = spawn(
     process.execPath,
@@ -72,7 +76,7 @@ async function killAndResume(format: string, out: string, damage?: (scratch: str
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
   const cut = committedChunks() - before;
-  expect(cut).toBeLessThan(FRAMES / DELIVER_CHUNK_FRAMES); // it really was cut short
+  expect(cut).toBeLessThan(FRAMES / deliverChunkFrames(format)); // it really was cut short
 
   await api['project.open']({ path: P });
   const job = (await api['jobs.list']()).find((j) => j.type === 'deliver' && j.status !== 'done')!;

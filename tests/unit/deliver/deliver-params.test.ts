@@ -3,7 +3,7 @@
  * an 'invalid-argument' that names it (the job list, the API and `jobs.start` can all reach params()).
  */
 import { describe, expect, it } from 'vitest';
-import { DELIVER_CHUNK_FRAMES, deliverJob } from '../../../src-main/deliver';
+import { DELIVER_CHUNK_FRAMES, DELIVER_MOVIE_CHUNK_FRAMES, deliverJob } from '../../../src-main/deliver';
 import type { ShotRecord } from '../../../src-main/store';
 
 const shot = { id: 1, name: 'A001', frameCount: 100 } as ShotRecord;
@@ -22,10 +22,24 @@ const good = {
 describe('deliver job parameters', () => {
   it('keeps good ones and cuts the frames into chunks', () => {
     expect(deliverJob.params!(shot, good)).toEqual(good);
-    const all = deliverJob.params!(shot, { ...good, range: { first: 0, last: 99 }, first: 0, last: 99 });
+    const all = deliverJob.params!(shot, {
+      ...good,
+      format: 'exr',
+      range: { first: 0, last: 99 },
+      first: 0,
+      last: 99,
+    });
     const chunks = deliverJob.plan(shot, all);
     expect(chunks.map((c) => c.start)).toEqual([0, DELIVER_CHUNK_FRAMES, 2 * DELIVER_CHUNK_FRAMES]);
     expect(chunks.reduce((n, c) => n + c.count, 0)).toBe(100);
+    // a movie's chunks are its segments: longer
+    const long = { id: 1, name: 'A001', frameCount: 400 } as ShotRecord;
+    const movie = deliverJob.params!(long, { ...good, range: { first: 0, last: 399 }, first: 0, last: 399 });
+    expect(deliverJob.plan(long, movie).map((c) => c.count)).toEqual([
+      DELIVER_MOVIE_CHUNK_FRAMES,
+      DELIVER_MOVIE_CHUNK_FRAMES,
+      400 - 2 * DELIVER_MOVIE_CHUNK_FRAMES,
+    ]);
   });
 
   it('refuses hostile ones, naming the parameter', () => {
