@@ -14,6 +14,7 @@ import { ApiError } from '../../src-shared/api/contract';
 import type { Rational } from '../../src-shared/rational';
 import { findMediaTools } from '../media';
 import { runTool } from '../media/exec';
+import { concatInputArgs, concatListText } from '../media/concat-list';
 import { fsyncFile, tempPathFor } from '../util/atomic-write';
 import { readAhead } from '../util/read-ahead';
 import type { MovieFormat } from './plate-formats';
@@ -272,27 +273,17 @@ export async function joinMovieSegments(
   if (segments.length === 0) throw new ApiError('internal', 'No segments to join.');
   const tools = await findMediaTools();
   const list = tempPathFor(`${outPath}.segments.txt`);
-  const body = segments
-    .map(
-      (s) =>
-        `file '${path.resolve(s.file).replace(/'/g, "'\\''")}'\n` +
-        // the exact duration: the demuxer would otherwise take the container's rounded one
-        `duration ${((s.frames * o.fps.den) / o.fps.num).toFixed(9)}`,
-    )
-    .join('\n');
-  await writeFile(list, body + '\n', 'utf8');
+  const body = concatListText(
+    segments.map((s) => ({ file: s.file, duration: (s.frames * o.fps.den) / o.fps.num })),
+  );
+  await writeFile(list, body, 'utf8');
   try {
     const args = [
       '-hide_banner',
       '-nostdin',
       '-v',
       'error',
-      '-f',
-      'concat',
-      '-safe',
-      '0',
-      '-i',
-      list,
+      ...concatInputArgs(list),
       '-map',
       '0:v:0',
       '-c',

@@ -8,10 +8,10 @@
  * The concat demuxer then lays segments end to end, so proxy frame i is shot frame i.
  */
 import { writeFile, rm } from 'node:fs/promises';
-import path from 'node:path';
 import { frameTimestamps, outputSize, planInput } from './decode';
 import { MediaError } from './errors';
 import { abortError, runTool, stderrTail } from './exec';
+import { concatInputArgs, concatListText } from './concat-list';
 import { CHECKED_LOG_ARGS, FrameOrder, SHOWINFO_FILTER, ShowinfoLog, describeFrames } from './frame-check';
 import { tempPathFor, withAtomicOutput } from '../util/atomic-write';
 import { ProgressParser, toJobProgress, type JobProgress } from './progress';
@@ -230,13 +230,7 @@ export async function concatProxySegments(
     const durations = await Promise.all(
       segmentPaths.map((p) => videoDuration(tools.ffprobe, p, options.signal)),
     );
-    const body =
-      segmentPaths
-        .map(
-          (p, i) =>
-            `file '${path.resolve(p).replace(/'/g, "'\\''")}'\nduration ${(durations[i] as number).toFixed(9)}`,
-        )
-        .join('\n') + '\n';
+    const body = concatListText(segmentPaths.map((file, i) => ({ file, duration: durations[i] as number })));
     await writeFile(list, body, 'utf8');
     await withAtomicOutput(outPath, async (tmp) => {
       const r = await runTool(
@@ -246,12 +240,7 @@ export async function concatProxySegments(
           '-nostdin',
           '-v',
           'error',
-          '-f',
-          'concat',
-          '-safe',
-          '0',
-          '-i',
-          list,
+          ...concatInputArgs(list),
           '-map',
           '0:v:0',
           '-c',

@@ -108,3 +108,19 @@ export function frameRate(
   }
   return { num, den };
 }
+
+/** `--frames A-B` (shot frames, from 0) or a single frame; undefined when not given. */
+export function frameRange(
+  v: string | undefined,
+  command: string,
+): { first: number; last: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(v);
+  if (!m)
+    throw optionError(command, `--frames '${v}' is not a frame range such as 0-47 (shot frames, from 0)`);
+  const first = Number(m[1]),
+    last = Number(m[2] ?? m[1]);
+  if (!(Number.isSafeInteger(first) && Number.isSafeInteger(last)) || last < first)
+    throw optionError(command, `--frames '${v}': the last frame comes before the first`);
+  return { first, last };
+}

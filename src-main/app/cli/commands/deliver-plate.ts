@@ -7,25 +7,12 @@ import {
   startPlateDelivery,
 } from '../../../deliver';
 import { OutputPathError } from '../../../util/output-guard';
-import { choice, numberInRange, optionError, parseCommandArgs, positiveInteger } from '../args';
+import { choice, frameRange, numberInRange, optionError, parseCommandArgs, positiveInteger } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { findShot, openCore, projectFailure } from './common';
 import { follow } from './jobs';
 
 const COMMAND = 'deliver plate';
-
-/** `A-B` (shot frames, from 0) or a single frame. */
-function frameRange(v: string | undefined): { first: number; last: number } | undefined {
-  if (v === undefined) return undefined;
-  const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(v);
-  if (!m)
-    throw optionError(COMMAND, `--frames '${v}' is not a frame range such as 0-47 (shot frames, from 0)`);
-  const first = Number(m[1]),
-    last = Number(m[2] ?? m[1]);
-  if (!(Number.isSafeInteger(first) && Number.isSafeInteger(last)) || last < first)
-    throw optionError(COMMAND, `--frames '${v}': the last frame comes before the first`);
-  return { first, last };
-}
 
 const formatList = PLATE_FORMATS.map((f) => `  ${f.padEnd(12)} ${PLATE_FORMAT_INFO[f].summary}`).join('\n');
 
@@ -78,7 +65,7 @@ Options:
     if (values.version !== undefined && values.path === undefined)
       throw optionError(COMMAND, '--version needs --path (the target path whose render it is)');
     const version = positiveInteger(values.version, 'version', COMMAND);
-    const frames = frameRange(values.frames);
+    const frames = frameRange(values.frames, COMMAND);
     const handles = numberInRange(
       values.handles,
       'handles',

@@ -7,7 +7,7 @@ import {
   writeOutputFile,
   type CheckedOutputFolder,
 } from '../../../util/output-guard';
-import { choice, numberInRange, optionError, parseCommandArgs } from '../args';
+import { choice, frameRange, numberInRange, optionError, parseCommandArgs } from '../args';
 import { CliError, EXIT, type CliCommand } from '../command';
 import { findShot, openCore, projectFailure } from './common';
 import { follow } from './jobs';
@@ -25,19 +25,6 @@ function describe(r: Render): string {
     `${r.method}, window ${r.settings.window}, fill ${r.settings.fill}`,
     r.createdAt,
   ].join('\t');
-}
-
-/** `A-B` (shot frames, from 0) or a single frame. */
-function frameRange(v: string | undefined, command: string): { first: number; last: number } | undefined {
-  if (v === undefined) return undefined;
-  const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(v);
-  if (!m)
-    throw optionError(command, `--frames '${v}' is not a frame range such as 0-47 (shot frames, from 0)`);
-  const first = Number(m[1]),
-    last = Number(m[2] ?? m[1]);
-  if (!(Number.isSafeInteger(first) && Number.isSafeInteger(last)) || last < first)
-    throw optionError(command, `--frames '${v}': the last frame comes before the first`);
-  return { first, last };
 }
 
 export const renderCommand: CliCommand = {
