@@ -18,7 +18,7 @@
  * ffmpeg's testsrc2.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,10 +86,17 @@ async function main(): Promise<void> {
     const raw = join(dir, 'frames.rgb48le');
     const real = existsSync(CLIP);
     await run(ffmpeg, [
-      ...['-v', 'error', ...(real ? ['-i', CLIP] : ['-f', 'lavfi', '-i', `testsrc2=s=${W}x${H}`])],
+      // the clip looped when it is shorter than the frames asked for
+      ...[
+        '-v',
+        'error',
+        ...(real ? ['-stream_loop', '-1', '-i', CLIP] : ['-f', 'lavfi', '-i', `testsrc2=s=${W}x${H}`]),
+      ],
       ...['-vf', `scale=${W}:${H}:flags=bicubic`, '-frames:v', String(FRAMES)],
       ...['-f', 'rawvideo', '-pix_fmt', 'rgb48le', raw],
     ]);
+    if (statSync(raw).size !== FRAMES * FRAME_BYTES)
+      throw new Error(`${raw} holds ${statSync(raw).size / FRAME_BYTES} frames, not ${FRAMES}`);
     const frames = await loadFrames(raw);
     const alone: number[] = [],
       reshoot: number[] = [],
