@@ -73,3 +73,41 @@ export async function blenderDepth(file: string, scratch: string): Promise<Float
   // OpenCV gives B, G, R: Blender writes the depth in all three
   return Float32Array.from({ length: w * h }, (_, i) => im.data[3 * i + 2]!);
 }
+
+const BLENDER_SEQUENCE = `
+import bpy, sys, json
+folder, *names = sys.argv[sys.argv.index('--') + 1:]
+sc = bpy.context.scene
+sc.sequence_editor_create()
+strip = sc.sequence_editor.sequences.new_image('plate', folder + '/' + names[0], 1, 1)
+for n in names[1:]:
+    strip.elements.append(n)
+out = {'duration': strip.frame_final_duration, 'names': [e.filename for e in strip.elements], 'frames': []}
+for n in names:
+    img = bpy.data.images.load(folder + '/' + n)
+    px = img.pixels[:]
+    out['frames'].append({'size': list(img.size), 'transparent': sum(1 for a in px[3::4] if a == 0.0)})
+print('RESULT ' + json.dumps(out))
+`;
+
+export interface BlenderSequence {
+  duration: number;
+  names: string[];
+  frames: { size: [number, number]; transparent: number }[];
+}
+
+/**
+ * An image sequence as Blender takes it in: an image strip of the files in the video sequencer (its
+ * length and file names), and each file loaded as an image (its size and how many pixels are fully
+ * transparent).
+ */
+export async function blenderSequence(folder: string, names: readonly string[]): Promise<BlenderSequence> {
+  const { stdout } = await run(
+    'blender',
+    ['-b', '--factory-startup', '--python-expr', BLENDER_SEQUENCE, '--', folder, ...names],
+    { maxBuffer: 64 << 20 },
+  );
+  const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) throw new Error(`Blender said nothing about ${folder}: ${stdout.slice(-2000)}`);
+  return JSON.parse(line.slice('RESULT '.length)) as BlenderSequence;
+}

@@ -11,7 +11,7 @@ import { plateRender, startPlateDelivery, type PlateDeliveryRequest } from '../.
 import { frameFiles, renderDir } from '../../../src-main/render';
 import { tempDir } from '../../helpers/temp';
 import { analysedRoom, type RenderFixture } from '../render/render-fixture';
-import { exrheader, hasCv2, hasExrheader, opencvRead } from './exr-tools';
+import { blenderSequence, exrheader, hasBlender, hasCv2, hasExrheader, opencvRead } from './exr-tools';
 
 const tmp = tempDir('reshoot-plate-render-');
 const W = 160,
@@ -127,5 +127,25 @@ describe('plates of a render', () => {
       }
     },
     60_000,
+  );
+
+  it.runIf(hasBlender)(
+    'Blender takes the PNG and EXR sequences in: every frame in one image strip, the size, the mask as alpha',
+    async () => {
+      for (const format of ['png16', 'exr'] as const) {
+        const out = join(tmp.dir, `blender-${format}`);
+        const { plan } = await deliver({ format, frames: { first: 3, last: 6 } }, out);
+        const seq = await blenderSequence(out, plan.files);
+        expect(seq.duration, format).toBe(4);
+        expect(seq.names, format).toEqual(plan.files);
+        seq.frames.forEach((f, k) => {
+          expect(f.size, `${format} frame ${k}`).toEqual([W, H]);
+          const empty = maskOf(3 + k).filter((v) => v === 0).length;
+          expect(empty).toBeGreaterThan(0);
+          expect(f.transparent, `${format} frame ${k}`).toBe(empty);
+        });
+      }
+    },
+    180_000,
   );
 });
