@@ -18,7 +18,7 @@ import { deliverCamera } from './camera';
 import { deliverDepth, plannedDepthFiles } from './depth-delivery';
 import { planPlateDelivery, startPlateDelivery } from './deliver-job';
 import { sanitizeFileName } from './plate-plan';
-import { deliverTimeline, previewTimeline } from './timeline-delivery';
+import { chosenRenders, deliverTimeline, previewTimeline } from './timeline-delivery';
 
 export interface DeliveryPlan {
   /** Absolute paths, in order (a COLMAP delivery: its folder). */
@@ -81,6 +81,41 @@ interface Resolved {
   /** Where the kind's own writer is pointed (the folder, a subfolder, or the file). */
   out: string;
   pathName?: string;
+  /** A timeline's shots whose rendered plate was delivered as a movie in the folder: that movie. */
+  deliveredPlates?: Record<number, string>;
+}
+
+/**
+ * The plate movies delivered into `folder` under their default names ({shot}_{path}_v{version}.mov) for
+ * the shots of a timeline whose one rendered plate is on it: the timeline references those movies (they
+ * carry the source timecode and reel, so an NLE conforms them) instead of the render's PNG frames.
+ */
+function deliveredPlatesIn(
+  project: Project,
+  folder: string,
+  shotIds: readonly number[] | null,
+): { plates: Record<number, string>; notes: string[] } {
+  const plates: Record<number, string> = {};
+  const notes: string[] = [];
+  const shots = shotIds ? shotIds.map((id) => shotOr404(project, id)) : project.shots.list();
+  for (const shot of shots) {
+    const renders = chosenRenders(project, shot.id);
+    if (renders.length !== 1) continue;
+    const { plan } = planPlateDelivery(project, {
+      shotId: shot.id,
+      renderId: renders[0]!.id,
+      format: 'prores-hq',
+    });
+    const movie = join(folder, plan.files[0]!);
+    if (exists(movie)) {
+      plates[shot.id] = movie;
+      notes.push(`Shot '${shot.name}': its plate is the delivered movie ${plan.files[0]}.`);
+    } else
+      notes.push(
+        `Shot '${shot.name}': its plate is the render's PNG frames (deliver the plate as a movie into this folder first for a timeline an NLE conforms by timecode and reel).`,
+      );
+  }
+  return { plates, notes };
 }
 
 function resolveDelivery(project: Project, req: ParsedDeliveryRequest): Resolved {
@@ -139,12 +174,17 @@ function resolveDelivery(project: Project, req: ParsedDeliveryRequest): Resolved
       const name = req.name
         ? fileName(req.name)
         : `${sanitizeFileName(only ? only.name : project.name)}${ext}`;
+      const delivered = deliveredPlatesIn(project, folder, req.shotIds);
       const preview = previewTimeline(project, {
         format: req.format,
         ...(req.shotIds ? { shots: req.shotIds } : {}),
+        deliveredPlates: delivered.plates,
       });
       const file = join(folder, name);
-      return done([file], preview.warnings, file);
+      return {
+        ...done([file], [...delivered.notes, ...preview.warnings], file),
+        deliveredPlates: delivered.plates,
+      };
     }
   }
 }
@@ -180,7 +220,8 @@ export async function startDelivery(
   runner: JobRunner,
   req: ParsedDeliveryRequest,
 ): Promise<{ files: string[]; job: Job | null }> {
-  const { plan, out, pathName } = resolveDelivery(project, req);
+  const resolved = resolveDelivery(project, req);
+  const { plan, out, pathName } = resolved;
   if (plan.existing.length > 0) {
     const more = plan.existing.length > 1 ? ` and ${plan.existing.length - 1} more` : '';
     throw new ApiError(
@@ -234,6 +275,7 @@ export async function startDelivery(
       deliverTimeline(project, {
         format: req.format,
         ...(req.shotIds ? { shots: req.shotIds } : {}),
+        ...(resolved.deliveredPlates ? { deliveredPlates: resolved.deliveredPlates } : {}),
         out,
         overwrite: false,
         cwd,

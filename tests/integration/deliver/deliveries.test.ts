@@ -121,12 +121,20 @@ describe('deliver.preview and deliver.start', () => {
     expect(execFileSync('exrheader', [files[0]!]).toString()).toMatch(/Z, 32-bit floating-point/);
   });
 
-  it('writes the project timeline as an EDL named after the project', async () => {
+  it('writes the project timeline as an EDL named after the project, with the delivered plate movie', async () => {
     const req = parsed({ what: 'timeline', shotIds: null, format: 'edl', folder: out });
-    const { files } = await fx.api['deliver.preview'](req);
+    const { files, notes } = await fx.api['deliver.preview'](req);
     expect(files).toEqual([join(out, 'Room.edl')]);
+    // the ProRes delivered above carries the source timecode and reel: the timeline conforms to it
+    expect(notes.join(' ')).toMatch(/its plate is the delivered movie room_push_v001\.mov/);
     await fx.api['deliver.start'](req);
-    expect(readFileSync(files[0]!, 'utf8')).toMatch(/^TITLE: /);
+    const edl = readFileSync(files[0]!, 'utf8');
+    expect(edl).toMatch(/^TITLE: /);
+    expect(edl).toContain(join(out, 'room_push_v001.mov'));
+    // elsewhere (no delivered movie there) the render's frames stand in, and the note says so
+    const other = join(tmp.dir, 'Elsewhere');
+    const o = await fx.api['deliver.preview'](parsed({ ...req, folder: other }));
+    expect(o.notes.join(' ')).toMatch(/its plate is the render's PNG frames/);
   });
 
   it('refuses a relative folder, a project folder, a name with a folder in it, and an unknown path', async () => {
