@@ -158,6 +158,8 @@ const PATHS = [
   '/rpc/project.close',
   '/rpc/edit.undo',
   '/rpc/files.list',
+  '/rpc/deliver.preview',
+  '/rpc/deliver.start',
   '/media/',
   '/media/thumbnail/1.jpg',
   '/media/frame/1/0.jpg',

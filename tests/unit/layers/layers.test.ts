@@ -25,8 +25,10 @@ function cruise(cwd: string, dirs: string[]) {
       '--output-type',
       'json',
     ],
-    { cwd, encoding: 'utf8' },
+    // the whole tree's JSON is more than spawnSync's default 1 MB of output
+    { cwd, encoding: 'utf8', maxBuffer: 256 << 20 },
   );
+  if (r.error) throw r.error;
   const out = JSON.parse(r.stdout) as {
     summary: { violations: { rule: { name: string }; from: string; to: string }[] };
   };
