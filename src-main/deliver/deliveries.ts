@@ -16,7 +16,8 @@ import type { Project, ShotRecord } from '../store';
 import { resolveOutputPath, refuseProjectFiles } from '../util/output-guard';
 import { deliverCamera } from './camera';
 import { deliverDepth, plannedDepthFiles } from './depth-delivery';
-import { planPlateDelivery, startPlateDelivery } from './deliver-job';
+import { planPlateDelivery, startPlateDelivery, type PlateDeliveryRequest } from './deliver-job';
+import { plateRender } from './plate-frames';
 import { sanitizeFileName } from './plate-plan';
 import { chosenRenders, deliverTimeline, previewTimeline } from './timeline-delivery';
 
@@ -83,6 +84,8 @@ interface Resolved {
   pathName?: string;
   /** A timeline's shots whose rendered plate was delivered as a movie in the folder: that movie. */
   deliveredPlates?: Record<number, string>;
+  /** A plate: what the export job is asked for, but the folder. */
+  plate?: Omit<PlateDeliveryRequest, 'out'>;
 }
 
 /**
@@ -128,8 +131,10 @@ function resolveDelivery(project: Project, req: ParsedDeliveryRequest): Resolved
   switch (req.what) {
     case 'plate': {
       const shot = shotOr404(project, req.shotId);
-      const renderId = req.pathId === null ? undefined : renderIdOf(project, shot, req.pathId, req.version);
-      const { plan } = planPlateDelivery(project, {
+      if (req.pathId !== null) pathNameOf(project, shot, req.pathId);
+      const renderId =
+        req.pathId === null ? undefined : plateRender(project, shot, req.pathId, req.version).id;
+      const plate: Omit<PlateDeliveryRequest, 'out'> = {
         shotId: shot.id,
         ...(renderId !== undefined ? { renderId } : {}),
         format: req.format,
@@ -137,14 +142,18 @@ function resolveDelivery(project: Project, req: ParsedDeliveryRequest): Resolved
         handles: req.handles,
         ...(req.template ? { template: req.template } : {}),
         padding: req.padding,
-      });
+      };
+      const { plan } = planPlateDelivery(project, plate);
       const dir =
         plan.format.kind === 'sequence' ? join(folder, sequenceFolderName(plan.files[0] ?? '')) : folder;
-      return done(
-        plan.files.map((f) => join(dir, f)),
-        plan.notes,
-        dir,
-      );
+      return {
+        ...done(
+          plan.files.map((f) => join(dir, f)),
+          plan.notes,
+          dir,
+        ),
+        plate,
+      };
     }
     case 'depth': {
       const shot = shotOr404(project, req.shotId);
@@ -189,23 +198,6 @@ function resolveDelivery(project: Project, req: ParsedDeliveryRequest): Resolved
   }
 }
 
-function renderIdOf(project: Project, shot: ShotRecord, pathId: number, version: number | null): number {
-  const name = pathNameOf(project, shot, pathId);
-  const done = project.renders
-    .list(shot.id)
-    .filter((r) => r.pathId === pathId && r.status === 'done')
-    .sort((a, b) => b.version - a.version);
-  const r = version === null ? done[0] : done.find((x) => x.version === version);
-  if (!r)
-    throw new ApiError(
-      'not-found',
-      version === null
-        ? `Target path '${name}' has no finished render to deliver: render it first.`
-        : `Target path '${name}' has no finished render v${String(version).padStart(3, '0')}.`,
-    );
-  return r.id;
-}
-
 /** What a delivery would write; nothing is written. */
 export function previewDelivery(project: Project, req: ParsedDeliveryRequest): DeliveryPlan {
   return resolveDelivery(project, req).plan;
@@ -232,23 +224,7 @@ export async function startDelivery(
   const cwd = '/';
   switch (req.what) {
     case 'plate': {
-      const shot = shotOr404(project, req.shotId);
-      const renderId = req.pathId === null ? undefined : renderIdOf(project, shot, req.pathId, req.version);
-      const { job } = startPlateDelivery(
-        project,
-        runner,
-        {
-          shotId: shot.id,
-          ...(renderId !== undefined ? { renderId } : {}),
-          format: req.format,
-          out,
-          ...(req.frames ? { frames: req.frames } : {}),
-          handles: req.handles,
-          ...(req.template ? { template: req.template } : {}),
-          padding: req.padding,
-        },
-        cwd,
-      );
+      const { job } = startPlateDelivery(project, runner, { ...resolved.plate!, out }, cwd);
       return { files: plan.files, job: runner.toApi(job) };
     }
     case 'depth': {
